@@ -1,0 +1,516 @@
+r"""Heat baths: spectral densities, the Bose function, the canonical rate convention.
+
+Canonical convention (see ``docs/conventions.md``)
+--------------------------------------------------
+A system operator :math:`S` (Hermitian) couples to a bath operator :math:`B`
+through :math:`H_{SB} = S \otimes B`.  With the bath correlation function
+:math:`C(t) = \mathrm{Tr}[\rho_B B(t) B(0)]` the bath enters every master
+equation in symness only through
+
+.. math::
+
+    \gamma(\omega) = \int_{-\infty}^{\infty} dt\, e^{i\omega t} C(t) \ge 0,
+    \qquad
+    \Gamma(\omega) = \int_0^\infty dt\, e^{i\omega t} C(t)
+                   = \tfrac12\gamma(\omega) + i\,\sigma(\omega),
+
+where :math:`\omega > 0` is energy **given by the system to the bath**
+(emission).  Detailed balance (KMS) reads
+:math:`\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)`, and the Lamb-shift
+part is :math:`\sigma(\omega) = \frac{1}{2\pi}\,\mathrm{P}\!\int
+d\omega'\,\gamma(\omega')/(\omega-\omega')`.  A golden-rule transition
+:math:`m \to n` between eigenstates, :math:`\omega = E_m - E_n`, has rate
+:math:`\gamma(\omega)\,|\langle n|S|m\rangle|^2`.
+
+For a linear bosonic bath, :math:`B = \sum_k c_k (b_k + b_k^\dagger)`, the
+canonical spectral density is :math:`J(\omega) = 2\pi\sum_k c_k^2
+\delta(\omega-\omega_k)` (extended oddly, :math:`J(-\omega) = -J(\omega)`), and
+
+.. math::
+
+    \gamma(\omega) = J(\omega)\,[1 + n(\omega)] = \frac{J(\omega)}{1 - e^{-\omega/T}},
+    \qquad n(\omega) = \frac{1}{e^{\omega/T} - 1},
+
+valid for both signs of :math:`\omega`; :math:`\gamma(0) = T\,J'(0)`.
+
+Presets translate each paper's parameters into the canonical
+:math:`\gamma(\omega)`:
+
+=================  ===========================================================
+preset             canonical rate from the user's spectrum
+=================  ===========================================================
+``canonical``      :math:`\gamma = J(1+n)`, the spectrum *is* the canonical J
+``ring4``          :math:`\gamma = 2 J(1+n)`; J of eq. (7) with its
+                   :math:`1/\pi` (:math:`J = \pi\sum_k c_k^2\delta`)
+``magnification``  :math:`\gamma = 2 J(1+n)`; eq. (28) gives
+                   :math:`\mathrm{Re}\,\Gamma = \gamma_{\rm paper} J N`, so pass
+                   ``ohmic(gamma=(sqrt gamma)**2, cutoff=Omega_C)``
+``qubit_kernels``  :math:`\gamma = g(1+n)`, :math:`g = 2\pi\sum\lambda^2\delta`
+                   (eqs. 3.6, 5.8--5.10)
+``weak_coupling``  :math:`\gamma(\omega) = c\,[1+\tanh(\omega/2T)]`,
+                   :math:`\gamma(0) = d`: eqs. (B6)--(B8), (B32)--(B33), with
+                   :math:`\tilde\Phi_\beta(\omega) = \gamma(-\omega)`
+=================  ===========================================================
+
+All energies and temperatures share one unit (:math:`\hbar = k_B = 1`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+from scipy import integrate
+
+from .errors import InvalidParameterError
+from .validation import check_nonnegative, check_positive, check_temperature, is_symbolic
+
+__all__ = [
+    "bose",
+    "bose_sym",
+    "Spectrum",
+    "SpectralDensity",
+    "ohmic",
+    "flat",
+    "drude",
+    "custom",
+    "SymmetrizedSpectrum",
+    "weak_coupling_spectrum",
+    "Preset",
+    "PRESETS",
+    "Bath",
+]
+
+
+# --------------------------------------------------------------------------- Bose function
+def bose(omega: Any, T: Any) -> np.ndarray | float:
+    r"""Bose function :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)`, vectorised.
+
+    Accurate to a few ulp for every :math:`\omega/T` (``expm1`` near 0, the
+    form :math:`e^{-x}/(1-e^{-x})` for large :math:`x`).  Negative
+    frequencies give :math:`n(-\omega) = -1 - n(\omega)`.  ``T = 0`` is
+    allowed: :math:`n = 0` for :math:`\omega > 0`, :math:`-1` for
+    :math:`\omega < 0`.  At :math:`\omega = 0` the function has a pole and
+    ``+inf`` is returned.
+
+    Parameters
+    ----------
+    omega
+        Frequency / energy (same unit as ``T``; :math:`\hbar = k_B = 1`).
+    T
+        Temperature, ``>= 0``.
+    """
+    check_temperature(T, "T")
+    w = np.asarray(omega, dtype=float)
+    t = np.asarray(T, dtype=float)
+    w, t = np.broadcast_arrays(w, t)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        x = np.where(t > 0, w / np.where(t > 0, t, 1.0), np.sign(w) * np.inf)
+        ax = np.abs(x)
+        # n(|x|) = e^{-|x|} / (1 - e^{-|x|}) = e^{-|x|} / (-expm1(-|x|))
+        n_pos = np.exp(-ax) / (-np.expm1(-ax))
+        out = np.where(x > 0, n_pos, -1.0 - n_pos)
+        out = np.where(w == 0, np.inf, out)
+    return out if out.ndim else float(out)
+
+
+def bose_sym(omega: Any, T: Any) -> sympy.Expr:
+    r"""SymPy :math:`1/(e^{\omega/T} - 1)`."""
+    return 1 / (sympy.exp(sympy.sympify(omega) / sympy.sympify(T)) - 1)
+
+
+# --------------------------------------------------------------------------- spectra
+class Spectrum:
+    r"""Anything that gives a bath's transition-rate function :math:`\gamma(\omega; T)`.
+
+    Subclasses implement :meth:`rate` (numeric, vectorised over ``omega``) and
+    :meth:`rate_sym` (SymPy), both in the user's (preset) units.
+    """
+
+    #: characteristic frequency scale (used to split principal-value integrals)
+    scale: float = 1.0
+
+    def rate(self, omega: Any, T: float) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def rate_sym(self, omega: Any, T: Any) -> sympy.Expr:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def lamb_shift_defined(self) -> bool:
+        """Whether the principal-value integral of this spectrum converges."""
+        return True
+
+
+@dataclass(frozen=True)
+class SpectralDensity(Spectrum):
+    r"""A bosonic spectral density :math:`J(\omega)`, :math:`\omega \ge 0`, extended oddly.
+
+    Build one with :func:`ohmic`, :func:`flat`, :func:`drude` or :func:`custom`.
+
+    Attributes
+    ----------
+    name
+        Human-readable description.
+    func
+        Numeric :math:`J(\omega)` for :math:`\omega \ge 0` (vectorised).
+    expr
+        SymPy expression of :math:`J(\omega)` in the symbol ``omega_symbol``
+        (``None`` if only a numeric callable is known).
+    slope0
+        :math:`\lim_{\omega\to 0^+} J(\omega)/\omega`, giving the zero-frequency
+        rate :math:`\gamma(0) = T\,J'(0)`; ``inf`` for a flat density.
+    scale
+        Characteristic frequency (cutoff), used to split integrals.
+    decays
+        Whether :math:`J(\omega)/\omega \to 0` fast enough for the Lamb shift.
+    """
+
+    name: str
+    func: Callable[[np.ndarray], np.ndarray]
+    expr: sympy.Expr | None = None
+    omega_symbol: sympy.Symbol | None = None
+    slope0: float = math.nan
+    scale: float = 1.0
+    decays: bool = True
+
+    def __call__(self, omega: Any) -> np.ndarray | float:
+        """Numeric :math:`J(\\omega)` with the odd extension to negative frequencies."""
+        w = np.asarray(omega, dtype=float)
+        with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+            out = np.sign(w) * np.asarray(self.func(np.abs(w)), dtype=float)
+        out = np.where(w == 0, 0.0, out)
+        return out if out.ndim else float(out)
+
+    def sym(self, omega: Any) -> sympy.Expr:
+        """SymPy :math:`J(\\omega)` for :math:`\\omega > 0`."""
+        if self.expr is None:
+            f = sympy.Function("J")
+            return f(omega)
+        return self.expr.subs(self.omega_symbol, omega)
+
+    def rate(self, omega: Any, T: float) -> np.ndarray | float:
+        r""":math:`J(\omega)[1+n(\omega)]`, with :math:`T J'(0)` at :math:`\omega = 0`."""
+        check_temperature(T, "T")
+        w = np.asarray(omega, dtype=float)
+        Jw = np.asarray(self(w), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            if T > 0:
+                x = w / T
+                # J/(1 - e^{-x}) = -J/expm1(-x)
+                out = -Jw / np.expm1(-x)
+            else:
+                out = np.where(w > 0, Jw, 0.0)
+        zero = w == 0
+        if np.any(zero):
+            if T > 0 and not np.isfinite(self.slope0):
+                raise InvalidParameterError(
+                    f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
+                    "infinite (J(0) != 0). A zero Bohr frequency (pure dephasing) needs a "
+                    "spectral density with J(0) = 0, e.g. ohmic()."
+                )
+            g0 = T * self.slope0 if T > 0 else 0.0
+            out = np.where(zero, g0, out)
+        return out if np.ndim(out) else float(out)
+
+    def rate_sym(self, omega: Any, T: Any) -> sympy.Expr:
+        r"""SymPy :math:`J(\omega)/(1 - e^{-\omega/T})` for a positive symbol ``omega``.
+
+        For absorption use ``rate_sym(-w, T)`` with ``w > 0``: it returns
+        :math:`J(w)/(e^{w/T} - 1)` (the odd extension is applied symbolically
+        when the sign of ``omega`` is known).
+        """
+        omega = sympy.sympify(omega)
+        T = sympy.sympify(T)
+        if omega.is_negative or (omega.could_extract_minus_sign() and (-omega).is_positive):
+            w = -omega
+            return self.sym(w) / (sympy.exp(w / T) - 1)
+        return self.sym(omega) / (1 - sympy.exp(-omega / T))
+
+    def lamb_shift_defined(self) -> bool:
+        return self.decays
+
+
+
+def ohmic(gamma: float, cutoff: float, s: float = 1.0) -> SpectralDensity:
+    r"""(Sub/super-)ohmic density :math:`J(\omega) = \gamma\,\omega\,(\omega/\omega_c)^{s-1} e^{-\omega/\omega_c}`.
+
+    Parameters
+    ----------
+    gamma
+        Coupling strength :math:`\gamma >= 0` (units: dimensionless for
+        ``s = 1``).  Its meaning depends on the bath preset (see module doc).
+    cutoff
+        Cutoff frequency :math:`\omega_c > 0`.
+    s
+        Ohmicity; ``s = 1`` (default) is ohmic.
+    """
+    check_nonnegative(gamma, "gamma")
+    check_positive(cutoff, "cutoff")
+    check_positive(s, "s")
+    w = sympy.Symbol("omega", positive=True)
+    g, wc = sympy.sympify(gamma), sympy.sympify(cutoff)
+    expr = g * w * (w / wc) ** (sympy.sympify(s) - 1) * sympy.exp(-w / wc)
+    gf, cf, sf = float(gamma), float(cutoff), float(s)
+
+    def func(x: np.ndarray) -> np.ndarray:
+        return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
+
+    slope0 = gf if sf == 1.0 else (0.0 if sf > 1.0 else math.inf)
+    return SpectralDensity(
+        name=f"ohmic(gamma={gamma}, cutoff={cutoff}, s={s})",
+        func=func, expr=expr, omega_symbol=w, slope0=slope0, scale=cf,
+    )
+
+
+def flat(value: float) -> SpectralDensity:
+    r"""Flat spectral function :math:`J(\omega) = g` for :math:`\omega > 0`.
+
+    The qubit-kernel paper's "numbers" for :math:`g_A, g_B` (eq. 3.6 evaluated at
+    the relevant frequencies).  The zero-frequency rate and the Lamb shift are
+    infinite for a flat density; both raise if requested.
+    """
+    check_nonnegative(value, "value")
+    w = sympy.Symbol("omega", positive=True)
+    v = float(value) if not isinstance(value, sympy.Basic) else value
+    return SpectralDensity(
+        name=f"flat({value})",
+        func=lambda x: np.full_like(np.asarray(x, dtype=float), float(v)),
+        expr=sympy.sympify(value) + 0 * w, omega_symbol=w,
+        slope0=math.inf if float(v) != 0 else 0.0, scale=1.0, decays=False,
+    )
+
+
+def drude(gamma: float, cutoff: float) -> SpectralDensity:
+    r"""Drude (Lorentz) density :math:`J(\omega) = \gamma\,\omega\,\omega_c^2/(\omega^2 + \omega_c^2)`.
+
+    Normalised so that :math:`J'(0) = \gamma`, like :func:`ohmic`.
+    """
+    check_nonnegative(gamma, "gamma")
+    check_positive(cutoff, "cutoff")
+    w = sympy.Symbol("omega", positive=True)
+    g, wc = sympy.sympify(gamma), sympy.sympify(cutoff)
+    gf, cf = float(gamma), float(cutoff)
+    return SpectralDensity(
+        name=f"drude(gamma={gamma}, cutoff={cutoff})",
+        func=lambda x: gf * x * cf**2 / (x**2 + cf**2),
+        expr=g * w * wc**2 / (w**2 + wc**2), omega_symbol=w, slope0=gf, scale=cf,
+    )
+
+
+def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symbol | None = None,
+           *, name: str = "custom", scale: float = 1.0) -> SpectralDensity:
+    r"""A user spectral density, from a vectorised callable or a SymPy expression.
+
+    Parameters
+    ----------
+    J
+        Callable :math:`\omega \mapsto J(\omega)` for :math:`\omega \ge 0`, or a
+        SymPy expression in ``omega``.
+    omega
+        The frequency symbol of a SymPy expression.
+    scale
+        Characteristic frequency, used to split integrals.
+    """
+    if isinstance(J, sympy.Basic):
+        if omega is None:
+            syms = sorted(J.free_symbols, key=str)
+            if len(syms) != 1:
+                raise InvalidParameterError(
+                    "custom(expr): pass omega= to say which symbol is the frequency.")
+            omega = syms[0]
+        wpos = sympy.Symbol("omega", positive=True)
+        expr = J.subs(omega, wpos)
+        func = sympy.lambdify(wpos, expr, "numpy")
+        slope = sympy.limit(expr / wpos, wpos, 0, "+")
+        slope0 = float(slope) if slope.is_finite else math.inf
+        return SpectralDensity(name=name, func=lambda x: np.asarray(func(x), float) + 0 * x,
+                               expr=expr, omega_symbol=wpos, slope0=slope0, scale=scale)
+    if not callable(J):
+        raise InvalidParameterError("custom() takes a callable J(omega) or a SymPy expression.")
+    h = 1e-7 * scale
+    slope0 = float(np.asarray(J(np.array([h])), dtype=float)[0]) / h
+    return SpectralDensity(name=name, func=J, slope0=slope0, scale=scale)
+
+
+@dataclass(frozen=True)
+class SymmetrizedSpectrum(Spectrum):
+    r"""A rate function given by its symmetric part and detailed balance.
+
+    :math:`\gamma(\omega) = c\,[1 + \tanh(\omega/2T)]` for :math:`\omega \ne 0`
+    and :math:`\gamma(0) = d`, so that :math:`(\gamma(\omega)+\gamma(-\omega))/2 = c`
+    and :math:`\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)`.  This is the
+    parametrisation of the weak-coupling paper, eqs. (B6)--(B8), (B32)--(B33).
+    ``c`` may be a callable of :math:`|\omega|`.
+    """
+
+    c: Any
+    d: Any
+    scale: float = 1.0
+
+    def _c(self, w: np.ndarray) -> np.ndarray:
+        return np.asarray(self.c(np.abs(w)) if callable(self.c) else self.c * np.ones_like(w), float)
+
+    def rate(self, omega: Any, T: float) -> np.ndarray | float:
+        check_temperature(T, "T")
+        w = np.asarray(omega, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            th = np.tanh(w / (2 * T)) if T > 0 else np.sign(w)
+        out = np.where(w == 0, float(self.d), self._c(w) * (1 + th))
+        return out if out.ndim else float(out)
+
+    def rate_sym(self, omega: Any, T: Any) -> sympy.Expr:
+        omega = sympy.sympify(omega)
+        if omega == 0:
+            return sympy.sympify(self.d)
+        c = self.c(sympy.Abs(omega)) if callable(self.c) else sympy.sympify(self.c)
+        return 2 * c / (1 + sympy.exp(-omega / sympy.sympify(T)))
+
+    def lamb_shift_defined(self) -> bool:
+        return False
+
+
+def weak_coupling_spectrum(c: float, d: float) -> SymmetrizedSpectrum:
+    r"""Bath of the weak-coupling hierarchy paper, parameters ``c`` and ``d`` (eqs. B32, B33).
+
+    ``c`` :math:`= (\tilde\Phi_\beta(2h) + \tilde\Phi_\beta(-2h))/2` and
+    ``d`` :math:`= \tilde\Phi_\beta(0)`, both ``>= 0``.
+    """
+    check_nonnegative(c, "c")
+    check_nonnegative(d, "d")
+    return SymmetrizedSpectrum(c=c, d=d)
+
+
+# --------------------------------------------------------------------------- presets
+@dataclass(frozen=True)
+class Preset:
+    """How a paper's bath parameters map onto the canonical rate ``gamma(omega)``.
+
+    ``canonical_rate = factor * spectrum.rate(omega, T)``.
+    """
+
+    name: str
+    factor: float
+    paper: str
+    description: str
+    lamb_shift_default: bool = False
+
+
+PRESETS: dict[str, Preset] = {
+    "canonical": Preset("canonical", 1.0, "symness",
+                        "gamma(w) = J(w)(1+n(w)), J = 2 pi sum_k c_k^2 delta(w - w_k)"),
+    "ring4": Preset("ring4", 2.0, "ring4_xxz_redfield_heat_spin_currents",
+                    "C(t) of eq. (7) with J(w)/pi: gamma(w) = 2 J(w)(1+n(w)); Lamb shift dropped"),
+    "magnification": Preset("magnification", 2.0,
+                            "current_magnification_classical_quantum_spin_networks",
+                            "Re W = gamma_paper J(w) N(w) (eq. 28): gamma(w) = 2 gamma_paper J(w)"
+                            "(1+n(w)); pass gamma=gamma_paper in the spectral density"),
+    "qubit_kernels": Preset("qubit_kernels", 1.0, "qubit_heat_currents_kernels",
+                            "D(w) = g(w)(1+n(w)), g = 2 pi sum lambda^2 delta (eqs. 3.6, 5.8-5.10)"),
+    "weak_coupling": Preset("weak_coupling", 1.0, "weak_coupling_temperature_gradient_hierarchy",
+                            "Phi~_beta(w) = gamma(-w); c = (Phi~(2h)+Phi~(-2h))/2, d = Phi~(0) "
+                            "(eqs. B6-B8, B32-B33); Lamb shift (Psi) dropped"),
+}
+
+
+class Bath:
+    r"""A thermal bath: a spectrum, a temperature and a convention preset.
+
+    Parameters
+    ----------
+    spectrum
+        A :class:`SpectralDensity` (``ohmic``, ``flat``, ``drude``, ``custom``) or,
+        for the weak-coupling preset, :func:`weak_coupling_spectrum`.  A plain
+        number is read as a flat spectral density.
+    T
+        Temperature (energy units, ``>= 0``).
+    preset
+        Convention of the spectrum's parameters; one of :data:`PRESETS`.
+    lamb_shift
+        Keep the principal-value (Lamb-shift) part :math:`\sigma(\omega)` of
+        :math:`\Gamma(\omega)` (default: ``False``, as in every paper here).
+    name
+        Label used in results (e.g. ``"L"``).
+
+    Notes
+    -----
+    :meth:`rate` returns the canonical :math:`\gamma(\omega)`; ``omega > 0`` is
+    energy given by the system to the bath.
+    """
+
+    def __init__(self, spectrum: Spectrum | float, T: Any, preset: str = "canonical", *,
+                 lamb_shift: bool | None = None, name: str | None = None):
+        if isinstance(spectrum, (int, float)) and not isinstance(spectrum, bool):
+            spectrum = flat(spectrum)
+        if not isinstance(spectrum, Spectrum):
+            raise InvalidParameterError(
+                f"spectrum must be a symness spectrum (ohmic(), flat(), drude(), custom(), "
+                f"weak_coupling_spectrum()), got {type(spectrum).__name__}.")
+        if preset not in PRESETS:
+            raise InvalidParameterError(f"unknown bath preset {preset!r}; choose one of {sorted(PRESETS)}.")
+        if preset == "weak_coupling" and not isinstance(spectrum, SymmetrizedSpectrum):
+            raise InvalidParameterError(
+                "the 'weak_coupling' preset takes weak_coupling_spectrum(c, d).")
+        check_temperature(T, "T")
+        self.spectrum = spectrum
+        self.T = T
+        self.preset = PRESETS[preset]
+        self.lamb_shift = self.preset.lamb_shift_default if lamb_shift is None else bool(lamb_shift)
+        if self.lamb_shift and not spectrum.lamb_shift_defined():
+            raise InvalidParameterError(
+                f"the Lamb shift of {getattr(spectrum, 'name', spectrum)!r} diverges (flat or "
+                "symmetrised spectrum); use lamb_shift=False or a decaying spectral density.")
+        self.name = name
+
+    def __repr__(self) -> str:
+        return (f"Bath({getattr(self.spectrum, 'name', self.spectrum)!s}, T={self.T}, "
+                f"preset={self.preset.name!r}, lamb_shift={self.lamb_shift})")
+
+    def with_temperature(self, T: Any) -> Bath:
+        """A copy of this bath at temperature ``T``."""
+        return Bath(self.spectrum, T, self.preset.name, lamb_shift=self.lamb_shift, name=self.name)
+
+    # numeric -----------------------------------------------------------------
+    def rate(self, omega: Any) -> np.ndarray | float:
+        r"""Canonical :math:`\gamma(\omega)` (vectorised); :math:`\omega>0` = emission."""
+        if is_symbolic(self.T):
+            raise InvalidParameterError("this bath has a symbolic temperature; use rate_sym().")
+        return self.preset.factor * self.spectrum.rate(omega, float(self.T))
+
+    def lamb(self, omega: Any) -> np.ndarray | float:
+        r"""Lamb-shift part :math:`\sigma(\omega)` of :math:`\Gamma(\omega)` (principal value)."""
+        w = np.asarray(omega, dtype=float)
+        out = np.vectorize(self._lamb_scalar, otypes=[float])(w)
+        return out if out.ndim else float(out)
+
+    def half_sided(self, omega: Any) -> np.ndarray | complex:
+        r""":math:`\Gamma(\omega) = \gamma(\omega)/2 + i\sigma(\omega)` (:math:`\sigma` only if ``lamb_shift``)."""
+        g = np.asarray(self.rate(omega), dtype=float) / 2
+        if self.lamb_shift:
+            g = g + 1j * np.asarray(self.lamb(omega))
+        else:
+            g = g.astype(complex)
+        return g if g.ndim else complex(g)
+
+    def _lamb_scalar(self, w: float) -> float:
+        if not self.spectrum.lamb_shift_defined():
+            raise InvalidParameterError("the Lamb shift of this spectrum diverges.")
+        scale = float(getattr(self.spectrum, "scale", 1.0))
+        width = max(abs(w), scale, 1e-300)
+        f = self.rate
+        a, b = w - width, w + width
+        opts = dict(limit=400, epsabs=0.0, epsrel=1e-11)
+        # P int f(x)/(x - w) dx on [a, b]; regular tails outside
+        core, _ = integrate.quad(f, a, b, weight="cauchy", wvar=w, **opts)
+        right, _ = integrate.quad(lambda x: f(x) / (x - w), b, np.inf, **opts)
+        left, _ = integrate.quad(lambda x: f(x) / (x - w), -np.inf, a, **opts)
+        return -(core + right + left) / (2 * np.pi)
+
+    # symbolic ----------------------------------------------------------------
+    def rate_sym(self, omega: Any) -> sympy.Expr:
+        r"""SymPy canonical :math:`\gamma(\omega)` (``omega`` may be a signed symbol)."""
+        factor = sympy.nsimplify(self.preset.factor)
+        return factor * self.spectrum.rate_sym(omega, self.T)

@@ -1,0 +1,365 @@
+r"""Spin-1/2 operators on N sites, symbolic and numeric from one definition.
+
+Conventions (used everywhere in symness)
+----------------------------------------
+* Sites are **1-based**, as in the papers: ``site in 1..n``.
+* Standard tensor-product basis, **site 1 is the leftmost factor**:
+  :math:`O_1 \otimes O_2 \otimes \cdots \otimes O_n`.
+* :math:`\sigma^z = \mathrm{diag}(1, -1)`, so single-site index 0 is spin up
+  :math:`|{\uparrow}\rangle` and index 1 spin down.  The full basis index of a
+  configuration is :math:`\sum_l b_l 2^{n-l}` with :math:`b_l = 0` (up) or 1
+  (down); index 0 is all spins up.
+* :math:`\sigma^\pm = (\sigma^x \pm i \sigma^y)/2`, so
+  :math:`\sigma^+|{\downarrow}\rangle = |{\uparrow}\rangle`.
+* :math:`\sigma^u = (\sigma^z + 1)/2` (the up-projector of the ring4 and
+  magnification papers, written :math:`\sigma^{z'}` in the latter) and
+  :math:`\sigma^d = (1 - \sigma^z)/2`.
+
+Every operator is built from the exact single-site tables in
+:data:`SINGLE_SITE`; the ``backend`` argument only chooses the container:
+``"sparse"`` (scipy.sparse CSR, complex), ``"numpy"`` (dense complex array) or
+``"sympy"`` (exact ``sympy.SparseMatrix``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from math import comb
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+import sympy
+
+from .errors import InvalidParameterError, SectorError, ShapeMismatchError, SiteOutOfRangeError
+
+__all__ = [
+    "SINGLE_SITE",
+    "Backend",
+    "site_op",
+    "op_product",
+    "sigma",
+    "identity",
+    "bond_op",
+    "BOND_KINDS",
+    "total_up",
+    "total_sz",
+    "Sector",
+    "sectors",
+    "sector_of_index",
+    "basis_label",
+    "up_count_of_index",
+    "conserves_up_count",
+]
+
+Backend = Literal["sparse", "numpy", "sympy"]
+I = sympy.I
+
+#: Exact single-site 2x2 tables, rows/cols indexed (up, down).
+SINGLE_SITE: dict[str, tuple[tuple[Any, Any], tuple[Any, Any]]] = {
+    "1": ((1, 0), (0, 1)),
+    "x": ((0, 1), (1, 0)),
+    "y": ((0, -I), (I, 0)),
+    "z": ((1, 0), (0, -1)),
+    "+": ((0, 1), (0, 0)),
+    "-": ((0, 0), (1, 0)),
+    "u": ((1, 0), (0, 0)),
+    "d": ((0, 0), (0, 1)),
+}
+_ALIASES = {"I": "1", "id": "1", "0": "1", "p": "+", "m": "-", "X": "x", "Y": "y", "Z": "z"}
+
+OpKind = Any  # a name from SINGLE_SITE or a 2x2 matrix (numpy / SymPy)
+
+
+def _table(kind: OpKind) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    if isinstance(kind, str):
+        key = _ALIASES.get(kind, kind)
+        if key not in SINGLE_SITE:
+            raise InvalidParameterError(
+                f"unknown single-site operator {kind!r}; use one of {sorted(SINGLE_SITE)} "
+                "or pass a 2x2 matrix."
+            )
+        return SINGLE_SITE[key]
+    m = sympy.Matrix(kind) if not isinstance(kind, sympy.MatrixBase) else kind
+    if m.shape != (2, 2):
+        raise InvalidParameterError(f"a single-site operator must be 2x2, got shape {m.shape}.")
+    return ((m[0, 0], m[0, 1]), (m[1, 0], m[1, 1]))
+
+
+def _check_site(site: int, n: int) -> None:
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise InvalidParameterError(f"number of sites n = {n!r} must be a positive integer.")
+    if not isinstance(site, (int, np.integer)) or not 1 <= site <= n:
+        raise SiteOutOfRangeError(
+            f"site {site!r} is out of range for n = {n} sites; sites are 1-based (1..{n})."
+        )
+
+
+def _to_complex(x: Any) -> complex:
+    return complex(sympy.sympify(x)) if not isinstance(x, (int, float, complex)) else complex(x)
+
+
+@lru_cache(maxsize=256)
+def _numeric_table(kind_key: str) -> np.ndarray:
+    t = SINGLE_SITE[kind_key]
+    return np.array([[_to_complex(v) for v in row] for row in t], dtype=complex)
+
+
+def _numeric_site_matrix(kind: OpKind) -> sp.csr_matrix:
+    if isinstance(kind, str) and _ALIASES.get(kind, kind) in SINGLE_SITE:
+        return sp.csr_matrix(_numeric_table(_ALIASES.get(kind, kind)))
+    t = _table(kind)  # raises a helpful error for unknown names / wrong shapes
+    return sp.csr_matrix(np.array([[_to_complex(v) for v in row] for row in t], dtype=complex))
+
+
+def op_product(factors: Mapping[int, OpKind], n: int, backend: Backend = "sparse"):
+    r"""Tensor product :math:`\bigotimes_l O_l` with ``O_l = factors[l]`` (identity elsewhere).
+
+    Parameters
+    ----------
+    factors
+        Mapping ``site -> operator`` (1-based sites); operators are names from
+        :data:`SINGLE_SITE` (``"x"``, ``"y"``, ``"z"``, ``"+"``, ``"-"``, ``"u"``, ``"d"``,
+        ``"1"``) or 2x2 matrices.
+    n
+        Number of sites.
+    backend
+        ``"sparse"`` (default), ``"numpy"`` or ``"sympy"``.
+    """
+    for s in factors:
+        _check_site(s, n)
+    if backend == "sympy":
+        return _sympy_product(factors, n)
+    if backend not in ("sparse", "numpy"):
+        raise InvalidParameterError(f"backend must be 'sparse', 'numpy' or 'sympy', not {backend!r}.")
+    out = sp.identity(1, dtype=complex, format="csr")
+    run = 1  # pending identity dimension, to keep kron cheap
+    for l in range(1, n + 1):
+        if l in factors:
+            if run > 1:
+                out = sp.kron(out, sp.identity(run, dtype=complex, format="csr"), format="csr")
+                run = 1
+            out = sp.kron(out, _numeric_site_matrix(factors[l]), format="csr")
+        else:
+            run *= 2
+    if run > 1:
+        out = sp.kron(out, sp.identity(run, dtype=complex, format="csr"), format="csr")
+    out = sp.csr_matrix(out)
+    out.eliminate_zeros()
+    return out.toarray() if backend == "numpy" else out
+
+
+def _sympy_product(factors: Mapping[int, OpKind], n: int) -> sympy.SparseMatrix:
+    tables = [_table(factors.get(l, "1")) for l in range(1, n + 1)]
+    per_site = []
+    for t in tables:
+        nz = [(a, b, sympy.sympify(t[a][b])) for a in (0, 1) for b in (0, 1) if t[a][b] != 0]
+        per_site.append(nz)
+    entries: dict[tuple[int, int], Any] = {}
+    for combo in itertools.product(*per_site):
+        r = c = 0
+        val: Any = sympy.Integer(1)
+        for a, b, v in combo:
+            r = 2 * r + a
+            c = 2 * c + b
+            val = val * v
+        entries[(r, c)] = val
+    dim = 2**n
+    return sympy.SparseMatrix(dim, dim, entries)
+
+
+def site_op(kind: OpKind, site: int, n: int, backend: Backend = "sparse"):
+    """Single-site operator ``kind`` acting on ``site`` (1-based) of ``n`` spins."""
+    return op_product({site: kind}, n, backend)
+
+
+def sigma(axis: str, site: int, n: int, backend: Backend = "sparse"):
+    r"""Pauli operator :math:`\sigma^{axis}_{site}`; ``axis`` in ``x, y, z, +, -, u, d``."""
+    return site_op(axis, site, n, backend)
+
+
+def identity(n: int, backend: Backend = "sparse"):
+    """Identity on ``n`` spins."""
+    return op_product({}, n, backend)
+
+
+#: Named two-site interactions: list of (coefficient, op_i, op_j).
+BOND_KINDS: dict[str, tuple[tuple[Any, str, str], ...]] = {
+    "xx": ((1, "x", "x"),),
+    "yy": ((1, "y", "y"),),
+    "zz": ((1, "z", "z"),),
+    "uu": ((1, "u", "u"),),
+    "xx+yy": ((1, "x", "x"), (1, "y", "y")),
+    "flipflop": ((1, "+", "-"), (1, "-", "+")),  # sigma+ sigma- + h.c. = (xx+yy)/2
+    "heisenberg": ((1, "x", "x"), (1, "y", "y"), (1, "z", "z")),
+    "spin_current": ((1, "x", "y"), (-1, "y", "x")),  # sigma^x_i sigma^y_j - sigma^y_i sigma^x_j
+}
+
+
+def bond_op(i: int, j: int, n: int, kind: str | Iterable[tuple[Any, OpKind, OpKind]] = "xx+yy",
+            backend: Backend = "sparse"):
+    r"""Two-site operator :math:`\sum_k c_k\, A^{(k)}_i B^{(k)}_j`.
+
+    ``kind`` is a name from :data:`BOND_KINDS` or an iterable of
+    ``(coefficient, A, B)`` triples.  Example: the XXZ bond of the ring4 paper,
+    eq. (1), is ``[(J, "x", "x"), (J, "y", "y"), (Delta, "u", "u")]``.
+    """
+    _check_site(i, n)
+    _check_site(j, n)
+    if i == j:
+        raise SiteOutOfRangeError(f"a bond needs two different sites, got i = j = {i}.")
+    terms = BOND_KINDS[kind] if isinstance(kind, str) else tuple(kind)
+    total = None
+    for coeff, a, b in terms:
+        term = op_product({i: a, j: b}, n, backend)
+        if backend == "sympy":
+            term = sympy.sympify(coeff) * term
+        else:
+            term = complex(coeff) * term if not _is_real_number(coeff) else float(coeff) * term
+        total = term if total is None else total + term
+    return total
+
+
+def _is_real_number(c: Any) -> bool:
+    try:
+        return float(c) == complex(c)
+    except TypeError:
+        return False
+
+
+def total_up(n: int, backend: Backend = "sparse"):
+    r"""Number of up spins :math:`\sum_l \sigma^u_l` (diagonal)."""
+    out = None
+    for l in range(1, n + 1):
+        t = site_op("u", l, n, backend)
+        out = t if out is None else out + t
+    return out
+
+
+def total_sz(n: int, backend: Backend = "sparse"):
+    r"""Total magnetisation :math:`\sum_l \sigma^z_l` (Pauli units, eigenvalues n-2k)."""
+    out = None
+    for l in range(1, n + 1):
+        t = site_op("z", l, n, backend)
+        out = t if out is None else out + t
+    return out
+
+
+def up_count_of_index(index: int | np.ndarray, n: int):
+    """Number of up spins of basis state(s) ``index`` (bit 0 = up)."""
+    idx = np.asarray(index)
+    down = np.zeros_like(idx)
+    for l in range(n):
+        down = down + ((idx >> l) & 1)
+    return n - down
+
+
+def basis_label(index: int, n: int, up: str = "\u2191", down: str = "\u2193") -> str:
+    """Configuration string of basis state ``index``, site 1 first (e.g. ``'↑↓↑'``)."""
+    if not 0 <= index < 2**n:
+        raise SiteOutOfRangeError(f"basis index {index} out of range for n = {n} (0..{2**n - 1}).")
+    bits = format(index, f"0{n}b")
+    return "".join(up if b == "0" else down for b in bits)
+
+
+@dataclass(frozen=True)
+class Sector:
+    r"""The subspace of ``n`` spins with exactly ``up_spins`` spins up.
+
+    ``basis`` lists the full-space basis indices in increasing order; the
+    embedding :math:`E` (``2**n x dim``, columns are those basis vectors) maps
+    sector vectors into the full space, so ``E.T @ H @ E`` restricts an
+    operator and ``E @ rho_k @ E.T`` lifts a sector density matrix.
+    """
+
+    n: int
+    up_spins: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.n, (int, np.integer)) or self.n < 1:
+            raise InvalidParameterError(f"n = {self.n!r} must be a positive integer.")
+        if not isinstance(self.up_spins, (int, np.integer)) or not 0 <= self.up_spins <= self.n:
+            raise SectorError(
+                f"there is no sector with {self.up_spins!r} up spins for n = {self.n}; "
+                f"choose up_spins in 0..{self.n}."
+            )
+
+    @cached_property
+    def basis(self) -> np.ndarray:
+        idx = np.arange(2**self.n)
+        return idx[up_count_of_index(idx, self.n) == self.up_spins]
+
+    @property
+    def dim(self) -> int:
+        return comb(self.n, self.up_spins)
+
+    @cached_property
+    def embedding(self) -> sp.csr_matrix:
+        d = self.dim
+        return sp.csr_matrix(
+            (np.ones(d), (self.basis, np.arange(d))), shape=(2**self.n, d), dtype=float
+        )
+
+    def embedding_sympy(self) -> sympy.SparseMatrix:
+        """Exact embedding matrix (SymPy)."""
+        return sympy.SparseMatrix(
+            2**self.n, self.dim, {(int(b), k): 1 for k, b in enumerate(self.basis)}
+        )
+
+    @property
+    def labels(self) -> list[str]:
+        return [basis_label(int(b), self.n) for b in self.basis]
+
+    def restrict(self, op):
+        """``E^T op E``: the block of ``op`` inside the sector (same container type)."""
+        if isinstance(op, sympy.MatrixBase):
+            return sympy.Matrix(op).extract(list(map(int, self.basis)), list(map(int, self.basis)))
+        if sp.issparse(op):
+            op = sp.csr_matrix(op)
+            return op[self.basis][:, self.basis]
+        return np.asarray(op)[np.ix_(self.basis, self.basis)]
+
+    def lift(self, op_k):
+        """``E op_k E^T``: embed a sector operator into the full space."""
+        E = self.embedding
+        if isinstance(op_k, sympy.MatrixBase):
+            Es = self.embedding_sympy()
+            return Es * op_k * Es.T
+        if sp.issparse(op_k):
+            return E @ op_k @ E.T
+        return E @ np.asarray(op_k) @ E.T.toarray()
+
+    def leakage(self, op) -> float:
+        """Norm of the part of ``op`` that maps the sector out of itself (0 if conserved)."""
+        A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
+            np.array(op.evalf(), dtype=complex))
+        cols = A[:, self.basis]
+        mask = np.ones(A.shape[0], dtype=bool)
+        mask[self.basis] = False
+        out = cols[mask]
+        return float(abs(out).max()) if out.nnz else 0.0
+
+
+def sectors(n: int) -> list[Sector]:
+    """All total-S^z sectors of ``n`` spins, ``up_spins = 0..n``."""
+    return [Sector(n, k) for k in range(n + 1)]
+
+
+def sector_of_index(index: int, n: int) -> Sector:
+    """The sector containing basis state ``index``."""
+    return Sector(n, int(up_count_of_index(index, n)))
+
+
+def conserves_up_count(op, n: int, tol: float = 1e-12) -> bool:
+    """True if ``op`` commutes with the total number of up spins (block-diagonal in sectors)."""
+    A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
+        np.array(op.evalf(), dtype=complex))
+    if A.shape != (2**n, 2**n):
+        raise ShapeMismatchError(f"operator shape {A.shape} does not match n = {n} spins.")
+    A = A.tocoo()
+    keep = np.abs(A.data) > tol
+    ups = up_count_of_index(np.arange(2**n), n)
+    return bool(np.all(ups[A.row[keep]] == ups[A.col[keep]]))

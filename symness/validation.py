@@ -1,0 +1,175 @@
+"""Input validation shared by every layer.
+
+Numbers are checked numerically; SymPy expressions are checked only where
+SymPy can decide the sign from their assumptions (a symbol declared
+``positive=True`` passes, a bare symbol passes too -- the caller asked for a
+symbolic result and gets one, with the assumption recorded by the caller).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import sympy
+
+from .errors import (
+    InvalidParameterError,
+    NegativeCouplingError,
+    NegativeTemperatureError,
+    NonHermitianError,
+    ShapeMismatchError,
+)
+
+__all__ = [
+    "is_symbolic",
+    "check_temperature",
+    "check_nonnegative",
+    "check_positive",
+    "check_hermitian",
+    "check_square",
+    "as_array",
+]
+
+
+def is_symbolic(*values: Any) -> bool:
+    """True if any value is a SymPy object with free symbols (or a SymPy matrix)."""
+    for v in values:
+        if isinstance(v, sympy.MatrixBase):
+            return True
+        if isinstance(v, sympy.Basic) and v.free_symbols:
+            return True
+        if callable(v) and isinstance(v, sympy.FunctionClass):
+            return True
+    return False
+
+
+def _numeric_or_none(value: Any) -> np.ndarray | None:
+    """Return ``value`` as a float array, or None if it is symbolic."""
+    if isinstance(value, sympy.Basic):
+        if value.free_symbols:
+            return None
+        try:
+            return np.asarray(complex(value))
+        except TypeError:
+            return None
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        return None
+    return arr
+
+
+def check_temperature(T: Any, name: str = "T", *, allow_zero: bool = True) -> None:
+    """Raise :class:`NegativeTemperatureError` unless ``T >= 0`` (``> 0`` if not ``allow_zero``).
+
+    Temperatures are in units of energy (k_B = 1).  Symbolic temperatures are
+    accepted unless SymPy knows them to be negative (or zero when forbidden).
+    """
+    if isinstance(T, sympy.Basic) and T.free_symbols:
+        if T.is_negative or (not allow_zero and T.is_zero):
+            raise NegativeTemperatureError(
+                f"{name} = {T} is declared non-positive; temperatures must be "
+                f"{'>= 0' if allow_zero else '> 0'} (units of energy, k_B = 1)."
+            )
+        return
+    arr = _numeric_or_none(T)
+    if arr is None:
+        return
+    if np.iscomplexobj(arr):
+        if np.any(np.abs(arr.imag) > 0):
+            raise InvalidParameterError(f"{name} = {T} is complex; temperatures must be real.")
+        arr = arr.real
+    if np.any(np.isnan(arr)):
+        raise InvalidParameterError(f"{name} is NaN; pass a finite temperature.")
+    bad = arr < 0 if allow_zero else arr <= 0
+    if np.any(bad):
+        allowed = ">= 0" if allow_zero else "> 0"
+        raise NegativeTemperatureError(
+            f"{name} = {T} is not allowed: temperatures must be {allowed} "
+            f"(units of energy, k_B = 1). Pass a {'non-negative' if allow_zero else 'positive'} "
+            "temperature."
+        )
+
+
+def check_nonnegative(value: Any, name: str) -> None:
+    """Raise :class:`NegativeCouplingError` if ``value`` is (known to be) negative."""
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        if value.is_negative:
+            raise NegativeCouplingError(f"{name} = {value} is declared negative; it must be >= 0.")
+        return
+    arr = _numeric_or_none(value)
+    if arr is None:
+        return
+    if np.iscomplexobj(arr):
+        arr = arr.real
+    if np.any(np.isnan(arr)):
+        raise InvalidParameterError(f"{name} is NaN; pass a finite value.")
+    if np.any(arr < 0):
+        raise NegativeCouplingError(f"{name} = {value} is negative; it must be >= 0.")
+
+
+def check_positive(value: Any, name: str) -> None:
+    """Raise :class:`NegativeCouplingError` if ``value`` is (known to be) <= 0."""
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        if value.is_nonpositive:
+            raise NegativeCouplingError(f"{name} = {value} is declared <= 0; it must be > 0.")
+        return
+    arr = _numeric_or_none(value)
+    if arr is None:
+        return
+    if np.iscomplexobj(arr):
+        arr = arr.real
+    if np.any(np.isnan(arr)) or np.any(arr <= 0):
+        raise NegativeCouplingError(f"{name} = {value} must be > 0.")
+
+
+def as_array(op: Any) -> np.ndarray | sp.spmatrix:
+    """Convert numpy, scipy.sparse, SymPy or QuTiP operators to numpy / scipy.sparse."""
+    if sp.issparse(op):
+        return op
+    if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
+        return np.asarray(op.full())
+    if isinstance(op, sympy.MatrixBase):
+        return np.array(op.evalf(), dtype=complex)
+    return np.asarray(op)
+
+
+def check_square(op: Any, name: str, dim: int | None = None) -> None:
+    """Raise :class:`ShapeMismatchError` unless ``op`` is square (and ``dim x dim``)."""
+    shape = getattr(op, "shape", None)
+    if shape is None or len(shape) != 2 or shape[0] != shape[1]:
+        raise ShapeMismatchError(f"{name} has shape {shape}; it must be a square matrix.")
+    if dim is not None and shape[0] != dim:
+        raise ShapeMismatchError(
+            f"{name} has shape {shape}, but the Hilbert space has dimension {dim}; "
+            f"pass a {dim} x {dim} operator in the same basis."
+        )
+
+
+def check_hermitian(op: Any, name: str, tol: float = 1e-10) -> None:
+    """Raise :class:`NonHermitianError` unless ``op`` equals its adjoint (to ``tol``).
+
+    The tolerance is relative to the largest matrix element.
+    """
+    check_square(op, name)
+    if isinstance(op, sympy.MatrixBase):
+        diff = sympy.simplify(op - op.H)
+        if not diff.is_zero_matrix and diff.is_zero_matrix is not None:
+            raise NonHermitianError(
+                f"{name} is not Hermitian (M - M^dagger = {diff}); pass a Hermitian operator."
+            )
+        return
+    if sp.issparse(op):
+        diff = abs(op - op.conj().T).max() if op.nnz else 0.0
+        scale = max(abs(op).max() if op.nnz else 0.0, 1.0)
+    else:
+        a = np.asarray(op)
+        diff = np.max(np.abs(a - a.conj().T)) if a.size else 0.0
+        scale = max(np.max(np.abs(a)) if a.size else 0.0, 1.0)
+    if diff > tol * scale:
+        raise NonHermitianError(
+            f"{name} is not Hermitian: max |M - M^dagger| = {diff:.3g}. "
+            "Pass a Hermitian operator (for a non-Hermitian jump operator use a GKSL "
+            "generator instead)."
+        )

@@ -1,0 +1,71 @@
+import io
+import json
+import subprocess
+import sys
+
+import symness
+from symness import cli, registry
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "symness", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_version_subprocess():
+    r = run("--version")
+    assert r.returncode == 0
+    assert symness.__version__ in r.stdout
+
+
+def test_verify_subprocess_quick_json():
+    r = run("verify", "--quick", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["passed"] is True
+    assert data["checks"]
+
+
+def test_verify_table_subprocess():
+    r = run("verify", "--quick", "-k", "foundation")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "rel. err" in r.stdout and "pass" in r.stdout
+
+
+def test_latex_subprocess(tmp_path):
+    out = tmp_path / "s.tex"
+    r = run("latex", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
+
+
+def test_verify_with_empty_registry(monkeypatch):
+    monkeypatch.setattr(registry, "_CHECKS", {})
+    monkeypatch.setattr(cli, "load_plugins", lambda: [])
+    buf = io.StringIO()
+    assert cli.main(["verify"], out=buf) == 0
+    assert "no cross-checks" in buf.getvalue()
+
+
+def test_failing_check_gives_nonzero_exit(monkeypatch):
+    monkeypatch.setattr(registry, "_CHECKS", {})
+    monkeypatch.setattr(cli, "load_plugins", lambda: [])
+
+    @registry.cross_check("always wrong", paper="none", equation="-")
+    def wrong(quick):
+        yield registry.Comparison("x", 1.0, 2.0, tol=1e-12)
+
+    @registry.cross_check("raises", paper="none", equation="-")
+    def boom(quick):
+        raise RuntimeError("boom")
+
+    buf = io.StringIO()
+    assert cli.main(["verify"], out=buf) == 1
+    text = buf.getvalue()
+    assert "FAIL" in text and "ERROR" in text and "boom" in text
+
+
+def test_help_without_command():
+    buf = io.StringIO()
+    assert cli.main([], out=buf) == 0
