@@ -12,6 +12,7 @@ name                          module                                paper
 ``coupled_qubits_model``      ``symness.models.qubits``             qubit kernels (3.16)-(3.18)
 ``tilted_ising``              ``symness.models.tilted_ising``       weak coupling (105)-(110)
 ``exchange_chain``            ``symness.models.exchange_chain``     cold atom (6), (8)-(11)
+``ising_ring``                ``symness.models.ising``              magnification (2), (17)
 ============================  ====================================  ====================
 """
 
@@ -27,6 +28,7 @@ _LAZY = {
     "coupled_qubits_model": "qubits",
     "tilted_ising": "tilted_ising",
     "exchange_chain": "exchange_chain",
+    "ising_ring": "ising",
 }
 
 __all__ = ["Term", "Coupling", "Model", "terms_operator", *_LAZY]
