@@ -477,7 +477,7 @@ class IsingRing:
     def _piecewise(per_case: list[sympy.Expr], split: sympy.Expr | None) -> sympy.Expr:
         if split is None or len(per_case) == 1:
             return per_case[0]
-        if sympy.simplify(per_case[0] - per_case[1]) == 0:
+        if per_case[0] == per_case[1]:
             return per_case[0]
         return sympy.Piecewise((per_case[0], split >= 0), (per_case[1], True))
 
@@ -588,7 +588,7 @@ class IsingRing:
         for Jp, Np in zip(J, nums):
             if Np:
                 num += Jp * sympy.factor(R.to_sympy(Np))
-        return (num / Zf).subs(sol.values)
+        return (num / Zf).xreplace(sol.values)
 
     def correlation(self, i: int, j: int, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any,
                     **kw: Any) -> Any:

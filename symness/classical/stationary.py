@@ -254,14 +254,18 @@ class ExactStationary:
     Z: Any
 
     def probability(self, k: int) -> sympy.Expr:
+        """:math:`P(\\eta_k)` with the exponentials substituted (0 outside the class)."""
         i = int(np.searchsorted(self.states, k))
         if i >= self.states.size or self.states[i] != k:
             return sympy.Integer(0)
-        return self.to_expr(self.weights[i]) / self.to_expr(self.Z)
+        if not hasattr(self, "_Z_expr"):
+            self._Z_expr = self.to_expr(self.Z)
+        return self.to_expr(self.weights[i]) / self._Z_expr
 
     def to_expr(self, poly: Any, substitute: bool = True) -> sympy.Expr:
+        """A ring element as a SymPy expression (``v_k -> exp(-E_k/T)`` if ``substitute``)."""
         e = self.ring.to_sympy(poly)
-        return e.subs(self.values) if substitute else e
+        return e.xreplace(self.values) if substitute else e
 
 
 def exact_stationary(states: np.ndarray, src: np.ndarray, dst: np.ndarray,
