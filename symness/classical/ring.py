@@ -79,7 +79,7 @@ from .stationary import (
     transient_states,
 )
 
-__all__ = ["IsingRing", "Regime", "NORMALIZATIONS"]
+__all__ = ["IsingRing", "Regime", "ExactCurrents", "NORMALIZATIONS"]
 
 #: Accepted values of the ``normalization`` argument.
 NORMALIZATIONS = ("paper", "literal")
@@ -115,6 +115,40 @@ class Regime:
     def __str__(self) -> str:
         m = " (magnified)" if self.magnified else ""
         return f"{self.direction}{m}, |I_branch|/|I_L| = {self.magnification:.4g}"
+
+
+@dataclass
+class ExactCurrents:
+    """Exact currents of one sign case: :math:`I_k = N_k(v) / (s Z(v))`.
+
+    Attributes
+    ----------
+    condition
+        Where this case holds (``J_U - J_D >= 0``, ``< 0``, or ``True``).
+    variables, values
+        Exponential variables :math:`v` and ``{v: exp(-E/T)}``.
+    Z
+        Partition-function-like denominator (polynomial in ``variables``).
+    numerators
+        ``{"left"|"right"|"upper"|"lower": N_k}`` (polynomials times couplings).
+    scale
+        :math:`N_S` (paper normalisation) or 1 (literal).
+    stationary
+        The underlying :class:`~symness.classical.stationary.ExactStationary`.
+    """
+
+    condition: Any
+    variables: list[sympy.Symbol]
+    values: dict[sympy.Symbol, sympy.Expr]
+    Z: sympy.Expr
+    numerators: dict[str, sympy.Expr]
+    scale: int
+    stationary: ExactStationary
+
+    def current(self, key: str, substitute: bool = True) -> sympy.Expr:
+        """:math:`N_k / (s Z)`, with the exponentials substituted if ``substitute``."""
+        e = self.numerators[key] / (self.scale * self.Z)
+        return e.xreplace(self.values) if substitute else e
 
 
 class _SymbolicChain:
@@ -564,14 +598,16 @@ class IsingRing:
             for k, (m, coef) in masks.items():
                 total = sympy.Integer(0)
                 for c, w in weights:
-                    total += w * self._exact_current(sols[case][c], tr, chain, m, coef, J)
+                    sol = sols[case][c]
+                    num = self._current_numerator(sol, tr, chain, m, coef, J)
+                    total += w * (num / sympy.factor(sol.to_expr(sol.Z, False))).xreplace(sol.values)
                 result[k].append(total / scale)
         return {k: self._piecewise(v, split) for k, v in result.items()}
 
     @staticmethod
-    def _exact_current(sol: ExactStationary, tr: Transitions, chain: _SymbolicChain,
-                       mask: np.ndarray, coef: np.ndarray, J: Sequence[Any]) -> sympy.Expr:
-        """:math:`\\sum_t w_t r_t P(src_t)` as (sum_p J_p N_p(v)) / Z(v), exponentials substituted."""
+    def _current_numerator(sol: ExactStationary, tr: Transitions, chain: _SymbolicChain,
+                           mask: np.ndarray, coef: np.ndarray, J: Sequence[Any]) -> sympy.Expr:
+        r""":math:`Z(v)\sum_t w_t r_t P(src_t) = \sum_p J_p N_p(v)` (polynomials in the variables)."""
         R = sol.ring
         pos = {int(s): i for i, s in enumerate(sol.states)}
         nums = [R.zero for _ in J]
@@ -583,12 +619,45 @@ class IsingRing:
             for p_, c in enumerate(coef[t]):
                 if c:
                     nums[p_] += int(c) * w
-        Zf = sympy.factor(R.to_sympy(sol.Z))
         num = sympy.Integer(0)
         for Jp, Np in zip(J, nums):
             if Np:
                 num += Jp * sympy.factor(R.to_sympy(Np))
-        return (num / Zf).xreplace(sol.values)
+        return num
+
+    def exact_currents(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *,
+                       normalization: str = "paper", cls: int | None = None) -> list[ExactCurrents]:
+        r"""Exact heat currents as rational functions of :math:`v = e^{-\Delta E/T}`, per sign case.
+
+        Returns one :class:`ExactCurrents` per case of the sign of
+        :math:`J_U - J_D` (a single one when the sign is known): the
+        currents are :math:`I_k = N_k(v) / (s\,Z(v))` with polynomials
+        :math:`N_k, Z` in the exponential variables (positive coefficients in
+        :math:`Z`), :math:`s = N_S` for the paper's normalisation.  This is the
+        compact form used by :mod:`symness.classical.closedforms`; use
+        :meth:`heat_currents` for ready expressions.
+        """
+        scale = self._norm(normalization)
+        sym, J, T = self._args(J_upper, J_lower, T_left, T_right)
+        if not sym:
+            raise InvalidParameterError("exact_currents() is symbolic: pass at least one SymPy symbol.")
+        tr = self._transitions(J)
+        masks = self._current_masks(tr)
+        classes = closed_classes(self.n_states, tr.src, tr.dst)
+        weights = self._class_weights(classes, None, cls, True)
+        sols = self._exact(J, T, classes, weights)
+        (c, _), = weights
+        out = []
+        for case in sols["cases"]:
+            chain, sol = sols["chains"][case], sols[case][c]
+            nums = {k: self._current_numerator(sol, tr, chain, m, coef, J) for k, (m, coef) in masks.items()}
+            if sols["split"] is None:
+                cond: Any = sympy.true
+            else:
+                cond = sols["split"] >= 0 if case > 0 else sols["split"] < 0
+            out.append(ExactCurrents(cond, list(chain.variables), dict(chain.values),
+                                     sympy.factor(sol.to_expr(sol.Z, False)), nums, scale, sol))
+        return out
 
     def correlation(self, i: int, j: int, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any,
                     **kw: Any) -> Any:
@@ -606,16 +675,26 @@ class IsingRing:
                  rtol: float = 1e-12, **kw: Any) -> Regime:
         """Name the current regime (Fig. 1): parallel, clockwise or anticlockwise, and magnification.
 
-        A branch current smaller than ``rtol`` times the largest current counts
-        as zero.  Keyword arguments go to :meth:`heat_currents`.
+        A current smaller than ``rtol`` times the largest one, or than
+        :math:`10^{-13}` times the one-way energy flux exchanged with the left
+        bath (roundoff), counts as zero.  Keyword arguments go to
+        :meth:`heat_currents`.
         """
         I = self.heat_currents(J_upper, J_lower, T_left, T_right, **kw)
         if any(isinstance(v, sympy.Basic) for v in I.values()):
             raise InvalidParameterError("classify() needs numbers; pass numeric couplings and temperatures.")
-        big = max(abs(v) for v in I.values())
-        if big == 0:
+        # roundoff scale: the one-way energy flux exchanged with the left bath
+        sym, J, T = self._args(J_upper, J_lower, T_left, T_right)
+        tr = self._transitions(J)
+        p = self.stationary(*J, *T, initial=kw.get("initial"), cls=kw.get("cls"))
+        m = tr.bath == LEFT
+        gross = float(np.sum(np.abs(tr.energy(np.array(J))[m]) * numeric_rates(tr, np.array(J), *T)[m]
+                             * p[tr.src[m]])) / self._norm(kw.get("normalization", "paper"))
+        big = max(max(abs(v) for v in I.values()), 0.0)
+        zero = max(rtol * big, 1e-13 * gross)
+        if big <= zero:
             return Regime("none", False, float("nan"), I)
-        u, d, left = (0.0 if abs(I[k]) <= rtol * big else I[k] for k in ("upper", "lower", "left"))
+        u, d, left = (0.0 if abs(I[k]) <= zero else I[k] for k in ("upper", "lower", "left"))
         if u * d > 0:
             direction = "clockwise" if u > 0 else "anticlockwise"
         elif u == 0 and d == 0:

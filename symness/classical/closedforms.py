@@ -1,0 +1,397 @@
+r"""Closed forms of the classical Ising ring, derived by the code (magnification paper, Sec. II).
+
+Every result here is *computed* from the model (:func:`symness.models.ising.ising_ring`)
+by :class:`~symness.classical.IsingRing`: exact elimination of the master
+equation over polynomials in the Metropolis factors, then eqs. (6), (9) for the
+currents.  Nothing is transcribed from the paper.
+
+Variables
+---------
+The compact forms use the Metropolis factors of the nodal spins,
+
+* equal couplings :math:`J`: :math:`x_\alpha = e^{-4J/T_\alpha}`;
+* unequal couplings: :math:`a_\alpha = e^{-2(J_U + J_D)/T_\alpha}` and
+  :math:`b_\alpha = e^{-2|J_U - J_D|/T_\alpha}` (:math:`\alpha = L, R`),
+
+in which every current is a ratio of polynomials with small integer
+coefficients.  Because all exponentials *decay* (:math:`0 < x, a, b \le 1`) the
+explicit forms never overflow, whatever the temperature, and the denominators
+have positive coefficients (no cancellation) -- the lambdified functions are
+finite and accurate from :math:`T = 10^{-3}J` to :math:`10^3 J`.
+
+Results
+-------
+:func:`three_spin_equal`, :func:`three_spin_stationary`,
+:func:`three_spin_large_TL` (eqs. 11-16); :func:`three_spin_unequal` (the case
+the paper calls too complicated to print) and :func:`three_spin_magnification`
+(an analytic proof that it never magnifies); :func:`four_spin_unequal`
+(:math:`N_U = N_D = 1`, the ring of Figs. 6-7); :func:`branch_ratio` (Ohm's law
+for equal couplings, any :math:`N_U, N_D`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import sympy
+
+from ..closedform import ClosedForm
+from ..errors import InvalidParameterError
+from ..models.ising import J_lower as J_D
+from ..models.ising import J_upper as J_U
+from ..models.ising import T_left as T_L
+from ..models.ising import T_right as T_R
+from .ring import ExactCurrents, IsingRing
+
+__all__ = [
+    "J", "J_U", "J_D", "T_L", "T_R",
+    "ring_currents", "three_spin_equal", "three_spin_stationary", "three_spin_large_TL",
+    "three_spin_unequal", "three_spin_magnification", "four_spin_unequal", "branch_ratio",
+    "MagnificationDecision", "Derivation",
+]
+
+#: Common coupling of the equal-coupling forms (energy units).
+J = sympy.Symbol("J", positive=True)
+
+PAPER = "magnification"
+CONVENTIONS = ("k_B = 1; I_L from the left bath into the ring, I_U left->right through the upper "
+               "branch, I_D right->left through the lower branch (eqs. 6, 9), I_L = I_U - I_D")
+_MEANING = {
+    J: "spin-spin coupling (equal in both branches), energy units",
+    J_U: "upper-branch coupling J_U (paper: J_1)",
+    J_D: "lower-branch coupling J_D (paper: J_2)",
+    T_L: "left-bath temperature (k_B = 1)",
+    T_R: "right-bath temperature",
+}
+_NORM_TEXT = {
+    "paper": "energy per single-spin update attempt (the paper's normalisation, eqs. 14-16)",
+    "literal": "energy per unit time of the master equation (4) with the rates of eq. (5) "
+               "(eqs. 6, 9 read literally; N_S times the paper's values)",
+}
+_KEYS = ("left", "upper", "lower")
+_TEX = {"left": "I_L", "right": "I_R", "upper": "I_U", "lower": "I_D"}
+
+
+@dataclass
+class Derivation:
+    """A derived current set with its compact form, cost and provenance.
+
+    Attributes
+    ----------
+    form
+        :class:`~symness.closedform.ClosedForm` of the currents in
+        :math:`T_L, T_R` (explicit, lambdify-ready).
+    compact
+        The same in the Metropolis-factor variables (``definitions`` give them).
+    definitions
+        ``{variable: exp(-E/T)}``.
+    seconds
+        Derivation time (from the model, without caches).
+    size
+        ``{"terms in Z": ..., "operations": ...}``.
+    """
+
+    form: ClosedForm
+    compact: ClosedForm
+    definitions: dict[sympy.Symbol, sympy.Expr]
+    seconds: float
+    size: dict[str, int] = field(default_factory=dict)
+
+    def latex_block(self) -> str:
+        defs = ", ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.definitions.items())
+        return self.compact.latex_block() + f"\n\n\\noindent with ${defs}$."
+
+
+def _nice_names(ec: ExactCurrents) -> dict[sympy.Symbol, sympy.Symbol]:
+    """Rename the solver's variables x_alpha (one energy) or a_alpha, b_alpha (two energies)."""
+    probe = {J_U: sympy.Integer(3), J_D: sympy.Integer(2), J: sympy.Integer(1), T_L: 1, T_R: 1}
+    out: dict[sympy.Symbol, sympy.Symbol] = {}
+    for side in ("L", "R"):
+        vs = [v for v in ec.variables if v.name.startswith(f"v_{side}")]
+        # value exp(-E/T): larger energy = smaller value at the probe point
+        vs.sort(key=lambda v: float(ec.values[v].subs(probe)))
+        names = ["x"] if len(vs) == 1 else ["a", "b", "c", "d"][:len(vs)]
+        for v, nm in zip(vs, names):
+            out[v] = sympy.Symbol(f"{nm}_{side}", positive=True)
+    return out
+
+
+def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalization: str = "paper",
+                  case: str | None = None) -> Derivation:
+    r"""Derive the exact steady-state heat currents of a Q2R ring.
+
+    Parameters
+    ----------
+    n_upper, n_lower
+        Branch sizes :math:`N_U, N_D` (small rings: the exact elimination is
+        limited to 64 lumped states).
+    equal
+        ``True``: one coupling :math:`J` in both branches; ``False``: :math:`J_U, J_D`.
+    normalization
+        ``"paper"`` or ``"literal"`` (see :meth:`IsingRing.heat_currents`).
+    case
+        For unequal couplings: ``"J_U>J_D"`` or ``"J_U<J_D"`` (the Metropolis
+        factors differ in the two cases).
+
+    Returns
+    -------
+    Derivation
+        Keys ``"left"``, ``"upper"``, ``"lower"`` (:math:`I_R = -I_L`).
+    """
+    t0 = time.perf_counter()
+    ring = IsingRing(n_upper, n_lower)
+    if equal:
+        if case is not None:
+            raise InvalidParameterError("case= is only for unequal couplings (equal=False).")
+        results = ring.exact_currents(J, J, T_L, T_R, normalization=normalization)
+        chosen = results[0]
+        syms = {J: _MEANING[J], T_L: _MEANING[T_L], T_R: _MEANING[T_R]}
+        assumptions = ["T_L, T_R > 0", "J > 0", "Q2R bulk, Metropolis nodes"]
+    else:
+        if case not in ("J_U>J_D", "J_U<J_D"):
+            raise InvalidParameterError("for unequal couplings pass case='J_U>J_D' or case='J_U<J_D'.")
+        results = ring.exact_currents(J_U, J_D, T_L, T_R, normalization=normalization)
+        chosen = results[0] if case == "J_U>J_D" else results[1]
+        syms = {J_U: _MEANING[J_U], J_D: _MEANING[J_D], T_L: _MEANING[T_L], T_R: _MEANING[T_R]}
+        assumptions = ["T_L, T_R > 0", case.replace(">", " > ").replace("<", " < ") + " > 0",
+                       "Q2R bulk, Metropolis nodes"]
+    names = _nice_names(chosen)
+    defs = {names[v]: chosen.values[v] for v in chosen.variables}
+    compact = {k: sympy.factor(chosen.current(k, substitute=False).xreplace(names)) for k in _KEYS}
+    explicit = {k: compact[k].xreplace(defs) for k in _KEYS}
+    seconds = time.perf_counter() - t0
+    Zc = sympy.expand(chosen.Z.xreplace(names))
+    size = {"states": ring.n_states, "terms in Z": len(sympy.Add.make_args(Zc)),
+            "operations": int(sum(sympy.count_ops(e) for e in compact.values()))}
+    geometry = f"N_U = {n_upper}, N_D = {n_lower}"
+    desc = (f"Steady-state heat currents of the {ring.n_spins}-spin Q2R ring ({geometry}), "
+            f"{'equal couplings' if equal else 'unequal couplings, ' + case}; "
+            f"{_NORM_TEXT[normalization]}.")
+    common = dict(name="", paper=PAPER, conventions=CONVENTIONS, description=desc,
+                  assumptions=assumptions)
+    form = ClosedForm({_TEX[k]: explicit[k] for k in _KEYS}, syms, **common)
+    csyms = dict(syms)
+    for s_, v in defs.items():
+        csyms[s_] = f"Metropolis factor {v}"
+    comp = ClosedForm({_TEX[k]: compact[k] for k in _KEYS}, csyms, **common)
+    return Derivation(form, comp, defs, seconds, size)
+
+
+@lru_cache(maxsize=8)
+def three_spin_equal(normalization: str = "paper") -> Derivation:
+    r"""Three-spin ring (:math:`N_U = 1, N_D = 0`, Fig. 3), equal couplings: eqs. (14)-(15).
+
+    Derived from the generator of eq. (11).  Compact form in
+    :math:`x_\alpha = e^{-4J/T_\alpha}`.
+    """
+    d = ring_currents(1, 0, equal=True, normalization=normalization)
+    d.form.equation = d.compact.equation = "(11)-(15)"
+    return d
+
+
+def three_spin_stationary() -> Derivation:
+    r"""Stationary distribution of the three-spin ring, eq. (12), in the state order of eq. (11).
+
+    Compact form :math:`P(\eta) = q_\eta(x_L, x_R)/Z` with :math:`x_\alpha = e^{-4J/T_\alpha}`.
+    """
+    t0 = time.perf_counter()
+    ring = IsingRing(1, 0)
+    (ec,) = ring.exact_currents(J, J, T_L, T_R)
+    sol = ec.stationary
+    names = _nice_names(ec)
+    defs = {names[v]: ec.values[v] for v in ec.variables}
+    Z = sympy.factor(sol.to_expr(sol.Z, False).xreplace(names))
+    P = sympy.Matrix([sympy.factor(sol.to_expr(w, False).xreplace(names) / Z) for w in sol.weights])
+    syms = {J: _MEANING[J], T_L: _MEANING[T_L], T_R: _MEANING[T_R]}
+    common = dict(name="P", paper=PAPER, equation="(11)-(13)", conventions="k_B = 1",
+                  assumptions=["T_L, T_R > 0", "J > 0"],
+                  description="Stationary probabilities P(eta) of the three-spin Q2R ring, in the "
+                              "order of eq. (11): " + ", ".join(ring.labels()) + ".")
+    csyms = dict(syms)
+    for s_, v in defs.items():
+        csyms[s_] = f"Metropolis factor {v}"
+    return Derivation(ClosedForm(P.xreplace(defs), syms, **common), ClosedForm(P, csyms, **common), defs,
+                      time.perf_counter() - t0, {"states": 8})
+
+
+@lru_cache(maxsize=4)
+def three_spin_large_TL(normalization: str = "paper") -> dict[str, Any]:
+    r"""Large-:math:`T_L` asymptotics of the three-spin currents (eq. 16).
+
+    Returns ``{"limit", "slope"}`` (explicit in :math:`J, T_R`), ``{"limit_compact",
+    "slope_compact"}`` (in :math:`x_R`) and ``"definitions"`` (:math:`x_R = e^{-4J/T_R}`): the
+    limit :math:`T_L \to \infty` (:math:`x_L \to 1`) and the coefficient :math:`c_1`
+    of the leading correction, :math:`I(T_L) = I(\infty) + c_1/T_L + O(T_L^{-2})`,
+    both derived from :func:`three_spin_equal`, in :math:`x_R = e^{-4J/T_R}`.
+    """
+    d = three_spin_equal(normalization)
+    xL = sympy.Symbol("x_L", positive=True)
+    xR = sympy.Symbol("x_R", positive=True)
+    lim, slope = {}, {}
+    for k in _KEYS:
+        e = d.compact.expr[_TEX[k]]
+        # x_L = exp(-4J/T_L) -> 1, and dI/d(1/T_L) = -4J x_L dI/dx_L at x_L = 1
+        lim[_TEX[k]] = sympy.factor(e.subs(xL, 1))
+        slope[_TEX[k]] = sympy.factor(sympy.diff(e, xL).subs(xL, 1) * (-4 * J))
+    defs = {xR: d.definitions[xR]}
+    syms = {J: _MEANING[J], T_R: _MEANING[T_R]}
+    csyms = {J: _MEANING[J], xR: f"Metropolis factor {defs[xR]}"}
+    common = dict(paper=PAPER, equation="(16)", conventions=CONVENTIONS,
+                  assumptions=["T_L -> infinity", "T_R > 0"])
+    d_lim = f"Currents of the three-spin ring for T_L -> infinity ({_NORM_TEXT[normalization]})."
+    d_slope = "Coefficient c_1 of the leading correction I(T_L) = I(infinity) + c_1 / T_L + O(1/T_L^2)."
+    explicit = lambda m: {k: v.xreplace(defs) for k, v in m.items()}  # noqa: E731
+    return {
+        "limit": ClosedForm(explicit(lim), syms, description=d_lim, **common),
+        "slope": ClosedForm(explicit(slope), syms, description=d_slope, **common),
+        "limit_compact": ClosedForm(lim, csyms, description=d_lim, **common),
+        "slope_compact": ClosedForm(slope, csyms, description=d_slope, **common),
+        "definitions": defs,
+    }
+
+
+@lru_cache(maxsize=4)
+def three_spin_unequal(case: str = "J_U>J_D", normalization: str = "paper") -> Derivation:
+    r"""Three-spin ring with :math:`J_U \neq J_D` (Sec. II E: "too complicated to be included").
+
+    Compact form in :math:`a_\alpha = e^{-2(J_U+J_D)/T_\alpha}`,
+    :math:`b_\alpha = e^{-2|J_U-J_D|/T_\alpha}`.  At :math:`J_U = J_D` both cases
+    reduce to :func:`three_spin_equal`.
+    """
+    d = ring_currents(1, 0, equal=False, normalization=normalization, case=case)
+    d.form.equation = d.compact.equation = "(17), (6), (9)"
+    return d
+
+
+@lru_cache(maxsize=4)
+def four_spin_unequal(case: str = "J_U>J_D", normalization: str = "paper") -> Derivation:
+    r"""Four-spin ring :math:`N_U = N_D = 1` (Figs. 6-7) with :math:`J_U \neq J_D`."""
+    d = ring_currents(1, 1, equal=False, normalization=normalization, case=case)
+    d.form.equation = d.compact.equation = "(17), (6), (9); Fig. 7"
+    return d
+
+
+@dataclass
+class MagnificationDecision:
+    """An analytic decision on current magnification, with machine-checked certificates.
+
+    Attributes
+    ----------
+    possible
+        Whether magnification can occur.
+    statement
+        The theorem in words.
+    certificates
+        ``(claim, identity)`` pairs: each identity is an expression that SymPy
+        expanded to exactly zero, proving the claim together with the stated
+        sign facts.
+    """
+
+    possible: bool
+    statement: str
+    certificates: list[tuple[str, sympy.Expr]]
+
+    def latex(self) -> str:
+        rows = [self.statement.replace("_", r"\_")]
+        for claim, ident in self.certificates:
+            rows.append(f"\\noindent {claim}: \\[ {sympy.latex(ident)} = 0 \\]")
+        return "\n\n".join(rows)
+
+
+def three_spin_magnification() -> MagnificationDecision:
+    r"""Decide analytically whether the three-spin ring with :math:`J_U \neq J_D` can magnify.
+
+    It cannot.  Take :math:`T_L > T_R` (the ring is mirror-symmetric, swapping
+    the baths flips every current) and write :math:`\sigma = J_U + J_D`,
+    :math:`\delta = |J_U - J_D| < \sigma`, :math:`a_\alpha = e^{-2\sigma/T_\alpha}`,
+    :math:`b_\alpha = e^{-2\delta/T_\alpha}`.  Then :math:`a_L > a_R`,
+    :math:`b_L \ge b_R`, :math:`b_L \le 1`, and
+    :math:`C = a_L b_R - a_R b_L > 0` (exponent difference
+    :math:`2(\sigma-\delta)(1/T_R - 1/T_L) > 0`).  A lemma:
+    :math:`a_L \ge a_R(1 + b_L - b_R)` because with :math:`y = e^{2\delta(1/T_R-1/T_L)}`,
+    :math:`1 + b_L - b_R \le 2 - 1/y \le y \le a_L/a_R` (:math:`(y-1)^2 \ge 0`).
+
+    The numerators of :math:`I_U` and :math:`I_D` (common positive
+    denominator) are rewritten by identities that SymPy verifies, as sums of
+    terms of known sign: :math:`I_U > 0` and :math:`I_D < 0` in both cases,
+    i.e. both branches always carry heat from hot to cold (parallel flow), so
+    :math:`|I_U|, |I_D| < |I_L|`.
+    """
+    certs: list[tuple[str, sympy.Expr]] = []
+    aL, aR, bL, bR = sympy.symbols("a_L a_R b_L b_R", positive=True)
+    C = aL * bR - aR * bL
+    for case in ("J_U>J_D", "J_U<J_D"):
+        d = three_spin_unequal(case, "literal")
+        num_u = sympy.fraction(sympy.together(d.compact.expr["I_U"]))[0]
+        num_d = sympy.fraction(sympy.together(d.compact.expr["I_D"]))[0]
+        den = sympy.fraction(sympy.together(d.compact.expr["I_U"]))[1]
+        # the denominator has positive coefficients only
+        assert all(c > 0 for c in sympy.Poly(sympy.expand(den), aL, aR, bL, bR).coeffs())
+        num_u = num_u / J_U
+        num_d = num_d / J_D
+        if case == "J_U>J_D":
+            # I_U: (a_L + a_R)(b_L - b_R) + 2(a_L - a_R) times a positive constant
+            form_u = (aL + aR) * (bL - bR) + 2 * (aL - aR)
+            # I_D: -3C - (1 - b_L)(a_L - a_R) - [a_L - a_R(1 + b_L - b_R)]
+            form_d = -3 * C - (1 - bL) * (aL - aR) - (aL - aR * (1 + bL - bR))
+        else:
+            form_u = C
+            form_d = -(aL * bL - aR * bR)
+        ku = sympy.simplify(num_u / form_u)
+        kd = sympy.simplify(num_d / form_d)
+        if not (ku.is_number and ku > 0 and kd.is_number and kd > 0):
+            raise AssertionError(f"unexpected structure of the three-spin currents ({case}): {ku}, {kd}")
+        certs.append((f"{case}: numerator of $I_U$ = {sympy.latex(ku)} $J_U$ [{sympy.latex(form_u)}] (> 0)",
+                      sympy.expand(num_u - ku * form_u)))
+        certs.append((f"{case}: numerator of $I_D$ = {sympy.latex(kd)} $J_D$ [{sympy.latex(form_d)}] (< 0)",
+                      sympy.expand(num_d - kd * form_d)))
+    if any(c[1] != 0 for c in certs):
+        raise AssertionError("a certificate identity failed")
+    statement = ("Three-spin ring (N_U = 1, N_D = 0), any J_U, J_D > 0 and T_L > T_R: I_U > 0 and "
+                 "I_D < 0, so the branch currents never have the same sign and there is no current "
+                 "magnification (nor for T_L < T_R, by mirror symmetry).")
+    return MagnificationDecision(False, statement, certs)
+
+
+def branch_ratio() -> ClosedForm:
+    r"""Ohm's law for equal couplings: :math:`I_U/I_D = -(N_D+1)/(N_U+1)` for any :math:`N_U, N_D, T_L, T_R`.
+
+    Derivation (domain walls).  Let :math:`n_b = 1` when bond :math:`b` is
+    broken (:math:`\sigma_i \ne \sigma_{i+1}`), energy :math:`2J n_b - J`.  A
+    Q2R flip of a bulk spin with exactly one broken bond moves the wall to the
+    other bond at rate 1; a nodal flip with one broken bond costs no energy and
+    also moves it at rate 1 (Metropolis); a nodal flip with none (both) broken
+    creates (annihilates) a pair.  Hence the mean occupations obey *linear*
+    hopping terms, :math:`j_s = \rho_{(s-1,s)} - \rho_{(s,s+1)}` across every
+    spin :math:`s` (the exclusion terms cancel), plus pair terms :math:`K_L,
+    K_R` at the nodes.  The stationary balance of the four bonds next to the
+    nodes and the single-valuedness of :math:`\rho` around the ring,
+    :math:`j_1 + N_U j_U + j_R + N_D j_D = 0`, fix :math:`j_U/j_D`; the branch
+    currents are :math:`I_U = 2J j_U`, :math:`I_D = 2J j_D` and
+    :math:`I_L = 4J K_L`.  This function solves those linear equations with
+    SymPy.
+    """
+    NU, ND = sympy.symbols("N_U N_D", nonnegative=True, integer=True)
+    jU, jD, j1, jR, KL, KR = sympy.symbols("j_U j_D j_1 j_R K_L K_R")
+    eqs = [
+        sympy.Eq(j1 + KL - jU, 0),     # bond (1, 2): hop in across spin 1 + pair creation = hop out
+        sympy.Eq(jD + KL - j1, 0),     # bond (N_S, 1)
+        sympy.Eq(jU + KR - jR, 0),     # bond (N_U + 1, N_U + 2)
+        sympy.Eq(jR + KR - jD, 0),     # bond (N_U + 2, N_U + 3)
+        sympy.Eq(j1 + NU * jU + jR + ND * jD, 0),  # rho single-valued around the ring
+    ]
+    sol = sympy.solve(eqs, [j1, jR, KR, jU, jD], dict=True)[0]
+    ratio = sympy.factor(sol[jU] / sol[jD])
+    share_u = sympy.factor(2 * sol[jU] / (4 * KL))   # I_U / I_L
+    share_d = sympy.factor(2 * sol[jD] / (4 * KL))   # I_D / I_L
+    return ClosedForm({"I_U/I_D": ratio, "I_U/I_L": share_u, "I_D/I_L": share_d},
+                      {NU: "bulk spins in the upper branch", ND: "bulk spins in the lower branch"},
+                      paper=PAPER, equation="(9), Sec. II D (Ohm's law)",
+                      assumptions=["J_U = J_D", "Q2R bulk, Metropolis nodes", "any T_L, T_R > 0"],
+                      conventions=CONVENTIONS,
+                      description="Branch-current ratios of the Q2R ring with equal couplings: the "
+                                  "N_U + 1 and N_D + 1 bonds of the branches act as equal resistors "
+                                  "in series, the branches in parallel.")
