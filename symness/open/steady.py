@@ -257,11 +257,15 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
                 m = "dense"
                 rho_e, info = _redfield_dense(gen)
         info["method"] = m
+        rho_e = (rho_e + rho_e.conj().T) / 2
+        info["rho_eigen"] = rho_e / np.trace(rho_e).real
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
         pre = SecularSolver(gen.L_eigen, d, gen.structure)
-        rho = space.from_eigen(pre.steady_state())
-        info = {"method": "secular-block", "iterations": 0, "rcond": pre.rcond}
+        rho_e = pre.steady_state()
+        info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "iterations": 0,
+                "rcond": pre.rcond, "rho_eigen": rho_e}
+        rho = space.from_eigen(rho_e)
     elif isinstance(gen, GKSLLiouvillian):
         m = _choose(method, d, ("dense", "sparse"))
         Mmat, b = _trace_fixed(gen.L_site.toarray() if m == "dense" else gen.L_site, d)
@@ -310,6 +314,7 @@ class NESS:
         self.system: OpenSystem | None = generator.system
         self.rho_sector = rho
         self.info = dict(info)
+        self._rho_eigen = self.info.pop("rho_eigen", None)
         self.positivity_tol = positivity_tol
         if self.min_eigenvalue < -positivity_tol:
             warnings.warn(
@@ -346,11 +351,17 @@ class NESS:
         return float(np.linalg.eigvalsh(self.rho_sector)[0])
 
     def populations(self) -> np.ndarray:
-        """Occupations :math:`\\langle E_k|\\rho|E_k\\rangle` in ascending energy (working space)."""
-        return np.real(np.einsum("ak,ab,bk->k", self.space.V.conj(), self.rho_sector, self.space.V))
+        """Occupations :math:`\\langle E_k|\\rho|E_k\\rangle` in ascending energy (working space).
+
+        Taken from the solver's eigenbasis solution when there is one (Redfield,
+        Davies): no basis round trip, so tiny populations keep their relative accuracy.
+        """
+        return np.real(np.diagonal(self.rho_eigen())).copy()
 
     def rho_eigen(self) -> np.ndarray:
         """:math:`\\rho` in the energy eigenbasis of the working space."""
+        if self._rho_eigen is not None:
+            return self._rho_eigen
         return self.space.to_eigen(self.rho_sector)
 
     # ----------------------------------------------------------------- generic expectation
@@ -382,9 +393,13 @@ class NESS:
     # ----------------------------------------------------------------- currents
     def bath_heat_currents(self) -> dict[str, float]:
         """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`."""
+        gen = self.generator
+        if self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
+            E = self.space.E
+            return {name: float(np.real(E @ np.diagonal(gen.dissipator_eigen(name, self._rho_eigen))))
+                    for name in gen.names}
         H = self.space.H
-        return {name: float(np.real(np.sum(H.T * self.generator.dissipator(name, self.rho_sector))))
-                for name in self.generator.names}
+        return {name: float(np.real(np.sum(H.T * gen.dissipator(name, self.rho_sector)))) for name in gen.names}
 
     def heat_current(self, name: str) -> float:
         """Energy per unit time from bath ``name`` into the system."""
