@@ -358,7 +358,8 @@ lower Delta; in (c) rho_33/rho_44 cross -- compare with the located crossings ab
     return _write(outdir, "ring4", "ring4_fig3", fig, cap)
 
 
-@figure("ring4_fig4", paper="ring4", caption="Ergotropy, total current and level gaps vs Delta for five field strengths")
+@figure("ring4_fig4", paper="ring4",
+        caption="Ergotropy, total current and level gaps vs Delta for five field strengths")
 def ring4_fig4(outdir: Path) -> list[Path]:
     from ..open.papers import min_gap, ring_sweep
 
@@ -535,6 +536,7 @@ def magnification_fig11(outdir: Path) -> list[Path]:
     fig.tight_layout()
     inv23 = _sign_changes(D, pops[:, 1] - pops[:, 2])
     k0 = int(np.flatnonzero(D < 0)[-1])
+    ratio = pops[:, 1] / pops[:, 2]
     deg = level_populations(s.energies[k0], s.populations[k0])[2]
     cap = f"""Magnification paper Fig. 11 reproduced (5 spins, N_U = 2, N_D = 1, 3 up spins; T_L = 2, T_R = 1, J = 1,
 sqrt(gamma) = 0.1, Omega_C = 10).  (a) the distinct levels E_1 < ... < E_6 of the 10-dimensional sector
@@ -547,7 +549,7 @@ Located features:
 * four of the six levels are doubly degenerate for every Delta (translation-like symmetry of the bare
   ring); E_4 and E_5 cross at Delta = 0 (4-fold degenerate there), as the paper says.
 * population inversion between levels 2 and 3 (P_2 = P_3) at Delta = {_fmt_list(inv23)}; P_2/P_3 at
-  Delta = {D[k0]:.3f}, {D[k0 + 1]:.3f}: {pops[k0, 1] / pops[k0, 2]:.3f}, {pops[k0 + 1, 1] / pops[k0 + 1, 2]:.3f} (smooth).
+  Delta = {D[k0]:.3f}, {D[k0 + 1]:.3f}: {ratio[k0]:.3f}, {ratio[k0 + 1]:.3f} (smooth).
 * the magnetisations show the atypical extrema at Delta ~ 0 the paper describes.
 * ergotropy peaks at Delta = {D[int(np.nanargmax(s.ergotropy))]:.3f} ({np.nanmax(s.ergotropy):.4f}); larger at
   T_L = 3 ({np.nanmax(s3.ergotropy):.4f}), as the paper says.
@@ -555,7 +557,8 @@ Located features:
 
 Differences from the paper (docs/errata.md): the paper finds P_2 dropping suddenly and P_3 rising, a
 population inversion near Delta = 0; our level occupations are smooth there with P_2 > P_3 (the ergotropy
-peak at Delta = 0 comes from the degenerate E_4 = E_5 manifold, not from an E_2/E_3 inversion).  The paper's plotted ranges for (a)-(d) are not stated; we show
-[-2, 2].  As in Fig. 10, the circulating regimes sit at |Delta| >~ 4, not at the dip.
+peak at Delta = 0 comes from coherences in the degenerate E_4 = E_5 manifold, not from an E_2/E_3
+inversion).  The paper's plotted ranges for (a)-(d) are not stated; we show [-2, 2].  As in Fig. 10, the
+circulating regimes sit at |Delta| >~ 4, not at the dip.
 """
     return _write(outdir, "magnification_quantum", "magnification_fig11", fig, cap)

@@ -196,7 +196,9 @@ class SecularSolver:
             raise NonUniqueSteadyStateError(
                 f"the secular generator restricted to the populations is singular (reciprocal "
                 f"condition number {self.rcond:.2e}): the steady state is not unique (several closed "
-                "classes of levels). Check for conserved quantities and solve in a symmetry sector.",
+                "classes of levels). Some quantity is conserved by H and every coupling (e.g. a "
+                "reflection that maps each contact onto itself, or free-fermion modes at Delta = 0): "
+                "break the symmetry (a local field, an extra coupling) or restrict to one of its sectors.",
                 reason="singular secular generator")
         rest = np.flatnonzero(~in_block)
         sizes = np.bincount(comp[rest], minlength=ncomp) if rest.size else np.zeros(ncomp, int)
