@@ -40,10 +40,11 @@ def main() -> None:
     system = OpenSystem.from_model(ring)
     n = 5
     dims = [[2] * n, [2] * n]
-    H = qt.Qobj(system.H.toarray(), dims=dims)
+    H = qt.Qobj(np.asarray(system.H.todense() if hasattr(system.H, "todense") else system.H), dims=dims)
     a_ops = []
     for c in system.couplings:
-        a_ops.append([qt.Qobj(c.op.toarray(), dims=dims), (lambda b: (lambda w: float(b.rate(w))))(c.bath)])
+        op = np.asarray(c.op.todense() if hasattr(c.op, "todense") else c.op)
+        a_ops.append([qt.Qobj(op, dims=dims), (lambda b: (lambda w: float(b.rate(w))))(c.bath)])
 
     def qutip_run():
         R = qt.bloch_redfield_tensor(H, a_ops, sec_cutoff=-1, fock_basis=True)
