@@ -320,8 +320,12 @@ class OpenSystem:
         couplings = []
         local = {}
         for c, ops, T in zip(model.couplings, compiled.c_ops, compiled.temps):
-            Tv = float(np.real(T(*pv))) if callable(T) else T
-            bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
+            if _symbolic_spectrum(c.bath.spectrum):  # e.g. weak_coupling_spectrum(c, d) with symbols
+                nb = c.numeric_bath(vals)
+                bath = Bath(nb.spectrum, nb.T, nb.preset.name, lamb_shift=nb.lamb_shift, name=c.name)
+            else:
+                Tv = float(np.real(T(*pv))) if callable(T) else T
+                bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
             couplings.append((ops.operator(pv), bath, c.kind))
             local[c.name] = compiled.local[c.name].operator(pv)
         system = cls(H, couplings, names=[c.name for c in model.couplings], n=model.n)
@@ -394,6 +398,12 @@ class OpenSystem:
     def __repr__(self) -> str:
         kinds = ", ".join(f"{c.name}: {c.kind}, T={c.bath.T}" for c in self.couplings)
         return f"OpenSystem(dim={self.dim}, n={self.n}, baths=[{kinds}])"
+
+
+def _symbolic_spectrum(spec: Any) -> bool:
+    """Whether a spectrum carries symbolic parameters (``c``, ``d`` of a weak-coupling spectrum)."""
+    return any(isinstance(getattr(spec, k, None), sympy.Basic) and getattr(spec, k).free_symbols
+               for k in ("c", "d"))
 
 
 def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
@@ -513,6 +523,11 @@ def _compiled(model: Any) -> _CompiledModel:
         ref = weakref.ref(model)
     except TypeError:  # pragma: no cover - dataclass instances support weakrefs
         ref = (lambda m=model: m)
+    if key not in _CACHE:
+        try:
+            weakref.finalize(model, _CACHE.pop, key, None)
+        except TypeError:  # pragma: no cover
+            pass
     _CACHE[key] = (ref, fp, comp)
     return comp
 
