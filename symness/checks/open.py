@@ -28,7 +28,7 @@ from ..open.papers import (
     ring4_model,
     ring4_spin_current_inversion,
 )
-from ..registry import Comparison, cross_check, figure
+from ..registry import Comparison, cross_check, figure, latex_section
 from ..spins import op_product, sigma
 
 _R4_POINTS = [(2.19, 2), (2.19, 3), (0.0, 2), (-1.5, 2), (1.0, 1)]
@@ -182,6 +182,42 @@ def check_ring4_features(quick: bool) -> Iterator[Comparison]:
     yield Comparison("Delta at min j_L", D_min, 2.19, tol=5e-3, note="paper: Delta ~ 2.19")
     yield Comparison("Delta at j_S = 0", ring4_spin_current_inversion(), 2.19, tol=1e-2,
                      note="paper: inversion near 2.19")
+
+
+# ---------------------------------------------------------------------------- LaTeX
+@latex_section("open_master_equations", title="Master equations of the numeric solvers", paper="ring4", order=20)
+def master_equations_section() -> str:
+    """The generators symness.open solves, in the canonical convention (with the derived RWA channels)."""
+    import sympy
+
+    from ..closedform import ClosedForm
+
+    w, T = sympy.symbols("omega T", positive=True)
+    g = sympy.Function("gamma")
+    rwa = ClosedForm(
+        {"emission": g(w), "absorption": g(-w)},
+        {w: "Bohr frequency E_c - E_a > 0", T: "bath temperature"},
+        description="Rotating-wave coupling H_SB = L^dagger B + L B^dagger, B = sum_k lambda_k b_k: the "
+                    "Born-Markov generator has two channels, A_1 = L with rate theta(omega) gamma(omega) "
+                    "and A_2 = L^dagger with rate theta(-omega) gamma(omega), where gamma is the canonical "
+                    "rate of the bath (theta(0) = 1/2).",
+        conventions="hbar = k_B = 1; omega > 0 is energy given to the bath; emission is the rate of "
+                    "channel L at +omega, absorption the rate of channel L^dagger at -omega",
+        name=r"\gamma", paper="qubit_kernels", equation="(3.2), (3.17)-(3.18)")
+    text = r"""Every bath enters through channels $(A_k, \Gamma_k)$ with
+$\Gamma_k(\omega) = \gamma_k(\omega)/2 + i\sigma_k(\omega)$ and
+\begin{equation*}
+\mathcal{L}\rho = -i[H,\rho] + \sum_k [\tilde A_k\rho, A_k^\dagger] + [A_k, \rho \tilde A_k^\dagger],
+\qquad (\tilde A_k)_{ac} = \Gamma_k(E_c - E_a)\,(A_k)_{ac},
+\end{equation*}
+in the eigenbasis $H|a\rangle = E_a|a\rangle$ (ring4 eqs. (4)--(10); magnification eqs. (26)--(28)).
+A Hermitian coupling $S \otimes B$ is one channel $A = S$ with the canonical rate $\gamma$.
+Without the Lamb shift, detailed balance makes the Gibbs state an exact stationary state of this
+Redfield generator at equal temperatures; the Davies generator keeps only the terms with equal Bohr
+frequencies, grouped into one jump operator per (degenerate) Bohr frequency.
+
+"""
+    return text + rwa.latex_block()
 
 
 # ---------------------------------------------------------------------------- figures
