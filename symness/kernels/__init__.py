@@ -22,7 +22,9 @@ Conventions: ``docs/conventions.md`` and ``docs/kernels.md``.
 
 from .functions import Bose, BoseDifference
 from .pauli import BohrChannel, PauliKernel, Transition, manifestly_nonnegative, pauli_kernel
+from .local import LocalResult, local_lindblad, violation_condition
 from .qubits import Channel, QubitResult, coupled_qubits, single_qubit
+from .redfield import RedfieldKernel, coherence_steady_state, redfield_kernel
 
 __all__ = [
     "pauli_kernel",
@@ -36,4 +38,10 @@ __all__ = [
     "Bose",
     "BoseDifference",
     "manifestly_nonnegative",
+    "local_lindblad",
+    "LocalResult",
+    "violation_condition",
+    "redfield_kernel",
+    "RedfieldKernel",
+    "coherence_steady_state",
 ]

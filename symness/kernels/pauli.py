@@ -220,9 +220,12 @@ class PauliKernel(Mapping[str, ClosedForm]):
 
     def __init__(self, eig: Eigensystem, couplings: list[_CouplingSpec], channels: dict[str, BohrChannel],
                  transitions: list[Transition], rates: dict[sympy.Symbol, sympy.Expr],
-                 symbols: dict[sympy.Symbol, str], assumptions: list[str], paper: str, equation: str):
+                 symbols: dict[sympy.Symbol, str], assumptions: list[str], paper: str, equation: str,
+                 elements: dict[str, sympy.Matrix] | None = None):
         self.eigensystem = eig
         self._couplings = couplings
+        #: coupling operators (S, or L for RWA couplings) in the energy eigenbasis, by bath
+        self.elements = elements or {}
         self.channels = channels
         self.transitions = transitions
         self.rates = rates
@@ -277,6 +280,13 @@ class PauliKernel(Mapping[str, ClosedForm]):
         return substitute_definitions(expr, self.definitions)
 
     # ------------------------------------------------------------- kernels
+    def coupling(self, bath: str) -> tuple[str, Bath]:
+        """``(kind, Bath)`` of a reservoir."""
+        for c in self._couplings:
+            if c.name == bath:
+                return c.kind, c.bath
+        raise KeyError(bath)
+
     def kernel(self, bath: str | None = None, *, expand: bool = False) -> sympy.Matrix:
         """The kernel matrix of one reservoir (``None``: the sum), in rate symbols or written out."""
         d = self.dim
@@ -584,7 +594,8 @@ def pauli_kernel(H: Any, couplings: Any = None, *, at: Mapping[Any, Any] | None 
                 assumptions.append(f"RWA coupling {c.name}: L raises the energy in transitions "
                                    f"{[(lo + 1, hi + 1) for lo, hi in counter]}, which the reservoir "
                                    "cannot drive (dropped)")
-    return PauliKernel(eig, specs, channels, transitions, rates, meanings, assumptions, paper, equation)
+    return PauliKernel(eig, specs, channels, transitions, rates, meanings, assumptions, paper, equation,
+                       elems)
 
 
 def _num(expr: sympy.Expr, point: Mapping[sympy.Symbol, Any]) -> float | None:
