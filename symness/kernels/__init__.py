@@ -21,8 +21,8 @@ Conventions: ``docs/conventions.md`` and ``docs/kernels.md``.
 """
 
 from .functions import Bose, BoseDifference
-from .pauli import BohrChannel, PauliKernel, Transition, manifestly_nonnegative, pauli_kernel
 from .local import LocalResult, local_lindblad, violation_condition
+from .pauli import BohrChannel, PauliKernel, Transition, manifestly_nonnegative, pauli_kernel
 from .qubits import Channel, QubitResult, coupled_qubits, single_qubit
 from .redfield import RedfieldKernel, coherence_steady_state, redfield_kernel
 

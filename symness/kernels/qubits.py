@@ -224,7 +224,7 @@ class QubitResult:
                                    " >= 0.", **kw),
         }
         if self.definitions:
-            out["definitions"] = ClosedForm({str(k): v for k, v in self.definitions.items()}, syms,
+            out["definitions"] = ClosedForm({sympy.latex(k): v for k, v in self.definitions.items()}, syms,
                                             name="", equation="(3.19)-(3.33)",
                                             description="Auxiliary symbols.", **kw)
         return out
