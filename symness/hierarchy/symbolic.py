@@ -341,10 +341,16 @@ class SymbolicHierarchy:
         X = N1.transpose().to_dense() * Wsq.inv()
         # b (length k) -> selected right-hand side entries; entry 0 of [total; b] is the trace
         E = DomainMatrix({r: {row - 1: K.one} for r, row in enumerate(self._rows) if row >= 1}, (k, k), K)
-        G = X * E.to_dense()
+        self._Gdm = X * E.to_dense()
         r0 = self._rows.index(0)
-        g0 = DomainMatrix([[X[i, r0].element] for i in range(D)], (D, 1), K)
-        # constant operator products of the recursion (structured elimination)
+        self._g0 = DomainMatrix([[X[i, r0].element] for i in range(D)], (D, 1), K)
+        self._recursion_ready = False
+
+    def _build_recursion(self) -> None:
+        """Constant operator products of the recursion (structured elimination), built on demand."""
+        K, D = self.K, self.D
+        Z = DomainMatrix({}, (D, D), K)
+        N1, B1, G = self.N1, self.B1, self._Gdm
         nmax = self.max_order + 2
         Mn = {j: self.M.get(j, Z) for j in range(nmax + 1)}
         M1 = Mn[1]
@@ -358,7 +364,7 @@ class SymbolicHierarchy:
         N1M1R0 = N1 * M1 * self.R0
         self._G = FMat.from_domain(G)
         self._Zn = {j: FMat.from_domain(N1M1R0 * Mn[j] - N1 * Mn[j + 1]) for j in range(1, nmax)}
-        self._g0 = g0
+        self._recursion_ready = True
 
     # ------------------------------------------------------------------ orders
     def rho_vec(self, m: int) -> RVec:
@@ -366,6 +372,8 @@ class SymbolicHierarchy:
         if not self._rhos:
             self._rhos.append(RVec.from_domain(self._g0))
         while len(self._rhos) <= m:
+            if not self._recursion_ready:
+                self._build_recursion()
             self._rhos.append(self._next())
         return self._rhos[m]
 
