@@ -65,6 +65,8 @@ def split_terms(terms: list[Term] | tuple[Term, ...], small: sympy.Symbol,
         if values:
             c = c.subs({s: v for s, v in values.items() if s != small})
         c = sympy.expand(c)
+        if c == 0:
+            continue
         if small not in c.free_symbols:
             out.setdefault(0, []).append(Term(c, t.factors))
             continue

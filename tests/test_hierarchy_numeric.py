@@ -1,0 +1,131 @@
+"""Numeric weak-coupling hierarchy vs the independent exact NESS of L(lambda) (paper: weak_coupling)."""
+
+import numpy as np
+import pytest
+
+from symness.errors import DegeneracyError, InvalidModelError, InvalidParameterError, NonUniqueSteadyStateError
+from symness.hierarchy import Hierarchy, exact_ness, perturbative_ness
+from symness.hierarchy.observables import eq150_sides, local_t
+from symness.models import tilted_ising
+from symness.spins import sigma
+
+
+def test_model_definition():
+    m = tilted_ising(3)
+    H = m.hamiltonian("numpy", **{"lambda": 0.3})
+    assert np.allclose(H, H.conj().T)
+    assert m.check_bonds(**{"lambda": 0.3}) < 1e-13
+    # the symbolic and numeric paths build the same operator
+    import sympy
+    Hs = m.hamiltonian("sympy")
+    vals = {s: v for s, v in m.resolve(**{"lambda": 0.3}).items()}
+    Hn = np.array(Hs.subs(vals).evalf(), dtype=complex)
+    assert np.allclose(Hn, H)
+    assert [c.name for c in m.couplings] == ["L", "R"]
+    with pytest.raises(InvalidModelError):
+        tilted_ising(1)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_rho_m_properties(n):
+    rhos = perturbative_ness(tilted_ising(n), 3)
+    assert abs(np.trace(rhos[0]) - 1) < 1e-13
+    assert np.linalg.eigvalsh(rhos[0]).min() > -1e-13
+    for r in rhos:
+        assert np.allclose(r, r.conj().T, atol=1e-14)
+    for r in rhos[1:]:
+        assert abs(np.trace(r)) < 1e-12
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_truncation_error_slopes(n):
+    """||rho(lam) - sum_{m<=M} lam^m rho_m|| = O(lam^(M+1)) for M = 0, 1, 2 (fitted slope)."""
+    m = tilted_ising(n, theta=0.9, T_L=1.2, T_R=0.6)
+    H = Hierarchy(m)
+    rhos = H.series(2)
+    lams = np.array([0.02, 0.01, 0.005, 0.0025])
+    errs = np.zeros((3, len(lams)))
+    for i, lam in enumerate(lams):
+        ex = exact_ness(m, lam)
+        for M in range(3):
+            errs[M, i] = np.abs(ex - sum(lam**k * rhos[k] for k in range(M + 1))).max()
+    for M in range(3):
+        slope = np.polyfit(np.log(lams), np.log(errs[M]), 1)[0]
+        assert abs(slope - (M + 1)) < 0.12, (M, slope, errs[M])
+
+
+def test_gibbs_at_equal_temperatures():
+    T, h = 0.8, 1.3
+    m = tilted_ising(3, T_L=T, T_R=T, h=h, theta=0.6)
+    rho0 = perturbative_ness(m, 0)[0]
+    H0 = h * sum(sigma("z", l, 3, "numpy") for l in range(1, 4))
+    w = np.exp(-np.diag(H0).real / T)
+    assert np.allclose(rho0, np.diag(w / w.sum()), atol=1e-13)
+
+
+def test_temperature_profile_hot_to_cold():
+    m = tilted_ising(4)
+    t = local_t(perturbative_ness(m, 0)[0], 4)
+    tL, tR = np.tanh(1 / 1.5), np.tanh(1 / 0.5)
+    assert tL < t[0] < t[1] < t[2] < t[3] < tR  # t grows as T falls: a monotone gradient
+
+
+def test_degeneracy_detected_and_eq44():
+    m = tilted_ising(4, theta=np.pi / 2)
+    with pytest.raises(DegeneracyError, match="degenerate"):
+        perturbative_ness(m, 0)
+    H = Hierarchy(m, allow_degenerate=True)
+    assert H.degenerate_pairs
+    assert H.eq44_residual() > 1e-3  # eq. (44) fails on the true kernel
+    good = Hierarchy(tilted_ising(4))
+    assert good.eq44_residual() < 1e-12
+    assert good.kernel_check() < 1e-12
+
+
+def test_non_unique_zeroth_order():
+    with pytest.raises(NonUniqueSteadyStateError):
+        perturbative_ness(tilted_ising(2, theta=0.0), 0)
+    with pytest.raises(InvalidParameterError):
+        perturbative_ness(tilted_ising(2), -1)
+
+
+def test_exact_vs_qutip():
+    """The exact generator against an independent QuTiP construction of the same Redfield equation."""
+    qutip = pytest.importorskip("qutip")
+    lam = 0.05
+    m = tilted_ising(2, theta=0.8)
+    vals = {"lambda": lam}
+    H = qutip.Qobj(m.hamiltonian("numpy", **vals), dims=[[2, 2], [2, 2]])
+    E = np.diag(m.hamiltonian("numpy", **{"lambda": 0})).real
+    L = qutip.liouvillian(H)
+    for X, bath in zip(m.coupling_operators("numpy", **vals), m.numeric_baths(**vals)):
+        w = E[:, None] - E[None, :]
+        S = bath.rate(-w) / 2 * X  # Xi(w) = gamma(-w)/2
+        Xq = qutip.Qobj(X, dims=H.dims)
+        Sq = qutip.Qobj(S, dims=H.dims)
+        L += -qutip.spre(Xq * Sq) + qutip.sprepost(Sq, Xq) - qutip.spost(Sq.dag() * Xq) + qutip.sprepost(Xq, Sq.dag())
+    rho_q = qutip.steadystate(L).full()
+    assert np.abs(rho_q - exact_ness(m, lam)).max() < 1e-9
+
+
+def test_eq150_zeroth_order_and_convergence():
+    for n in (3, 4, 5, 6):
+        rho0 = perturbative_ness(tilted_ising(n), 0)[0]
+        lhs, rhs = eq150_sides(rho0, n, np.pi / 4, np.tanh(1 / 1.5), np.tanh(1 / 0.5))
+        assert abs(lhs - rhs) < 1e-12 * max(1, abs(lhs))
+        assert lhs > 0
+    diffs = []
+    for lam in (0.01, 0.005, 0.0025):
+        r = exact_ness(tilted_ising(3), lam)
+        lhs, rhs = eq150_sides(r, 3, np.pi / 4, np.tanh(1 / 1.5), np.tanh(1 / 0.5))
+        diffs.append(abs(lhs - rhs))
+    assert diffs[0] > diffs[1] > diffs[2]
+    assert diffs[2] / diffs[1] < 0.7 and diffs[1] / diffs[0] < 0.7  # |LHS - RHS| = O(lambda)
+
+
+def test_n8_zeroth_order():
+    m = tilted_ising(8)
+    rho0 = perturbative_ness(m, 0)[0]
+    t = local_t(rho0, 8)
+    assert np.all(np.diff(t) > 0)
+    assert abs(np.trace(rho0) - 1) < 1e-12
