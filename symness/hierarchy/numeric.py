@@ -211,7 +211,6 @@ class Hierarchy:
         B[:n, :n] = self.W
         B[:n, n] = 1.0
         B[n, :n] = 1.0
-        lu = sla.lu_factor(B)
         # conditioning: a singular bordered matrix = more than one stationary population vector
         sv = np.linalg.svd(self.W, compute_uv=False)
         scale = sv[0] if sv[0] > 0 else 1.0
@@ -222,6 +221,7 @@ class Hierarchy:
                 "|E_nk> (e.g. theta = 0, where the couplings commute with H0), so eq. (47) does not fix "
                 "rho_0. Choose couplings that relax every H0 block (0 < theta).",
                 reason="P1 L2 P1 kernel dimension > 1", classes=[nk])
+        lu = sla.lu_factor(B)
         return lu
 
     def solve_W(self, r: np.ndarray, total: float = 0.0) -> np.ndarray:

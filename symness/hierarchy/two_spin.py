@@ -180,6 +180,13 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
         tl = float(np.tanh(hf / float(T_L))) if float(T_L) > 0 else float(np.sign(hf))
         tr = float(np.tanh(hf / float(T_R))) if float(T_R) > 0 else float(np.sign(hf))
     th = float(theta)
+    if abs(np.sin(th)) < 1e-12 or float(c_L) + float(c_R) == 0:
+        raise NonUniqueSteadyStateError(
+            f"the zeroth-order two-spin state is not unique at theta = {theta}, c_L + c_R = "
+            f"{float(c_L) + float(c_R)}: with sin(theta) = 0 the couplings commute with H0, and with "
+            "c_L = c_R = 0 no bath flips a spin, so eq. (47) leaves the populations free (the closed form "
+            "then gives the theta -> 0 limit only). Choose 0 < theta < pi and c_L + c_R > 0.",
+            reason="degenerate P1 L2 P1")
     vals = [np.cos(th), np.sin(th), tl, tr, float(c_L), float(c_R), float(d_L), float(d_R)]
     _, fns = _lambdified()
     out = {}
