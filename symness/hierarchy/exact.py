@@ -34,6 +34,9 @@ from .expansion import expansion_symbol
 
 __all__ = ["exact_generator", "exact_ness"]
 
+#: Liouville dimension up to which the bordered system is solved densely (N <= 6 spins)
+DENSE_LIMIT = 4096
+
 
 def _bohr_dissipator_ops(H0: sp.spmatrix, X: sp.spmatrix, bath: Any) -> sp.csr_matrix:
     """S of eq. (13) with the Bohr frequencies of H0."""
@@ -113,8 +116,11 @@ def exact_ness(model: Model, lam: float, *, small: Any = None, **values: Any) ->
     rhs = np.zeros(D + 1, dtype=complex)
     rhs[-1] = 1.0
     try:
-        sol = spla.splu(B).solve(rhs)
-    except RuntimeError as exc:
+        if D <= DENSE_LIMIT:  # dense LU beats SuperLU's fill-in on these Kronecker structures
+            sol = np.linalg.solve(B.toarray(), rhs)
+        else:
+            sol = spla.splu(B, permc_spec="MMD_AT_PLUS_A").solve(rhs)
+    except (RuntimeError, np.linalg.LinAlgError) as exc:
         raise NonUniqueSteadyStateError(
             "the exact generator has more than one stationary state (the bordered system is "
             "singular); check that the baths relax every sector.", reason="singular generator") from exc
