@@ -16,7 +16,6 @@ def test_model_definition():
     assert np.allclose(H, H.conj().T)
     assert m.check_bonds(**{"lambda": 0.3}) < 1e-13
     # the symbolic and numeric paths build the same operator
-    import sympy
     Hs = m.hamiltonian("sympy")
     vals = {s: v for s, v in m.resolve(**{"lambda": 0.3}).items()}
     Hn = np.array(Hs.subs(vals).evalf(), dtype=complex)

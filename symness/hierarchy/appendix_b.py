@@ -221,7 +221,7 @@ def compare() -> list[tuple[str, str, str, bool]]:
         ok = sympy.simplify(sympy.expand(printed - derived)) == 0
         rows.append((f"{eq} {key}", str(printed), str(derived), ok))
     tp = two_spin_projections()
-    for eq, key, dkey in (("(89)", "(89) P0 L_I rhoB", "P0 L_I rhoB"), ("(90)", "(90) P0 L_I rhoC", "P0 L_I rhoC"),
+    for _eq, key, dkey in (("(89)", "(89) P0 L_I rhoB", "P0 L_I rhoB"), ("(90)", "(90) P0 L_I rhoC", "P0 L_I rhoC"),
                           ("(93)", "(93) P0 L_E rhoA", "P0 L_E rhoA"), ("(94)", "(94) P0 L_E rhoB", "P0 L_E rhoB"),
                           ("(102)", "(102) P0 L1 rhoLE x rhoLE", "P0 L1 rhoLE x rhoLE")):
         p, dv = pr[key], tp[dkey]
@@ -234,9 +234,9 @@ def compare() -> list[tuple[str, str, str, bool]]:
         ok = sympy.simplify(p[k] - dv.get(k, 0)) == 0
         rows.append((f"(B18) {k}", str(sympy.factor(p[k])), str(sympy.factor(dv.get(k, 0))), ok))
     # (B23)-(B25) solved as printed vs the exact zeroth order derived by the hierarchy
-    from .two_spin import zeroth_order_form
     from .two_spin import t_L as tl2
     from .two_spin import t_R as tr2
+    from .two_spin import zeroth_order_form
     aL, aR, bL, bR = cL * S, cR * S, dL * C, dR * C
     gam2 = (S**2 / ((tL - tR) * C**2)) ** 2
     eqs = [aL * (t1 - tL) * t2 + aR * (t2 - tR) * t1 + 4 * g * (aL + aR),

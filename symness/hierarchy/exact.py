@@ -96,7 +96,9 @@ def exact_generator(model: Model, lam: float, *, small: Any = None, **values: An
 
 
 def exact_ness(model: Model, lam: float, *, small: Any = None, **values: Any) -> np.ndarray:
-    r"""Null vector of :math:`\mathcal L(\lambda) = \mathcal L_0 + \lambda\mathcal L_1 + \lambda^2\mathcal L_2`, trace one.
+    r"""Null vector of :math:`\mathcal L(\lambda) = \mathcal L_0 + \lambda\mathcal L_1 + \lambda^2\mathcal L_2`.
+
+    Normalised to trace one.
 
     Returns the :math:`2^N\times 2^N` density matrix (computational basis, site 1 leftmost).
     Accuracy: relative error about :math:`10^{-16}/\lambda^2` (the spectral gap is

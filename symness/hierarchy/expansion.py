@@ -164,7 +164,7 @@ def expand_model(model: Model, small: sympy.Symbol | str | None = None,
         bath = c.bath if symbolic else c.numeric_bath(model.resolve(vals))
         cpl.append((c.name, k, terms, bath))
     if not symbolic:
-        for k, terms in ham.items():
+        for terms in ham.values():
             for t in terms:
                 if t.coeff.free_symbols:
                     raise InvalidParameterError(

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SymnessError
 from ..models.tilted_ising import tilted_ising
 from .exact import exact_ness
 from .numeric import Hierarchy
@@ -88,8 +89,8 @@ def fig5(outdir: Path, key: str = "hierarchy_fig5", n: int = 6) -> list[Path]:
         try:
             T0 = local_temperatures(Hierarchy(m).rho(0), n)
             ax.plot(sites, [TL, *T0, TR], "k-", label=r"$\lambda\to0$ (hierarchy)")
-        except Exception:  # noqa: BLE001 - degenerate H1 (theta = pi/2): no zeroth-order line
-            ax.plot([0, n + 1], [TL, TR], "k:", lw=0.8)
+        except SymnessError:  # degenerate H1 (theta = pi/2): no zeroth-order line
+            ax.plot([0, n + 1], [TL, TR], "kD", ms=5, label="baths")
         for lam, mk in ((1e-1, "o"), (1e-2, "^"), (1e-3, "s"), (1e-4, "x")):
             T = local_temperatures(exact_ness(m, lam), n)
             ax.plot(sites[1:-1], T, mk, mfc="none", ms=7, label=rf"$\lambda=10^{{{int(np.log10(lam))}}}$")
@@ -97,6 +98,7 @@ def fig5(outdir: Path, key: str = "hierarchy_fig5", n: int = 6) -> list[Path]:
         ax.set_xlabel("site")
     axes[0].set_ylabel("local temperature")
     axes[0].legend(fontsize=7)
+    axes[1].legend(fontsize=7)
     return _write(outdir, key, fig, FIG5_CAPTION)
 
 

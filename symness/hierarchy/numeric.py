@@ -1,4 +1,4 @@
-r"""Order-by-order steady state of :math:`\mathcal L = \mathcal L_0 + \lambda\mathcal L_1 + \lambda^2\mathcal L_2 + \dots`, numerically.
+r"""Order-by-order steady state of :math:`\mathcal L = \sum_n \lambda^n\mathcal L_n`, numerically.
 
 Paper: weak_coupling, Sect. III, eqs. (20)--(67), Appendix A.
 
@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
+
 from ..errors import DegeneracyError, InvalidParameterError, NonUniqueSteadyStateError
 from ..models.base import Model, terms_operator
 from .expansion import OrderedModel, bath_xi, expand_model

@@ -105,7 +105,7 @@ def bond_current_operator(model: Model, cut: int, *, small: Any = None, **values
 
 
 def series_coefficients(ops: dict[int, np.ndarray], rhos: list[np.ndarray], order: int) -> np.ndarray:
-    r"""Coefficients :math:`c_j` of :math:`\langle O(\lambda)\rangle_{\rho(\lambda)} = \sum_j c_j\lambda^j`, j <= order."""
+    r"""Coefficients :math:`c_j` (j <= order) of :math:`\langle O\rangle = \sum_j c_j\lambda^j`."""
     c = np.zeros(order + 1)
     for k, O in ops.items():
         for m, r in enumerate(rhos):

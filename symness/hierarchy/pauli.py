@@ -206,7 +206,7 @@ class PauliOp:
         return out
 
     def __repr__(self) -> str:
-        items = ", ".join(f"{string_label(s)}: {re}+{im}j" for s, (re, im) in list(self.terms.items())[:8])
+        items = ", ".join(f"{string_label(s)}: ({re}) + ({im})j" for s, (re, im) in list(self.terms.items())[:8])
         return f"PauliOp(n={self.n}, {{{items}{', ...' if len(self.terms) > 8 else ''}}})"
 
 

@@ -41,8 +41,8 @@ from sympy.polys.matrices import DomainMatrix
 from ..errors import DegeneracyError, InvalidModelError, NonUniqueSteadyStateError
 from ..models.base import Model
 from .expansion import OrderedModel, expand_model
-from .ratvec import FMat, RVec
 from .pauli import PauliOp, String, all_strings, pauli_of_terms, string_label, string_matrix
+from .ratvec import FMat, RVec
 
 __all__ = ["SymbolicHierarchy"]
 
