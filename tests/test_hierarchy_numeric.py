@@ -128,3 +128,52 @@ def test_n8_zeroth_order():
     t = local_t(rho0, 8)
     assert np.all(np.diff(t) > 0)
     assert abs(np.trace(rho0) - 1) < 1e-12
+
+
+def test_pauli_superoperators_match_exact_generator():
+    """One definition, two representations: Pauli-basis L0 + lam L1 + lam^2 L2 vs the vec-basis generator."""
+    from symness.hierarchy.exact import exact_generator
+    from symness.hierarchy.pauli import all_strings, pauli_superoperators, string_matrix
+
+    m = tilted_ising(2, theta=0.6)
+    lam = 0.3
+    M = pauli_superoperators(m)
+    Lp = sum(lam**k * Mk for k, Mk in M.items()).toarray()
+    Lv = exact_generator(m, lam).toarray()
+    basis = all_strings(2)
+    U = np.array([string_matrix(P).reshape(-1) for P in basis]).T  # columns: vec(sigma^P)
+    assert np.abs(Lv @ U - U @ Lp).max() < 1e-13
+
+
+def test_other_bath_spectrum():
+    """The general L2: an ohmic canonical bath instead of the paper's c, d parametrisation."""
+    import sympy
+
+    from symness.baths import Bath, ohmic
+    from symness.models.base import Coupling, Model, Term
+
+    lam = sympy.Symbol("lambda", positive=True)
+    terms = [Term.of(1, (1, "z")), Term.of(1, (2, "z")), Term.of(lam, (1, "x"), (2, "x")),
+             Term.of(0.5 * lam, (1, "z"), (2, "z"))]
+    cpl = [Coupling("L", (Term.of(lam, (1, "x")), Term.of(0.3 * lam, (1, "z"))), Bath(ohmic(1.0, 5.0), 1.2)),
+           Coupling("R", (Term.of(lam, (2, "x")), Term.of(0.3 * lam, (2, "z"))), Bath(ohmic(1.0, 5.0), 0.4))]
+    m = Model("ohmic pair", 2, terms, cpl, {lam: 0.01})
+    rhos = perturbative_ness(m, 1)
+    errs = [np.abs(exact_ness(m, l) - rhos[0] - l * rhos[1]).max() for l in (0.01, 0.005)]
+    assert 3.5 < errs[0] / errs[1] < 4.5
+
+
+def test_n_spin_currents_vs_exact():
+    from symness.hierarchy.observables import exact_currents, perturbative_currents
+
+    m = tilted_ising(3)
+    pc = perturbative_currents(m, 3)
+    lams = (0.004, 0.002, 0.001)
+    ex = {l: exact_currents(m, l, exact_ness(m, l)) for l in lams}
+    for key in ("L", "R", "bond 1", "bond 2"):
+        assert abs(pc[key][0]) < 1e-15 and abs(pc[key][1]) < 1e-15  # leading power is lambda^2
+        f = [ex[l][key] / l**2 for l in lams]
+        assert abs((8 * f[2] - 6 * f[1] + f[0]) / 3 - pc[key][2]) < 1e-7
+        g = [(ex[l][key] - pc[key][2] * l**2) / l**3 for l in lams]
+        assert abs(2 * g[2] - g[1] - pc[key][3]) < 1e-4
+    assert abs(pc["L"][2] + pc["R"][2]) < 1e-15 and pc["L"][2] > 0

@@ -30,7 +30,7 @@ import sympy
 from ..errors import InvalidModelError
 from ..models.base import Term
 
-__all__ = ["PauliOp", "pauli_of_terms", "string_product", "superop_columns", "all_strings",
+__all__ = ["PauliOp", "pauli_of_terms", "string_product", "superop_columns", "all_strings", "pauli_superoperators",
            "string_label", "string_matrix"]
 
 String = tuple[int, ...]
@@ -268,3 +268,64 @@ def superop_columns(func: Callable[[PauliOp], PauliOp], basis: Iterable[String],
         op = PauliOp(n, {P: (one, zero)}, zero=zero)
         cols[P] = func(op).real_vector()
     return cols
+
+
+def pauli_superoperators(model: Any, *, small: Any = None, **values: Any) -> dict[int, Any]:
+    r"""Numeric :math:`\mathcal L_k` of a model as sparse real matrices in the Pauli-string basis.
+
+    The same :class:`~symness.models.base.Term` definitions as the symbolic path
+    (:class:`~symness.hierarchy.symbolic.SymbolicHierarchy`), with float coefficients:
+    :math:`\mathcal L_k\sigma^P = \sum_R (M_k)_{RP}\sigma^R`, strings ordered as
+    :func:`all_strings`.  Dissipators use the Bohr frequencies of :math:`H_0` (which must be
+    diagonal) and :math:`\Xi(\omega) = \Gamma(-\omega)` of each coupling's bath.
+
+    Returns
+    -------
+    dict
+        ``{k: scipy.sparse.csr_matrix}`` of shape ``(4^N, 4^N)``.
+    """
+    import scipy.sparse as sp
+
+    from .expansion import bath_xi, expand_model
+
+    om = expand_model(model, small, values)
+    n = om.n
+    basis = all_strings(n)
+    index = {P: i for i, P in enumerate(basis)}
+    H = {k: pauli_of_terms(ts, n, float) for k, ts in om.hamiltonian.items()}
+    H0 = H[0].matrix()
+    E = np.diag(H0).real
+    if np.abs(H0 - np.diag(E)).max() > 0:
+        raise InvalidModelError("pauli_superoperators needs H0 diagonal in the computational basis.")
+    mats = {P: string_matrix(P) for P in basis}
+    out: dict[int, Any] = {}
+
+    def add(k: int, cols: dict[String, dict[String, Any]]) -> None:
+        rows, cidx, vals = [], [], []
+        for P, col in cols.items():
+            for R, v in col.items():
+                rows.append(index[R])
+                cidx.append(index[P])
+                vals.append(float(v))
+        M = sp.csr_matrix((vals, (rows, cidx)), shape=(len(basis), len(basis)))
+        out[k] = out[k] + M if k in out else M
+    for k, Hk in H.items():
+        add(k, superop_columns(lambda op, Hk=Hk: (Hk * op - op * Hk).scale(0.0, -1.0), basis, n))
+    dE = E[:, None] - E[None, :]
+    for _, k, ts, bath in om.couplings:
+        X = pauli_of_terms(ts, n, float)
+        Sm = bath_xi(bath, dE) * X.matrix()
+        S = PauliOp(n, zero=0.0)
+        for P in basis:
+            z = np.trace(mats[P].conj().T @ Sm) / 2**n
+            if abs(z) > 1e-15:
+                S._add(P, float(z.real), float(z.imag))
+
+        def D(op: PauliOp, X: PauliOp = X, S: PauliOp = S) -> PauliOp:
+            SP = S * op
+            comm = X * SP - SP * X
+            res = -(comm + comm.dagger())
+            res.terms = {s: (re, 0.0 if abs(im) < 1e-14 else im) for s, (re, im) in res.terms.items()}
+            return res
+        add(2 * k, superop_columns(D, basis, n))
+    return out
