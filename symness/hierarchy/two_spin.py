@@ -29,6 +29,7 @@ __all__ = ["tilted_ising_two_spin", "zeroth_order_form", "small_bias_form", "two
            "current_forms", "first_order_coefficients", "t_L", "t_R"]
 
 t_L, t_R = sympy.symbols("t_L t_R")
+_cL, _cR, _dL, _dR, _theta = c_L, c_R, d_L, d_R, theta  # module symbols (shadowed by arguments below)
 _K = sympy.Symbol("K")
 _C = sympy.Symbol("C_theta")
 _S = sympy.Symbol("S_theta")
@@ -167,9 +168,9 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
     if is_symbolic(*args):
         hh = sympy.sympify(h)
         sub = {t_L: sympy.tanh(hh / sympy.sympify(T_L)), t_R: sympy.tanh(hh / sympy.sympify(T_R)),
-               globals()["c_L"]: c_L, globals()["c_R"]: c_R, globals()["d_L"]: d_L, globals()["d_R"]: d_R}
+               _cL: c_L, _cR: c_R, _dL: d_L, _dR: d_R}
         form = zeroth_order_form()
-        out = {k: form.expr[k].subs({globals()["theta"]: theta}).subs(sub) for k in ("t1", "t2", "g")}
+        out = {k: form.expr[k].subs({_theta: theta}).subs(sub) for k in ("t1", "t2", "g")}
         out["T1"] = hh / sympy.atanh(out["t1"])
         out["T2"] = hh / sympy.atanh(out["t2"])
         return out
