@@ -34,5 +34,10 @@ __all__ = ["Term", "Coupling", "Model", "terms_operator", *_LAZY]
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        obj = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        # importing a submodule of the same name (exchange_chain, tilted_ising) binds the
+        # *module* as a package attribute; rebind the model function so that
+        # ``from symness.models import exchange_chain`` gives the function.
+        globals()[name] = obj
+        return obj
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
