@@ -13,7 +13,8 @@ turns into a fast vectorised numeric function with :meth:`ClosedForm.lambdify`.
 Numerics that hold everywhere
 -----------------------------
 The function returned by :meth:`lambdify` evaluates with NumPy, special
-functions (Bessel, ...) with SciPy (common subexpressions eliminated) under ``np.errstate(over/invalid/divide="raise")``.
+functions (Bessel, ...) with SciPy (common subexpressions eliminated) under
+``np.errstate(over/invalid/divide="raise")``.
 Points where float64 overflows or produces NaN -- e.g. :math:`e^{E/T}` at low
 temperature -- are located by bisection and re-evaluated with mpmath at
 ``mp_dps`` digits, whose exponent range is unbounded; the result is then
