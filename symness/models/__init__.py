@@ -15,6 +15,8 @@ name                          module                                paper
 ============================  ====================================  ====================
 """
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -41,3 +43,20 @@ def __getattr__(name: str) -> Any:
         globals()[name] = obj
         return obj
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _ModelsPackage(types.ModuleType):
+    """Keeps ``symness.models.<name>`` the model *function* when its module has the same name.
+
+    Importing ``symness.models.exchange_chain`` (the module) makes the import system bind the
+    module as a package attribute, shadowing the documented function ``exchange_chain``;
+    here such a binding is replaced by the function (the module stays in ``sys.modules``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _ModelsPackage
