@@ -36,27 +36,23 @@ __all__ = ["Term", "Coupling", "Model", "terms_operator", *_LAZY]
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        obj = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-        # importing a submodule of the same name (exchange_chain, tilted_ising) binds the
-        # *module* as a package attribute; rebind the model function so that
-        # ``from symness.models import exchange_chain`` gives the function.
-        globals()[name] = obj
-        return obj
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _ModelsPackage(types.ModuleType):
-    """Keeps ``symness.models.<name>`` the model *function* when its module has the same name.
+    """Keep ``symness.models.<name>`` the model *function* when its module has the same name.
 
-    Importing ``symness.models.exchange_chain`` (the module) makes the import system bind the
-    module as a package attribute, shadowing the documented function ``exchange_chain``;
-    here such a binding is replaced by the function (the module stays in ``sys.modules``).
+    Importing submodule ``tilted_ising`` makes the import system bind the package
+    attribute ``tilted_ising`` to the module, shadowing the lazily exported function
+    of the same name; bind the function instead.
     """
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name and hasattr(value, name):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
+    def __setattr__(self, key: str, value: Any) -> None:
+        if (key in _LAZY and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{key}" and hasattr(value, key)):
+            value = getattr(value, key)
+        super().__setattr__(key, value)
 
 
 sys.modules[__name__].__class__ = _ModelsPackage
