@@ -17,6 +17,7 @@ from symness.exchange.chain import (
     sector_operator,
 )
 from symness.exchange.flux import (
+    DENSITY,
     RATIO,
     flux_ratio,
     flux_ratio_low_T,
@@ -296,6 +297,6 @@ def test_eq23_expansion():
 
 def test_gaussian_packet_eq21():
     assert schrodinger_residual() == 0
-    dens = gaussian_packet()["density"].lambdify(["x", "t", "m"])
+    dens = gaussian_packet()[DENSITY].lambdify(["x", "t", "m"])
     xs = np.linspace(-30, 30, 8001)
     assert abs(np.trapezoid(dens(xs, 1.3, 0.7), xs) - 1) < 1e-10

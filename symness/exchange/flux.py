@@ -31,8 +31,8 @@ from ..closedform import ClosedForm
 from ..errors import ConvergenceError, InvalidParameterError
 from .sommerfeld import T_sym, rho_sym, sommerfeld_alpha
 
-__all__ = ["RATIO", "RATIO_P", "flux_ratio", "flux_ratio_low_T", "lattice_flux_ratio", "gaussian_packet",
-           "schrodinger_residual"]
+__all__ = ["RATIO", "RATIO_P", "PSI", "DENSITY", "flux_ratio", "flux_ratio_low_T", "lattice_flux_ratio",
+           "gaussian_packet", "schrodinger_residual"]
 
 x, E, g = sympy.symbols("x E g", positive=True)
 a1, a2 = sympy.symbols("alpha_1:3", positive=True)
@@ -40,6 +40,9 @@ T1, T2 = sympy.symbols("T_1 T_2", nonnegative=True)
 #: keys of :func:`flux_ratio`
 RATIO = "j_P(x>0)/j_P(x<0)"
 RATIO_P = "(j_P(x>0)/j_P(x<0))_{p}"
+#: keys of :func:`gaussian_packet`
+PSI = r"\psi(x,t)"
+DENSITY = r"|\psi(x,t)|^2"
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +140,7 @@ def lattice_flux_ratio(J1: float, J2: float, energy: float, eta: float = 1e-13) 
 @lru_cache(maxsize=1)
 def schrodinger_residual() -> sympy.Expr:
     """Residual of the Gaussian packet in i psi_t = -psi_xx/(2 m) (zero)."""
-    psi = gaussian_packet().expr["psi"]
+    psi = gaussian_packet().expr[PSI]
     xs, ts, ms = (sympy.Symbol(n, real=True) if n != "m" else sympy.Symbol(n, positive=True)
                   for n in ("x", "t", "m"))
     free = {s.name: s for s in psi.free_symbols}
@@ -163,7 +166,7 @@ def gaussian_packet() -> ClosedForm:
     target = sympy.sqrt(2 / (sympy.pi * (1 + 4 * ts**2 / ms**2))) * sympy.exp(-2 * xs**2 / (1 + 4 * ts**2 / ms**2))
     assert sympy.simplify(dens - target) == 0 or abs(complex(
         (dens - target).subs({xs: 0.7, ts: 0.3, ms: 1.9}).evalf())) < 1e-14
-    return ClosedForm({"psi": psi, "density": target},
+    return ClosedForm({PSI: psi, DENSITY: target},
                       {xs: "position (lattice units)", ts: "time (hbar = 1)", ms: "m_eff = g/(2 alpha(T))"},
                       paper="coldatom", equation="(21)", conventions="hbar = 1",
                       description="Free Gaussian magnon packet with the temperature-dependent mass.")

@@ -45,7 +45,7 @@ from .chain import sector_operator
 from .manifolds import energy_distribution
 
 __all__ = [
-    "alpha", "g", "t", "J_sym",
+    "alpha", "g", "t", "J_sym", "PSI_K",
     "one_magnon_equations",
     "open_chain_magnons",
     "one_magnon_probability",
@@ -60,6 +60,8 @@ alpha = sympy.Symbol("alpha", positive=True)
 g = sympy.Symbol("g", positive=True)
 t = sympy.Symbol("t", real=True)
 J_sym = sympy.Symbol("J", positive=True)  # alpha/g
+#: key of the eigenvector in :func:`open_chain_magnons`
+PSI_K = r"\psi_k(j)"
 _SYMS = {alpha: "exchange coefficient (energy x length; homogeneous chain)",
          g: "interaction strength", t: "time (hbar = 1)"}
 
@@ -92,7 +94,7 @@ def one_magnon_equations(n: int = 5) -> ClosedForm:
     syms = {s: f"exchange coefficient of bond {l}" for l, s in enumerate(model.alphas, 1)}
     syms[gg] = "interaction strength"
     return ClosedForm(M, syms, name=r"\langle j|h-E_{\uparrow}|j'\rangle", paper="coldatom",
-                      equation="(3)", conventions="hbar = 1; basis |j> = down spin at site j",
+                      equation="(3)", conventions="hbar = 1; basis state j = the down spin at site j",
                       description="One-magnon block of the effective chain, measured from the "
                                   "polarized state.")
 
@@ -131,7 +133,7 @@ def open_chain_magnons() -> ClosedForm:
     pk = sympy.pi * k / N
     norm = sympy.sqrt((2 - sympy.KroneckerDelta(k, 0)) / N)
     return ClosedForm(
-        {"E_k": (-2 * Jv * (1 - sympy.cos(pk))), "psi_k": norm * sympy.cos(pk * (jj - sympy.Rational(1, 2)))},
+        {"E_k": (-2 * Jv * (1 - sympy.cos(pk))), PSI_K: norm * sympy.cos(pk * (jj - sympy.Rational(1, 2)))},
         {alpha: "exchange coefficient", g: "interaction strength", N: "number of sites",
          k: "magnon index 0..N-1", jj: "site 1..N"},
         name="", paper="coldatom", equation="(20)",
@@ -159,7 +161,7 @@ def one_magnon_probability(N: int, i0: int) -> ClosedForm:
         im = sympy.Integer(0)
         for kk in range(N):
             vals = {kS: kk, NS: N}
-            w = eig.expr["psi_k"].subs(vals).subs(jS, i) * eig.expr["psi_k"].subs(vals).subs(jS, i0)
+            w = eig.expr[PSI_K].subs(vals).subs(jS, i) * eig.expr[PSI_K].subs(vals).subs(jS, i0)
             if abs(float(w)) < 1e-14:  # exact zeros (nodes of cos) only: |w| >= sin^2(pi/2N)/N otherwise
                 continue
             Ek = eig.expr["E_k"].subs(vals)
@@ -206,7 +208,7 @@ def bessel_probability() -> ClosedForm:
     hop = eqs[1, 2].subs({model.alphas[1]: alpha, model.g: g})
     d = sympy.Symbol("d", integer=True, nonnegative=True)
     return ClosedForm(sympy.besselj(d, 2 * hop * t) ** 2,
-                      {d: "distance |i - i0| from the flipped site", alpha: "exchange coefficient",
+                      {d: "distance between site i and the flipped site i0", alpha: "exchange coefficient",
                        g: "interaction strength", t: "time (hbar = 1)"},
                       name=r"\langle S^{\downarrow}_{i}(t)\rangle", paper="coldatom", equation="(7)",
                       assumptions=["infinite homogeneous chain (or a finite one before the edges matter)",

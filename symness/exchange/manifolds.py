@@ -163,7 +163,7 @@ class ManifoldCount:
     N: int
     x: float
     rtol: float
-    n_manifolds: int  #: manifolds (states) needed for |alpha_K/alpha - 1| <= rtol
+    n_manifolds: int  #: manifolds (states) needed for a relative error <= rtol
     energy_cut: float  #: energy of the last manifold kept (hbar = m = 1, rho = 1)
     error: float  #: achieved relative error
 

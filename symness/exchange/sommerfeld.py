@@ -98,7 +98,7 @@ def sommerfeld_energy(order: int = 1) -> ClosedForm:
     """
     u, _ = _derive(_check_order(order))
     return ClosedForm(u, _SYMBOLS, name=r"\epsilon(T)/L", paper="coldatom", equation="(4)",
-                      assumptions=[f"Sommerfeld expansion to O(T^{2 * order + 2}) excluded",
+                      assumptions=[f"Sommerfeld expansion, terms O(T^{2 * order + 2}) dropped",
                                    "infinite 1D gas of spinless fermions at fixed density"],
                       conventions="hbar = m = k_B = 1",
                       description="Energy per length of free spinless fermions in 1D at low T, "

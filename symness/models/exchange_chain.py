@@ -64,8 +64,8 @@ class Jump:
 class ExchangeChain(Model):
     """A :class:`~symness.models.base.Model` with Lindblad jumps (no bath couplings).
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     jumps
         :class:`Jump` list: edge jumps ``"edge 1"``, ``"edge N"`` and, with
         ``pump=True``, ``"pump"``.
