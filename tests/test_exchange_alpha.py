@@ -200,3 +200,8 @@ def test_negative_temperature(bad):
 def test_nonfinite_temperature(bad):
     with pytest.raises(SymnessError):
         alpha_ratio(5, bad)
+
+
+def test_extreme_temperature_gives_clear_error():
+    with pytest.raises(InvalidParameterError, match="equipartition"):
+        alpha_ratio(9, 1e9)

@@ -79,6 +79,8 @@ EPS0: float = math.pi**2 / 6
 
 #: Levels are kept while beta*(e_m - e_N) < _TAIL (neglected weight < e^-_TAIL).
 _TAIL = 60.0
+#: Largest number of single-particle levels summed (x up to about 2e9 / N^2).
+_MAX_LEVELS = 200_000
 
 
 def check_particle_number(N: Any) -> int:
@@ -130,6 +132,12 @@ def _dp(N: int, x: np.ndarray) -> np.ndarray:
     c = math.pi**2 / (2.0 * N**2)
     # last level needed: beta (e_M - e_N) >= _TAIL for the hottest point
     M = int(math.ceil(math.sqrt(N**2 + _TAIL / (beta.min() * c)))) + 1
+    if M > _MAX_LEVELS:
+        x_max = (_MAX_LEVELS**2 - N**2) * c / _TAIL / EPS0
+        raise InvalidParameterError(
+            f"x = {float(x.max()):.3g} needs {M} single-particle levels; the exact sum is limited to "
+            f"x <= {x_max:.3g} for N = {N}. At such temperatures the gas is classical: "
+            "alpha/alpha_1 ~ N k_B T / (2 E_1) (equipartition).")
     kk = np.arange(0, N + 1)  # k = 0..N; level differences e_m - e_k = c (m^2 - k^2) exactly
     nx = x.size
     ell = np.full((N + 1, nx), -np.inf)  # shifted log partition functions, k = 0..N
@@ -224,7 +232,8 @@ def alpha_ratio(N: int, x: Any) -> np.ndarray | float:
     Examples
     --------
     >>> from symness.exchange import alpha_ratio
-    >>> round(float(alpha_ratio(7, 2.0)), 6)  # doctest: +SKIP
+    >>> round(float(alpha_ratio(7, 2.0)), 6)
+    1.593432
     """
     r = excitation_ratio(N, x)
     return 1.0 + r
