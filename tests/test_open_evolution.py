@@ -78,3 +78,15 @@ def test_evolve_errors():
     ring = xxz_ring(n=4)
     with pytest.raises(InvalidParameterError, match="outside the sector"):
         evolve(redfield_liouvillian(ring, up_spins=2), np.eye(16) / 16, [0, 1])
+
+
+def test_matrix_free_redfield_evolution_in_a_larger_sector():
+    """d = 35 (ring of 7, 3 up): the default ODE on the matrix-free generator vs the exact exponential."""
+    ring = xxz_ring(n=7, Delta=1.2, fields={2: 1.0, 3: 0.5}, contacts=(1, 4), gamma=0.05)
+    gen = redfield_liouvillian(ring, up_spins=3)
+    rho0 = np.zeros((35, 35))
+    rho0[0, 0] = 1.0
+    times = [0.0, 0.7, 3.0]
+    a = evolve(gen, rho0, times)  # auto: ODE for d > 32
+    b = evolve(gen, rho0, times, method="expm")
+    assert np.max(np.abs(a.states - b.states)) < 1e-8

@@ -26,6 +26,8 @@ def test_model_equals_hand_built_system(ring):
     b = redfield_ness(hand, up_spins=2)
     assert np.max(np.abs(a.rho - b.rho)) < 1e-14
     assert ring.check_bonds() < 1e-14
+    # the spin current from the two-site Pauli part of a bare matrix H equals the model-bond one
+    assert abs(a.spin_current((2, 3)) - b.spin_current((2, 3))) < 1e-15
     # parameter overrides by name
     c = redfield_ness(ring, up_spins=2, Delta=0.5)
     assert np.max(np.abs(c.rho - a.rho)) > 1e-3
@@ -94,3 +96,38 @@ def test_model_errors():
         xxz_ring(n=4, contacts=(1, 1))
     with pytest.raises(SiteOutOfRangeError):
         sigma("z", 5, 4)
+
+
+def test_model_with_symbolic_weak_coupling_bath():
+    """A model whose bath parameters c, d are symbols (weak-coupling preset) gets numbers from values."""
+    import sympy
+
+    from symness.baths import Bath as FBath
+    from symness.baths import weak_coupling_spectrum
+    from symness.models import Coupling, Model, Term
+
+    h, lam, c, d, TL, TR = sympy.symbols("h lambda c d T_L T_R", positive=True)
+    terms = [Term.of(h, (1, "z")), Term.of(h, (2, "z")), Term.of(lam, (1, "z"), (2, "z")),
+             Term.of(h, (1, "x")), Term.of(h, (2, "x"))]
+    spec = weak_coupling_spectrum(c, d)
+    cpl = [Coupling("L", (Term.of(1, (1, "x")),), FBath(spec, TL, "weak_coupling")),
+           Coupling("R", (Term.of(1, (2, "x")),), FBath(spec, TR, "weak_coupling"))]
+    m = Model("tilted", 2, terms, cpl, {h: 0.7, lam: 0.1, c: 1.0, d: 1.0, TL: 1.5, TR: 0.5})
+    ness = davies_ness(m)
+    J = ness.bath_heat_currents()
+    assert J["L"] > 0 > J["R"] and abs(J["L"] + J["R"]) < 1e-14
+    assert redfield_ness(m, c=2.0).bath_heat_currents()["L"] != J["L"]
+
+
+def test_model_cache_is_released():
+    import gc
+
+    from symness.open.system import _CACHE
+
+    before = len(_CACHE)
+    m = xxz_ring(n=4, fields={2: 1.0})
+    redfield_ness(m, up_spins=2)
+    assert len(_CACHE) == before + 1
+    del m
+    gc.collect()
+    assert len(_CACHE) == before

@@ -1,10 +1,11 @@
 r"""Time evolution :math:`\rho(t) = e^{\mathcal L (t - t_0)}\rho(t_0)` for every generator.
 
-* ``method="expm"``: Krylov/Taylor action of the matrix exponential
-  (:func:`scipy.sparse.linalg.expm_multiply`) between consecutive output
-  times -- exact up to round-off; used for GKSL, local Lindblad and Davies
-  (sparse matrices) and for Redfield up to working dimension 32 (dense
-  tensor in the eigenbasis).
+* ``method="expm"``: the matrix exponential between consecutive output times
+  -- exact up to round-off: dense scaling-and-squaring (:func:`scipy.linalg.expm`)
+  for superoperators up to 400 x 400 (any time step costs the same), else the
+  action :func:`scipy.sparse.linalg.expm_multiply`; used for GKSL, local
+  Lindblad and Davies (sparse matrices) and for Redfield up to working
+  dimension 32 (dense tensor in the eigenbasis).
 * ``method="ode"``: adaptive Runge-Kutta (DOP853, ``rtol``/``atol``) on the
   matrix-free generator (Redfield in the eigenbasis, :math:`O(d^3)` per
   step); default for larger Redfield problems.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.integrate import solve_ivp
 from scipy.sparse.linalg import expm_multiply
@@ -39,6 +41,8 @@ from .system import Space
 __all__ = ["evolve", "Evolution"]
 
 _KINDS = ("redfield", "davies", "lindblad", "local_lindblad")
+#: superoperators up to this size are exponentiated densely (scaling and squaring)
+_DENSE_EXPM_MAX = 400
 
 
 @dataclass
@@ -178,10 +182,19 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
             raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
         v = r.reshape(-1).astype(complex)
         out[0] = r
+        small = L.shape[0] <= _DENSE_EXPM_MAX
+        if small:
+            Ld = L.toarray() if sp.issparse(L) else np.asarray(L)
+        cache: dict[float, np.ndarray] = {}
         for k in range(1, t.size):
             dt = t[k] - t[k - 1]
             if dt > 0:
-                v = expm_multiply(L * dt, v) if not sp.issparse(L) else expm_multiply(dt * L, v)
+                if small:  # scaling and squaring: cost independent of dt * ||L||
+                    if dt not in cache:
+                        cache[dt] = sla.expm(Ld * dt)
+                    v = cache[dt] @ v
+                else:
+                    v = expm_multiply(dt * L, v)
             out[k] = v.reshape(d, d)
     elif method == "ode":
         P = HermitianParam(d)

@@ -259,8 +259,8 @@ class DaviesLiouvillian(Liouvillian):
         sp_ = self.space
         return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
 
-    def matrix(self, basis: str = "eigen"):
-        """Sparse matrix in the eigenbasis (``basis="eigen"``, default) or dense in the site basis."""
+    def matrix(self, basis: str = "site"):
+        """Dense matrix in the site basis (default), or the native sparse matrix (``basis="eigen"``)."""
         return self._basis_change(self.L_eigen, basis, "eigen") if basis != "eigen" else self.L_eigen
 
     def jump_operators(self, basis: str = "site") -> dict[str, list[tuple[np.ndarray, float]]]:
@@ -372,7 +372,9 @@ def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | 
     space = system.space(up_spins)
     chans = channels(system, space, lamb_shift)
     if secular:
-        return DaviesLiouvillian(system, space, chans, _degeneracy_tol(space, None), per_class=False)
+        gen = DaviesLiouvillian(system, space, chans, _degeneracy_tol(space, None), per_class=False)
+        gen.kind = "secular_redfield"
+        return gen
     return RedfieldLiouvillian(system, space, chans)
 
 

@@ -7,6 +7,7 @@ Functions of a density matrix that do not need a generator.  Site indices are
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,17 +115,29 @@ def two_site_part(H: Any, i: int, j: int, n: int) -> sp.csr_matrix:
     return out
 
 
-def bond_current_operator(h_in: Any, h_out: Any) -> sp.csr_matrix:
-    r"""Bond energy current :math:`i[h_{\rm in}, h_{\rm out}]` (ring4 eq. 12, magnification eq. 32)."""
-    a, b = sp.csr_matrix(h_in), sp.csr_matrix(h_out)
-    return sp.csr_matrix(1j * (a @ b - b @ a))
+def bond_current_operator(h_in: Any, h_out: Any) -> Any:
+    r"""Bond energy current :math:`i[h_{\rm in}, h_{\rm out}]` (ring4 eq. 12, magnification eq. 32).
+
+    Dense if both inputs are dense, else CSR.
+    """
+    if sp.issparse(h_in) or sp.issparse(h_out):
+        a, b = sp.csr_matrix(h_in), sp.csr_matrix(h_out)
+        return sp.csr_matrix(1j * (a @ b - b @ a))
+    a, b = np.asarray(h_in), np.asarray(h_out)
+    return 1j * (a @ b - b @ a)
 
 
-def spin_current_operator(h_bond: Any, j: int, n: int) -> sp.csr_matrix:
+@lru_cache(maxsize=64)
+def _up_op(j: int, n: int, dense: bool) -> Any:
+    op = op_product({j: "u"}, n)
+    return op.toarray() if dense else op
+
+
+def spin_current_operator(h_bond: Any, j: int, n: int, dense: bool = False) -> Any:
     r"""Spin current into site ``j`` through a bond: :math:`i[h_{ij}, \sigma^u_j]`.
 
     For the XXZ bond :math:`J(\sigma^x_i\sigma^x_j+\sigma^y_i\sigma^y_j)+\dots` this is
     :math:`J(\sigma^x_i\sigma^y_j - \sigma^y_i\sigma^x_j)`, ring4 eq. (13): the rate
     at which up spins move from ``i`` to ``j``.
     """
-    return bond_current_operator(h_bond, op_product({j: "u"}, n))
+    return bond_current_operator(h_bond, _up_op(j, n, dense and not sp.issparse(h_bond)))

@@ -179,6 +179,12 @@ class SecularSolver:
         in_block = comp == pop_comps[0]
         self.block = np.flatnonzero(in_block)
         B = L[self.block][:, self.block].toarray()
+        self._rates = None
+        if self.block.size == d:  # populations only: a classical rate matrix (for GTH)
+            W = np.real(B).copy()
+            np.fill_diagonal(W, 0.0)
+            if np.all(W >= 0) and np.max(np.abs(np.imag(B)), initial=0.0) == 0.0:
+                self._rates = W.T.copy()  # _rates[c, a] = rate c -> a
         pos = np.searchsorted(self.block, diag)
         B[np.ix_(pos, pos)] += 1.0 / d
         with warnings.catch_warnings():
@@ -190,7 +196,9 @@ class SecularSolver:
             raise NonUniqueSteadyStateError(
                 f"the secular generator restricted to the populations is singular (reciprocal "
                 f"condition number {self.rcond:.2e}): the steady state is not unique (several closed "
-                "classes of levels). Check for conserved quantities and solve in a symmetry sector.",
+                "classes of levels). Some quantity is conserved by H and every coupling (e.g. a "
+                "reflection that maps each contact onto itself, or free-fermion modes at Delta = 0): "
+                "break the symmetry (a local field, an extra coupling) or restrict to one of its sectors.",
                 reason="singular secular generator")
         rest = np.flatnonzero(~in_block)
         sizes = np.bincount(comp[rest], minlength=ncomp) if rest.size else np.zeros(ncomp, int)
@@ -216,13 +224,46 @@ class SecularSolver:
         return x
 
     def steady_state(self) -> np.ndarray:
-        """The trace-one stationary state of the secular generator (d x d)."""
+        """The trace-one stationary state of the secular generator (d x d).
+
+        When the block holds only populations (no degenerate levels) the
+        stationary distribution of the rate matrix is computed by the
+        Grassmann-Taksar-Heyman state reduction, which involves no subtractions
+        and gives every population to high *relative* accuracy (populations of
+        1e-30 at low temperature are exact, not round-off); otherwise by the LU.
+        """
+        if self._rates is not None:
+            p = gth_stationary(self._rates)
+            if p is not None:
+                return np.diag(p).astype(complex)
         rhs = np.zeros(self.block.size, dtype=complex)
         diag = np.arange(self.d) * (self.d + 1)
         rhs[np.searchsorted(self.block, diag)] = 1.0 / self.d
         x = np.zeros(self.n, dtype=complex)
         x[self.block] = sla.lu_solve(self.lu, rhs, check_finite=False)
         return x.reshape(self.d, self.d)
+
+
+def gth_stationary(Q: np.ndarray) -> np.ndarray | None:
+    """Stationary distribution of a rate matrix ``Q[i, j]`` (rate i -> j, diagonal ignored) by GTH.
+
+    Returns ``None`` if a state has no rate into the lower-indexed states at its
+    reduction step (reducible chain: the caller falls back to LU).
+    """
+    Q = np.array(Q, dtype=float)
+    n = Q.shape[0]
+    np.fill_diagonal(Q, 0.0)
+    for k in range(n - 1, 0, -1):
+        s = Q[k, :k].sum()
+        if not s > 0:
+            return None
+        Q[:k, k] /= s
+        Q[:k, :k] += np.outer(Q[:k, k], Q[k, :k])
+    p = np.zeros(n)
+    p[0] = 1.0
+    for k in range(1, n):
+        p[k] = p[:k] @ Q[:k, k]
+    return p / p.sum()
 
 
 def _rcond(lu: Any, anorm: float) -> float:

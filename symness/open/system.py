@@ -47,9 +47,18 @@ __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 _KINDS = ("hermitian", "rwa")
 
 
+#: operators of at most this dimension are held as dense arrays (faster than sparse when small)
+DENSE_OPERATOR_DIM = 256
+
+
 def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.csr_matrix:
-    """Numpy / scipy.sparse / QuTiP / SymPy operator -> complex dense array or CSR matrix."""
+    """Numpy / scipy.sparse / QuTiP / SymPy operator -> complex dense array or CSR matrix.
+
+    Sparse input stays sparse above :data:`DENSE_OPERATOR_DIM`, and becomes dense below.
+    """
     arr = as_array(op)
+    if sp.issparse(arr) and arr.shape[0] <= DENSE_OPERATOR_DIM and arr.ndim == 2:
+        arr = arr.toarray()
     if not sp.issparse(arr):
         arr = np.asarray(arr)
         if arr.dtype == object:
@@ -311,8 +320,12 @@ class OpenSystem:
         couplings = []
         local = {}
         for c, ops, T in zip(model.couplings, compiled.c_ops, compiled.temps):
-            Tv = float(np.real(T(*pv))) if callable(T) else T
-            bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
+            if _symbolic_spectrum(c.bath.spectrum):  # e.g. weak_coupling_spectrum(c, d) with symbols
+                nb = c.numeric_bath(vals)
+                bath = Bath(nb.spectrum, nb.T, nb.preset.name, lamb_shift=nb.lamb_shift, name=c.name)
+            else:
+                Tv = float(np.real(T(*pv))) if callable(T) else T
+                bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
             couplings.append((ops.operator(pv), bath, c.kind))
             local[c.name] = compiled.local[c.name].operator(pv)
         system = cls(H, couplings, names=[c.name for c in model.couplings], n=model.n)
@@ -342,7 +355,7 @@ class OpenSystem:
         """True if H and every coupling operator conserve the number of up spins."""
         if self.n is None:
             return False
-        return all(conserves_up_count(o, self.n) for o in [self.H] + [c.op for c in self.couplings])
+        return all(_conserves(o, self.n) for o in [self.H] + [c.op for c in self.couplings])
 
     def sector_dims(self) -> dict[int, int]:
         """``{up_spins: dimension}`` of every magnetisation sector."""
@@ -358,8 +371,9 @@ class OpenSystem:
             sp_ = Space(self.dim, _maybe_real(_dense(self.H)), None, self.dim)
         else:
             sector = self._check_sector(up_spins)
-            sp_ = Space(sector.dim, _maybe_real(sector.restrict(sp.csr_matrix(self.H)).toarray()),
-                        sector, self.dim)
+            Hk = self.H[np.ix_(sector.basis, sector.basis)] if not sp.issparse(self.H) else \
+                sector.restrict(sp.csr_matrix(self.H)).toarray()
+            sp_ = Space(sector.dim, _maybe_real(np.asarray(Hk)), sector, self.dim)
         self._spaces[up_spins] = sp_
         return sp_
 
@@ -375,7 +389,7 @@ class OpenSystem:
             raise SectorError(f"the sector with {up_spins} up spins is empty.")
         ops = {"H": self.H} | {f"the coupling of bath {c.name!r}": c.op for c in self.couplings}
         for label, op in ops.items():
-            if not conserves_up_count(op, self.n):
+            if not _conserves(op, self.n):
                 raise SectorError(
                     f"{label} does not conserve the number of up spins, so the sector "
                     f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
@@ -384,6 +398,30 @@ class OpenSystem:
     def __repr__(self) -> str:
         kinds = ", ".join(f"{c.name}: {c.kind}, T={c.bath.T}" for c in self.couplings)
         return f"OpenSystem(dim={self.dim}, n={self.n}, baths=[{kinds}])"
+
+
+def _symbolic_spectrum(spec: Any) -> bool:
+    """Whether a spectrum carries symbolic parameters (``c``, ``d`` of a weak-coupling spectrum)."""
+    return any(isinstance(getattr(spec, k, None), sympy.Basic) and getattr(spec, k).free_symbols
+               for k in ("c", "d"))
+
+
+def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
+    """Whether ``op`` commutes with the number of up spins (dense or sparse)."""
+    if sp.issparse(op):
+        return conserves_up_count(op, n, tol)
+    a = np.asarray(op)
+    rows, cols = np.nonzero(np.abs(a) > tol)
+    ups = _up_counts(n)
+    return bool(np.all(ups[rows] == ups[cols]))
+
+
+def _up_counts(n: int) -> np.ndarray:
+    idx = np.arange(2**n)
+    down = np.zeros_like(idx)
+    for l in range(n):
+        down += (idx >> l) & 1
+    return n - down
 
 
 # ---------------------------------------------------------------------------- model compilation
@@ -408,12 +446,18 @@ class _TermSum:
         self.free = set().union(*(c.free_symbols for c in self.coeffs)) if self.coeffs else set()
         self.f = sympy.lambdify(list(params), self.coeffs, "numpy") if self.coeffs else None
 
-    def operator(self, pvals: Sequence[Any]) -> sp.csr_matrix:
+    def operator(self, pvals: Sequence[Any]) -> np.ndarray | sp.csr_matrix:
+        """The operator at the parameter values (dense up to :data:`DENSE_OPERATOR_DIM`, else CSR)."""
         if self.f is None:
-            return sp.csr_matrix((self.dim, self.dim), dtype=complex)
-        c = np.array([complex(v) for v in self.f(*pvals)], dtype=complex)
-        return sp.csr_matrix((self.data * c[self.index], (self.rows, self.cols)),
-                             shape=(self.dim, self.dim))
+            c = np.zeros(0, dtype=complex)
+        else:
+            c = np.array([complex(v) for v in self.f(*pvals)], dtype=complex)
+        data = self.data * c[self.index] if c.size else self.data
+        if self.dim <= DENSE_OPERATOR_DIM:
+            out = np.zeros((self.dim, self.dim), dtype=complex)
+            np.add.at(out, (self.rows, self.cols), data)
+            return out
+        return sp.csr_matrix((data, (self.rows, self.cols)), shape=(self.dim, self.dim))
 
 
 @dataclass
@@ -479,6 +523,11 @@ def _compiled(model: Any) -> _CompiledModel:
         ref = weakref.ref(model)
     except TypeError:  # pragma: no cover - dataclass instances support weakrefs
         ref = (lambda m=model: m)
+    if key not in _CACHE:
+        try:
+            weakref.finalize(model, _CACHE.pop, key, None)
+        except TypeError:  # pragma: no cover
+            pass
     _CACHE[key] = (ref, fp, comp)
     return comp
 
