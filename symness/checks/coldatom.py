@@ -21,6 +21,7 @@ import numpy as np
 
 from ..exchange import alpha_ratio, alpha_ratio_mpmath, excitation_ratio, ground_energy
 from ..exchange.chain import linear_profile, step_profile
+from ..exchange.closed_chain import quench
 from ..exchange.flux import (
     DENSITY,
     RATIO,
@@ -36,7 +37,6 @@ from ..exchange.magnon import (
     open_chain_magnons,
 )
 from ..exchange.manifolds import enumerate_manifolds, truncated_alpha_ratio
-from ..exchange.quench import quench
 from ..exchange.sommerfeld import (
     alpha_ratio_sommerfeld,
     alpha_ratio_thermodynamic,

@@ -9,7 +9,7 @@ Modules
 ``sommerfeld``  eqs. (4)-(5) derived; the exact infinite-gas reference
 ``manifolds``   manifold enumeration, degeneracies, truncation counts, eq. (17)
 ``chain``       bond profiles (step, linear), sector operators, observables (eqs. 6, 9, 10)
-``quench``      closed-chain dynamics from flipped spins (Figs. 3-4)
+``closed_chain`` closed-chain quench from flipped spins, :func:`quench` (Figs. 3-4)
 ``magnon``      one-magnon lattice equations, open-chain magnons (eq. 20), Bessel (eq. 7)
 ``flux``        flux ratio across a temperature step (eqs. 21-23)
 ``open_chain``  the Lindblad chain with edge flips and the centre pump (eqs. 8-11, Figs. 5-6)
@@ -36,6 +36,7 @@ from .chain import (
     sector_operator,
     step_profile,
 )
+from .closed_chain import QuenchResult, quench
 from .manifolds import (
     degeneracies,
     energy_distribution,
@@ -43,7 +44,6 @@ from .manifolds import (
     manifolds_needed,
     truncated_alpha_ratio,
 )
-from .quench import QuenchResult, quench
 from .sommerfeld import (
     alpha_ratio_sommerfeld,
     alpha_ratio_thermodynamic,

@@ -1,7 +1,7 @@
 r"""Reproductions of Figs. 2-6 of the cold-atom paper (``symness figures -k coldatom``).
 
 Each function writes ``<key>.png`` and ``<key>.txt`` (the caption, with every
-difference from the paper) into ``outdir`` and returns the written paths.
+difference from the paper) into ``outdir/coldatom`` and returns the written paths.
 matplotlib is imported lazily (optional dependency).
 
 Parameters follow the paper: :math:`N = 7`, :math:`T_1 = 0`, step profile
@@ -21,9 +21,9 @@ import numpy as np
 
 from .alpha import alpha_ratio
 from .chain import step_profile
+from .closed_chain import quench
 from .magnon import bessel_probability
 from .open_chain import open_quench, steady_current_curve
-from .quench import quench
 from .sommerfeld import alpha_ratio_sommerfeld, alpha_ratio_thermodynamic
 
 __all__ = ["fig2", "fig3", "fig4", "fig5", "fig6", "ALL"]
@@ -41,7 +41,7 @@ def _plt():
 
 
 def _save(fig: Any, outdir: Any, key: str, caption: str) -> list[Path]:
-    out = Path(outdir)
+    out = Path(outdir) / "coldatom"
     out.mkdir(parents=True, exist_ok=True)
     png, txt = out / f"{key}.png", out / f"{key}.txt"
     fig.savefig(png, dpi=130, bbox_inches="tight")
@@ -98,7 +98,7 @@ def fig3(outdir: Any) -> list[Path]:
     cap = """Fig. 3 (coldatom): <S_i^down(t)> = <psi(t)|(1 - sigma^z_i)/2|psi(t)> after a spin flip at the centre
 of an N = 7 chain, h = sum_l alpha_l/(2g) sigma_l.sigma_{l+1}, step profile alpha_l = alpha(T_1) (l < 4),
 alpha(T_2) (l >= 4), k_B T_1 = 0; (a) Delta T = 0, (b) k_B Delta T = 2 eps_0 (alpha(T_2)/alpha_1 = 1.593 from the
-exact canonical alpha of N = 7).  Exact one-magnon evolution (symness.exchange.quench).  Difference from the
+exact canonical alpha of N = 7).  Exact one-magnon evolution (symness.exchange.closed_chain).  Difference from the
 paper: colour map and time range are our choice."""
     return _save(fig, outdir, "coldatom_fig3", cap)
 

@@ -54,7 +54,7 @@ from .chain import (
     paper_current_terms,
     parse_configuration,
 )
-from .quench import chain_for
+from .closed_chain import chain_for
 
 __all__ = ["MagnonBlocks", "OpenChainResult", "open_liouvillian", "open_quench", "steady_state", "SteadyResult",
            "steady_current_curve"]
@@ -229,7 +229,7 @@ def open_quench(alphas: Sequence[float], initial: Any, times: Any, *, gamma: flo
                 method: str = "blocks") -> OpenChainResult:
     r"""Lindblad dynamics of the open chain from a product configuration (Figs. 5 and 6a).
 
-    ``initial`` as in :func:`~symness.exchange.quench` (``"↑↑↑↓↑↑↑"`` for Fig. 5,
+    ``initial`` as in :func:`~symness.exchange.closed_chain` (``"↑↑↑↓↑↑↑"`` for Fig. 5,
     ``"↑↑↑↑↑↑↑"`` with ``gamma_I > 0`` for Fig. 6); ``times`` in :math:`1/J_0`,
     increasing.  ``method="blocks"`` (default) propagates the
     :func:`symness.open.gksl_liouvillian` generator restricted to magnon-number

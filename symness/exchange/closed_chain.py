@@ -7,7 +7,8 @@ and evolves under :math:`h = \sum_l \frac{\alpha_l}{2g}\boldsymbol\sigma_l\cdot
 spins (magnons), so the evolution is computed exactly inside the sector of the
 initial state: the block (assembled from the model's terms, see
 :func:`~symness.exchange.chain.sector_operator`) is diagonalised once and
-every requested time is a matrix product.  One magnon: an
+every requested time is a matrix product (sectors larger than 3000 states are
+propagated with the Krylov matrix exponential instead).  One magnon: an
 :math:`N\times N` tridiagonal problem; any number of magnons: the
 :math:`\binom{N}{k}` block.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg as la
+from scipy.sparse.linalg import expm_multiply
 
 from ..errors import InvalidParameterError
 from ..models.exchange_chain import ExchangeChain, exchange_chain
@@ -37,6 +39,9 @@ from .chain import (
 )
 
 __all__ = ["QuenchResult", "quench", "chain_for"]
+
+#: sectors up to this dimension are diagonalised densely; larger ones use Krylov propagation
+_DENSE_MAX = 3000
 
 
 def chain_for(alphas: Sequence[float], g: float = 1.0) -> tuple[ExchangeChain, dict]:
@@ -117,25 +122,37 @@ def quench(alphas: Sequence[float], initial: Any, times: Any, *, g: float = 1.0)
     n, down = parse_configuration(initial, n)
     up = n - int(down.size)
     basis = sector_basis(n, up)
-    H = sector_operator(model.terms, n, up, values).toarray()
+    Hs = sector_operator(model.terms, n, up, values)
     idx0 = sum(1 << (n - int(s)) for s in down)
     psi0 = np.zeros(basis.size, dtype=complex)
     psi0[int(np.searchsorted(basis, idx0))] = 1.0
     t = np.atleast_1d(np.asarray(times, dtype=float))
-    w, V = la.eigh(H)
-    c = V.conj().T @ psi0
-    states = (np.exp(-1j * np.outer(t, w)) * c[None, :]) @ V.T
+    if not np.all(np.isfinite(t)):
+        raise InvalidParameterError("times must be finite numbers (units of 1/J_0).")
+    if basis.size <= _DENSE_MAX:
+        w, V = la.eigh(Hs.toarray())
+        c = V.conj().T @ psi0
+        states = (np.exp(-1j * np.outer(t, w)) * c[None, :]) @ V.T
+    else:  # large sectors: Krylov propagation between the requested times
+        states = np.empty((t.size, basis.size), dtype=complex)
+        order = np.argsort(t)
+        v, t_prev = psi0, 0.0
+        A = (-1j * Hs).tocsc()
+        for k in order:
+            v = expm_multiply(A * (t[k] - t_prev), v) if t[k] != t_prev else v
+            t_prev = t[k]
+            states[k] = v
     # observables are diagonal (densities) or sector blocks (currents)
     probs = np.abs(states) ** 2
     bits = ((basis[:, None] >> (n - np.arange(1, n + 1))[None, :]) & 1).astype(float)
     downs = probs @ bits
     mag = probs @ (0.5 * (n - 2 * bits.sum(axis=1)))
-    Jp = sector_operator(paper_current_terms(n), n, up).toarray()
-    cur_paper = np.einsum("ti,ij,tj->t", states.conj(), Jp, states).real
+    Jp = sector_operator(paper_current_terms(n), n, up)
+    cur_paper = np.einsum("ti,ti->t", states.conj(), (Jp @ states.T).T).real
     bonds = np.empty((t.size, n - 1))
     for l in range(1, n):
-        Jl = sector_operator(bond_current_terms(model, l), n, up, values).toarray()
-        bonds[:, l - 1] = np.einsum("ti,ij,tj->t", states.conj(), Jl, states).real
+        Jl = sector_operator(bond_current_terms(model, l), n, up, values)
+        bonds[:, l - 1] = np.einsum("ti,ti->t", states.conj(), (Jl @ states.T).T).real
     return QuenchResult(t, downs, cur_paper, bonds, mag, np.asarray(alphas, float), up, basis, states)
 
 
