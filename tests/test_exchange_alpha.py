@@ -205,3 +205,23 @@ def test_nonfinite_temperature(bad):
 def test_extreme_temperature_gives_clear_error():
     with pytest.raises(InvalidParameterError, match="equipartition"):
         alpha_ratio(9, 1e9)
+
+
+@pytest.mark.parametrize("orbitals", [(1, 2), (2, 5), (1, 2, 3), (1, 3, 6), (2, 3, 4), (1, 2, 3, 4), (1, 2, 4, 7)])
+def test_exchange_coefficients_eq14_site_independent_and_proportional_to_energy(orbitals):
+    """Eq. (14) evaluated directly: alpha_{A,l} is the same on every bond and equals 2 E_A / (N! L)."""
+    from symness.exchange.coefficients import exchange_coefficients, manifold_energy
+
+    a = exchange_coefficients(orbitals)
+    N = len(orbitals)
+    assert np.ptp(a) <= 1e-12 * a.mean()
+    expected = 2 * manifold_energy(orbitals) / (math.factorial(N) * N)  # L = N
+    assert abs(a.mean() / expected - 1) < 1e-12
+
+
+def test_exchange_coefficients_bad_input():
+    from symness.exchange.coefficients import exchange_coefficients
+
+    for bad in [(1,), (1, 1), (0, 2), ("a", 2)]:
+        with pytest.raises(InvalidParameterError):
+            exchange_coefficients(bad)

@@ -79,6 +79,21 @@ def check_alpha_manifolds(quick: bool) -> Iterator[Comparison]:
                      tol=1e-6, point="N=9, x=2", note="the paper: 1e6 manifolds converge Fig. 2")
 
 
+@cross_check("coldatom eq. (14): alpha_{A,l} by quadrature = 2 E_A/(N! L) on every bond", paper=P,
+             equation="(14), text above (3)")
+def check_eq14(quick: bool) -> Iterator[Comparison]:
+    """Exchange coefficients of excited manifolds from their integral definition (Gauss-Legendre on the
+    ordered simplex): independent of the bond and proportional to E_A (the paper checked 0.01 %)."""
+    from ..exchange.coefficients import exchange_coefficients, manifold_energy
+
+    for orbs in ([(1, 2, 4, 7)] if quick else [(1, 3, 6), (1, 2, 3, 4), (1, 2, 4, 7), (2, 3, 5, 6)]):
+        N = len(orbs)
+        a = exchange_coefficients(orbs)
+        ref = 2 * manifold_energy(orbs) / (math.factorial(N) * N)
+        for l, v in enumerate(a, start=1):
+            yield Comparison(f"alpha_(A,{l}) vs 2E_A/(N! L)", ref, v, tol=1e-12, point=f"orbitals {orbs}")
+
+
 @cross_check("coldatom Sommerfeld alpha(T) vs exact infinite gas", paper=P, equation="(4)-(5)")
 def check_sommerfeld(quick: bool) -> Iterator[Comparison]:
     """Derived low-T series (orders T^2, T^4) vs polylogarithm Fermi-Dirac integrals at rho = 1."""

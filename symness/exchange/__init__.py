@@ -9,6 +9,7 @@ Modules
 ``sommerfeld``  eqs. (4)-(5) derived; the exact infinite-gas reference
 ``manifolds``   manifold enumeration, degeneracies, truncation counts, eq. (17)
 ``chain``       bond profiles (step, linear), sector operators, observables (eqs. 6, 9, 10)
+``coefficients`` eq. (14): exchange coefficients of single manifolds by quadrature
 ``closed_chain`` closed-chain quench from flipped spins, :func:`quench` (Figs. 3-4)
 ``magnon``      one-magnon lattice equations, open-chain magnons (eq. 20), Bessel (eq. 7)
 ``flux``        flux ratio across a temperature step (eqs. 21-23)
