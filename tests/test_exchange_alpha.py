@@ -131,6 +131,15 @@ def test_manifold_truncation_counts():
     assert abs(truncated_alpha_ratio(9, 2.0, 10**6) / exact - 1) < 1e-7
 
 
+def test_manifold_count_brute_force_equals_shell_count():
+    for N, x in [(3, 1.0), (4, 0.7), (5, 1.0)]:
+        a = manifolds_needed(N, x, 1e-6, method="enumerate")
+        b = manifolds_needed(N, x, 1e-6)
+        assert a.error <= 1e-6
+        # shells are added whole, so the shell count is >= the one-by-one count
+        assert a.n_manifolds <= b.n_manifolds
+
+
 def test_high_temperature_one_particle_poisson_form():
     """N = 1: sum_n e^{-a n^2} = (sqrt(pi/a) - 1)/2 + O(e^{-pi^2/a}) gives eps in closed form."""
     for x in [30.0, 100.0, 1000.0]:
@@ -140,6 +149,18 @@ def test_high_temperature_one_particle_poisson_form():
         s = math.sqrt(math.pi / a)
         eps = T / 2 * s / (s - 1)  # -d/dbeta ln[(sqrt(pi/(beta c)) - 1)/2]
         assert abs(alpha_ratio(1, x) - eps / c) <= 1e-12 * eps / c
+
+
+def test_high_temperature_equipartition():
+    """Classical limit: eps -> N k_B T / 2, approached as (k_B T)^(-1/2) (box edges, exchange)."""
+    N = 5
+    dev = []
+    for x in (1e3, 1e4, 1e5):
+        T = x * EPS0
+        dev.append(abs(alpha_ratio(N, x) * ground_energy(N) / (N * T / 2) - 1))
+    assert dev[2] < 0.02
+    assert dev[0] / dev[1] == pytest.approx(math.sqrt(10), rel=0.05)
+    assert dev[1] / dev[2] == pytest.approx(math.sqrt(10), rel=0.02)
 
 
 def test_low_temperature_activated_law_finite_N():

@@ -172,23 +172,38 @@ class ManifoldCount:
                 f"(E <= {self.energy_cut:.4g}) for relative error {self.error:.1e} <= {self.rtol:g}")
 
 
-def manifolds_needed(N: int, x: float, rtol: float = 1e-6) -> ManifoldCount:
+def manifolds_needed(N: int, x: float, rtol: float = 1e-6, method: str = "count") -> ManifoldCount:
     r"""How many manifolds a truncated sum needs for :math:`\alpha(T)/\alpha_1` to relative ``rtol``.
 
-    Whole energy shells are added in increasing energy until
+    Manifolds are added in increasing energy until
     :math:`|\alpha_K/\alpha - 1| \le` ``rtol`` with :math:`\alpha` from
     :func:`~symness.exchange.alpha_ratio`; the count is the number of
-    manifolds (many-body states) kept.
+    manifolds (many-body states) kept.  ``method="count"`` adds whole
+    degenerate shells using the exact :func:`degeneracies` (any ``N``);
+    ``method="enumerate"`` lists the manifolds one by one
+    (:func:`enumerate_manifolds`, brute force, small ``N`` and ``x``).
     """
     N = check_particle_number(N)
     xv = float(_check_x(x))
     if not 0 < rtol < 1:
         raise InvalidParameterError(f"rtol = {rtol} must lie in (0, 1).")
+    if method not in ("count", "enumerate"):
+        raise InvalidParameterError(f"method = {method!r}: use 'count' or 'enumerate'.")
     exact = float(alpha_ratio(N, xv))
     c = _c(N)
     s0 = N * (N + 1) * (2 * N + 1) // 6
     if xv == 0:
         return ManifoldCount(N, xv, rtol, 1, c * s0, 0.0)
+    if method == "enumerate":
+        T = xv * EPS0
+        E1 = ground_energy(N)
+        E, _ = enumerate_manifolds(N, E1 + T * (math.log(1 / rtol) + 30))
+        w = np.exp(-(E - E1) / T)
+        approx = 1.0 + np.cumsum(w * (E - E1)) / np.cumsum(w) / E1
+        err = np.abs(approx / exact - 1.0)
+        ok = np.nonzero(err <= rtol)[0]
+        i = int(ok[0]) if ok.size else len(E) - 1
+        return ManifoldCount(N, xv, rtol, i + 1, float(E[i]), float(err[i]))
     d = degeneracies(N, _s_cut(N, xv))
     s = np.nonzero(d)[0]
     cnt = d[s].astype(float)
