@@ -19,14 +19,15 @@ import time
 import sympy
 
 from symness.hierarchy import SymbolicHierarchy, current_forms, small_bias_form, zeroth_order_form
-from symness.hierarchy.two_spin import first_order_coefficients, two_spin_hierarchy
+from symness.hierarchy.two_spin import _homogenize, first_order_coefficients, two_spin_hierarchy
 
 
 def main(argv: list[str]) -> int:
     t0 = time.perf_counter()
     sh: SymbolicHierarchy = two_spin_hierarchy()
     print("% field generators:", ", ".join(map(str, sh.gens)))
-    print("% non-degeneracy condition (Q1 L1 Q1 invertible):", sh.conditions()[0])
+    cond = _homogenize(sh.conditions()[0])
+    print("% non-degeneracy condition (Q1 L1 Q1 invertible, det != 0):", cond)
     print("% eq. (44) P1 L1 (Q0 L0 Q0)^-1 L1 P1 = 0 exactly:", sh.eq44().to_dok() == {})
     print("\\section*{Zeroth order (eqs. 103, B23--B25)}")
     print(zeroth_order_form().latex_block())
