@@ -235,3 +235,19 @@ def test_laws_property(w1, w2, frac, TA, TB, gA, gB):
     for c in r.channels.values():
         assert np.isfinite(c.currents["A"]) and c.factor >= 0
         assert c.currents["A"] * (TA - TB) >= 0
+
+
+def test_mixed_symbolic_numeric_arguments_agree():
+    """Any single symbolic argument gives a symbolic result that evaluates to the numeric one."""
+    from symness.baths import ohmic
+    w = sympy.Symbol("w", positive=True)
+    rs = single_qubit(w, 1.0, 0.5, ohmic(0.01, 5.0), 0.02)
+    assert rs.symbolic and rs.channels["0"].omega == w
+    val = complex(rs.explicit(rs.heat_currents["A"]).subs(w, 1.3).evalf(30)).real
+    assert val == pytest.approx(single_qubit(1.3, 1.0, 0.5, ohmic(0.01, 5.0), 0.02).heat_currents["A"], rel=1e-13)
+    T = sympy.Symbol("T", positive=True)
+    rc = coupled_qubits(1.0, 0.6, 0.2, T, 0.5, lambda x: 0.01 * x, 0.02)
+    from symness.closedform import ClosedForm
+    f = ClosedForm(rc.explicit(rc.heat_currents["A"])).lambdify([T])
+    assert f(1.0) == pytest.approx(coupled_qubits(1.0, 0.6, 0.2, 1.0, 0.5, lambda x: 0.01 * x, 0.02)
+                                   .heat_currents["A"], rel=1e-13)

@@ -364,13 +364,12 @@ def _symbolic_result(system: str, subs: dict[sympy.Symbol, Any], g_A: Any, g_B: 
 
     def S(e: Any) -> Any:
         return _substitute(e, subs, gA, gB)
-    TA_, TB_ = (sympy.sympify(subs[TA]), sympy.sympify(subs[TB]))
     channels: dict[str, Channel] = {}
     for name, ch in pk.channels.items():
         F = pk.channel_factor(name)
         Fs = S(F)
-        bias = BoseDifference(ch.symbol, TA_, TB_)
-        channels[name] = Channel(name, ch.symbol, Fs, bias, {"A": Fs * bias, "B": -Fs * bias})
+        bias = S(BoseDifference(ch.symbol, TA, TB))
+        channels[name] = Channel(name, S(ch.symbol), Fs, bias, {"A": Fs * bias, "B": -Fs * bias})
     defs = {k: S(v) for k, v in pk.definitions.items()}
     gatoms = _g_atoms(g_A, g_B)
     pops = S(pk.steady_state()).applyfunc(lambda e: _tidy(e, gatoms))
