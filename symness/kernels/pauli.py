@@ -255,6 +255,12 @@ class PauliKernel(Mapping[str, ClosedForm]):
         return (f"PauliKernel(levels={self.dim}, baths={self.baths}, channels="
                 f"{ {k: sympy.sstr(c.expr) for k, c in self.channels.items()} })")
 
+    def _repr_latex_(self) -> str:
+        rows = [f"E_{{{k + 1}}} &= {sympy.latex(e)}" for k, e in enumerate(self.energies)]
+        rows += [f"{sympy.latex(s)} &= {sympy.latex(e)}" for s, e in self.rates.items()]
+        rows += [f"K^{{{b}}} &= {sympy.latex(self.kernel(b))}" for b in self.baths]
+        return "$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$"
+
     @property
     def dim(self) -> int:
         return self.eigensystem.dim

@@ -304,7 +304,14 @@ class QubitResult:
     def latex(self) -> str:
         """LaTeX of the result (``align*`` body)."""
         if not self.symbolic:
-            rows = [f"E_{{{k + 1}}} &= {e:.12g}" for k, e in enumerate(np.atleast_1d(self.energies))]
+            def fmt(x: Any) -> str:
+                a = np.asarray(x)
+                return f"{a.item():.12g}" if a.ndim == 0 else f"\\text{{array of shape {a.shape}}}"
+            rows = [f"E_{{{k + 1}}} &= {fmt(e)}" for k, e in enumerate(self.energies)]
+            pops = np.asarray(self.populations)
+            rows += [f"\\rho_{{{k + 1}}} &= {fmt(pops[..., k])}" for k in range(pops.shape[-1])]
+            rows += [f"q^{{{b}}}_{{{c.name}}} &= {fmt(c.currents[b])}" for c in self.channels.values() for b in "AB"]
+            rows += [f"q^{{{b}}} &= {fmt(self.heat_currents[b])}" for b in "AB"]
             return " \\\\\n".join(rows)
         L = sympy.latex
         rows = []
