@@ -251,3 +251,14 @@ def test_mixed_symbolic_numeric_arguments_agree():
     f = ClosedForm(rc.explicit(rc.heat_currents["A"])).lambdify([T])
     assert f(1.0) == pytest.approx(coupled_qubits(1.0, 0.6, 0.2, 1.0, 0.5, lambda x: 0.01 * x, 0.02)
                                    .heat_currents["A"], rel=1e-13)
+
+
+def test_secular_warning():
+    from symness.errors import SymnessWarning
+    with pytest.warns(SymnessWarning, match="secular"):
+        coupled_qubits(0.8, 0.8, 1e-4, 1.0, 0.5, 0.01, 0.02)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        coupled_qubits(0.8, 0.8, 0.0, 1.0, 0.5, 0.01, 0.02)   # exactly uncoupled: no mixing, no warning
+        coupled_qubits(1.0, 0.6, 0.2, 1.0, 0.5, 0.01, 0.02)

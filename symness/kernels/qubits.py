@@ -26,6 +26,7 @@ emission rate :math:`g(1+n)`, absorption :math:`g\,n` (bath preset
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -37,7 +38,7 @@ from sympy.utilities.lambdify import implemented_function
 
 from ..baths import Spectrum
 from ..closedform import ClosedForm, EvaluationError
-from ..errors import InvalidParameterError, NegativeCouplingError, NonUniqueSteadyStateError
+from ..errors import InvalidParameterError, NegativeCouplingError, NonUniqueSteadyStateError, SymnessWarning
 from ..models.qubits import LAM, TA, TB, W0, W1, W2, coupled_qubits_model, single_qubit_model, spectral_function
 from ..validation import check_nonnegative, check_positive, check_temperature, is_symbolic
 from .expansions import high_temperature as _high_t
@@ -482,10 +483,26 @@ def _numeric_result(system: str, vals: dict[str, Any], g_A: Any, g_B: Any,
         channels[name] = Channel(name, w.item() if np.ndim(w) == 0 else w, F, bias,
                                  {"A": qa, "B": -qa})
     kernels = _numeric_kernels(system, omegas, mix, {"A": (fA, TA_), "B": (fB, TB_)})
+    if system == "coupled_qubits":
+        _secular_warning(kernels, 2 * np.asarray(defs["Omega"]), mix[0] * mix[1])
     energies = [e.item() if np.ndim(e) == 0 else e for e in energies]
     defs = {k: (v.item() if np.ndim(v) == 0 else v) for k, v in defs.items()}
     return QubitResult(system, False, energies, pops, channels, kernels, defs, parameters, pk,
                        list(pk.assumptions))
+
+
+def _secular_warning(kernels: dict[str, np.ndarray], splitting: np.ndarray, mixing: np.ndarray) -> None:
+    """Warn where the (mixed) doublet splitting 2 Omega is not large compared with the relaxation rates."""
+    K = kernels["A"] + kernels["B"]
+    rate = np.max(-np.diagonal(K, axis1=-2, axis2=-1), axis=-1)
+    bad = (splitting < rate) & (rate > 0) & (np.asarray(mixing) > 0)
+    if np.any(bad):
+        ratio = np.min(splitting / np.where(rate > 0, rate, 1.0))
+        warnings.warn(
+            "secular approximation not justified: the splitting 2*Omega of the one-excitation doublet is "
+            f"smaller than the relaxation rate (min 2*Omega/rate = {ratio:.3g}); the Pauli kernel (and the "
+            "paper's result) ignores the coherence rho_23, which matters here. Compare with "
+            "symness.open.redfield_ness, or increase |w1 - w2| or lam.", SymnessWarning, stacklevel=3)
 
 
 @cache
