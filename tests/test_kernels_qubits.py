@@ -224,6 +224,7 @@ from hypothesis import strategies as st  # noqa: E402
 _pos = st.floats(min_value=0.05, max_value=5.0)
 
 
+@pytest.mark.filterwarnings("ignore::symness.errors.SymnessWarning")  # strong coupling points warn by design
 @settings(max_examples=60, deadline=None)
 @given(w1=_pos, w2=_pos, frac=st.floats(0.0, 0.99), TA=st.floats(1e-3, 20.0), TB=st.floats(1e-3, 20.0),
        gA=st.floats(1e-6, 1.0), gB=st.floats(1e-6, 1.0))
