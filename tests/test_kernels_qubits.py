@@ -263,3 +263,11 @@ def test_secular_warning():
         warnings.simplefilter("error")
         coupled_qubits(0.8, 0.8, 0.0, 1.0, 0.5, 0.01, 0.02)   # exactly uncoupled: no mixing, no warning
         coupled_qubits(1.0, 0.6, 0.2, 1.0, 0.5, 0.01, 0.02)
+
+
+@pytest.mark.filterwarnings("ignore::symness.errors.SymnessWarning")
+def test_extreme_mixing_is_finite():
+    """Resonant qubits with a vanishing coupling: alpha^2 = beta^2 = 1/2 without underflow (found by hypothesis)."""
+    r = coupled_qubits(1.0, 1.0, 2.7e-246, 1.0, 1.0, 1.0, 1.0)
+    assert r.definitions["beta"] == pytest.approx(np.sqrt(0.5), rel=1e-15)
+    assert np.all(np.isfinite(r.populations))

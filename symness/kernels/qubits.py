@@ -452,8 +452,11 @@ def _numeric_result(system: str, vals: dict[str, Any], g_A: Any, g_B: Any,
         wm = (w1 + w2) / 2
         with np.errstate(divide="ignore", invalid="ignore"):
             safe = np.where(Om > 0, Om, 1.0)
-            a2 = np.where(D >= 0, (Om + D) / (2 * safe), r**2 / (2 * safe * np.where(Om - D > 0, Om - D, 1.0)))
-            b2 = np.where(D >= 0, r**2 / (2 * safe * np.where(Om + D > 0, Om + D, 1.0)), (Om - D) / (2 * safe))
+            # r^2 / (2 Omega (Omega +- D)) written as (r/Omega)(r/(Omega +- D))/2: no cancellation, no underflow
+            a2 = np.where(D >= 0, (Om + D) / (2 * safe),
+                          (r / safe) * (r / np.where(Om - D > 0, Om - D, 1.0)) / 2)
+            b2 = np.where(D >= 0, (r / safe) * (r / np.where(Om + D > 0, Om + D, 1.0)) / 2,
+                          (Om - D) / (2 * safe))
             a2 = np.where(Om > 0, a2, 1.0)
             b2 = np.where(Om > 0, b2, 0.0)
         wp = wm + Om
