@@ -12,8 +12,9 @@ turns into a fast vectorised numeric function with :meth:`ClosedForm.lambdify`.
 
 Numerics that hold everywhere
 -----------------------------
-The function returned by :meth:`lambdify` evaluates with NumPy (common
-subexpressions eliminated) under ``np.errstate(over/invalid/divide="raise")``.
+The function returned by :meth:`lambdify` evaluates with NumPy, special
+functions (Bessel, ...) with SciPy (common subexpressions eliminated) under
+``np.errstate(over/invalid/divide="raise")``.
 Points where float64 overflows or produces NaN -- e.g. :math:`e^{E/T}` at low
 temperature -- are located by bisection and re-evaluated with mpmath at
 ``mp_dps`` digits, whose exponent range is unbounded; the result is then
@@ -337,7 +338,7 @@ class NumericFunction:
                 self._layout.append((key, ()))
                 flat.append(e)
         self._flat = flat
-        self._np = sympy.lambdify(self.args, flat, modules=["numpy"], cse=True)
+        self._np = sympy.lambdify(self.args, flat, modules=["scipy", "numpy"], cse=True)
         self._mp: Callable[..., Any] | None = None
         #: number of points evaluated by the mpmath fallback (diagnostic)
         self.fallback_count = 0

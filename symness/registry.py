@@ -77,7 +77,7 @@ class Comparison:
 
     @property
     def passed(self) -> bool:
-        return self.rel_error <= self.tol
+        return bool(self.rel_error <= self.tol)  # plain bool (numpy tol gives np.bool_, not JSON-serialisable)
 
 
 @dataclass

@@ -16,6 +16,8 @@ name                          module                                paper
 ============================  ====================================  ====================
 """
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -38,3 +40,21 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _ModelsPackage(types.ModuleType):
+    """Keep ``symness.models.<name>`` the model *function* when its module has the same name.
+
+    Importing submodule ``tilted_ising`` makes the import system bind the package
+    attribute ``tilted_ising`` to the module, shadowing the lazily exported function
+    of the same name; bind the function instead.
+    """
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if (key in _LAZY and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{key}" and hasattr(value, key)):
+            value = getattr(value, key)
+        super().__setattr__(key, value)
+
+
+sys.modules[__name__].__class__ = _ModelsPackage

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..baths import Bath
+from ..baths import Bath, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
 from ..spins import SINGLE_SITE, conserves_up_count, op_product
 
@@ -131,7 +131,7 @@ class Coupling:
         return terms_operator(self.terms, n, backend, values)
 
     def numeric_bath(self, values: Mapping[Any, Any] | None = None) -> Bath:
-        """The bath with its temperature substituted by a number."""
+        """The bath with its temperature (and symbolic ``c``, ``d`` of a weak-coupling spectrum) as numbers."""
         T = self.bath.T
         if isinstance(T, sympy.Basic):
             T = T.subs(values or {})
@@ -140,7 +140,21 @@ class Coupling:
                     f"no numeric value for the temperature {T} of bath {self.name!r}; pass it "
                     "as a keyword argument.")
             T = float(T)
-        return self.bath.with_temperature(T)
+        bath = self.bath.with_temperature(T)
+        spec = bath.spectrum
+        if isinstance(spec, SymmetrizedSpectrum) and any(
+                isinstance(v, sympy.Basic) and v.free_symbols for v in (spec.c, spec.d)):
+            num = {}
+            for key in ("c", "d"):
+                v = sympy.sympify(getattr(spec, key)).subs(values or {})
+                if v.free_symbols:
+                    raise InvalidParameterError(
+                        f"no numeric value for the bath parameter {v} of bath {self.name!r}; pass "
+                        "it as a keyword argument.")
+                num[key] = float(v)
+            bath = Bath(SymmetrizedSpectrum(num["c"], num["d"], spec.scale), T, bath.preset.name,
+                        lamb_shift=bath.lamb_shift, name=bath.name)
+        return bath
 
 
 @dataclass

@@ -1,0 +1,314 @@
+r"""Dissipation channels: coupling operators in the energy eigenbasis and their rates.
+
+Every bath coupling becomes one or two *channels* :math:`(A_k, \Gamma_k)`; the
+Redfield dissipator of a bath is
+
+.. math::
+
+    \mathcal D[\rho] = \sum_{k} [\tilde A_k\rho, A_k^\dagger] + [A_k, \rho\tilde A_k^\dagger],
+    \qquad (\tilde A_k)_{ac} = \Gamma_k(E_c - E_a)\,(A_k)_{ac},
+
+in the eigenbasis :math:`H|a\rangle = E_a|a\rangle`, with
+:math:`\Gamma_k(\omega) = \int_0^\infty d\tau\,e^{i\omega\tau}C_k(\tau)
+= \gamma_k(\omega)/2 + i\sigma_k(\omega)` (:math:`\omega > 0`: energy given
+to the bath).
+
+* Hermitian coupling :math:`S\otimes B`: one channel :math:`A = S`,
+  :math:`\gamma_k = \gamma` (the bath's canonical rate).  This is ring4 eqs.
+  (4)-(6), (10) and magnification eqs. (26)-(27) in the canonical convention.
+* Rotating-wave coupling :math:`L^\dagger\otimes B + L\otimes B^\dagger`,
+  :math:`B = \sum_k\lambda_k b_k`: the only non-zero bath correlations are
+  :math:`C_+(\tau) = \langle B(\tau)B^\dagger\rangle` and
+  :math:`C_-(\tau) = \langle B^\dagger(\tau)B\rangle`, and the Born-Markov
+  generator :math:`-\int_0^\infty d\tau\,\mathrm{Tr}_B[H_{SB},[H_{SB}(-\tau),\rho\rho_B]]`
+  is the formula above with two channels,
+
+  - :math:`A_1 = L`, :math:`\gamma_1(\omega) = \theta(\omega)\gamma(\omega)`
+    (emission: the system loses :math:`\omega > 0` while creating a bath quantum),
+  - :math:`A_2 = L^\dagger`, :math:`\gamma_2(\omega) = \theta(-\omega)\gamma(\omega)`
+    (absorption),
+
+  where :math:`\gamma(\omega) = g(\omega)[1+n(\omega)]` is the canonical rate
+  of the bath, :math:`g = 2\pi\sum_k\lambda_k^2\delta(\omega-\omega_k)`, and
+  :math:`\theta(0) = 1/2` (the mean of the one-sided limits).  The Lamb-shift
+  parts are the half-line principal values
+  :math:`\sigma_\pm(\omega) = \frac1{2\pi}\mathrm P\!\int_{\omega'\gtrless0}
+  d\omega'\,\gamma(\omega')/(\omega-\omega')`.
+
+Frequencies are evaluated on the distinct Bohr frequencies only (values within
+``1e-12`` of the energy scale are merged; a Bohr frequency within that of zero
+is exactly zero, so a flat spectrum with a pure-dephasing component raises the
+bath's clear error instead of returning a huge rate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import integrate
+
+from ..baths import Bath
+from ..errors import InvalidParameterError
+from .system import OpenSystem, Space, _maybe_real
+
+__all__ = ["Channel", "channels", "cluster_values", "half_line_lamb"]
+
+
+@dataclass
+class Channel:
+    """One term of a bath's dissipator, in the working eigenbasis.
+
+    Attributes
+    ----------
+    bath
+        Name of the bath the channel belongs to.
+    A
+        :math:`A_k` in the eigenbasis (``d x d``).
+    Gamma
+        :math:`\\Gamma_k(E_c - E_a)` at ``[a, c]`` (zero where ``A`` is zero).
+    rate
+        :math:`\\gamma_k(E_c - E_a)` at ``[a, c]`` (``2 Re Gamma``).
+    """
+
+    bath: str
+    A: np.ndarray
+    Gamma: np.ndarray
+    rate: np.ndarray
+    rate_f: Any = None
+    lamb_f: Any = None
+
+    @property
+    def At(self) -> np.ndarray:
+        """:math:`\\tilde A_k = \\Gamma_k \\circ A_k`."""
+        return self.Gamma * self.A
+
+
+def cluster_values(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Group sorted-nearby values: returns ``(labels, centers)`` with ``x ~ centers[labels]``.
+
+    Consecutive sorted values closer than ``tol`` share a label (single
+    linkage); centers are the cluster means.
+    """
+    flat = np.asarray(x, dtype=float).ravel()
+    if flat.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    order = np.argsort(flat, kind="stable")
+    s = flat[order]
+    new = np.empty(s.size, dtype=bool)
+    new[0] = True
+    new[1:] = np.diff(s) > tol
+    lab_sorted = np.cumsum(new) - 1
+    labels = np.empty_like(lab_sorted)
+    labels[order] = lab_sorted
+    counts = np.bincount(lab_sorted)
+    centers = np.bincount(lab_sorted, weights=s) / counts
+    return labels.reshape(np.shape(x)), centers
+
+
+def bohr_frequencies(E: np.ndarray, mask: np.ndarray | None, tol: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct Bohr frequencies ``W[a, c] = E_c - E_a`` (where ``mask``), snapped to zero.
+
+    Returns ``(index, freqs)``: ``W[a, c] ~ freqs[index[a, c]]`` (``index = -1``
+    outside ``mask``).  Frequencies are clustered on ``|W|`` so the signs stay
+    exactly antisymmetric, and the cluster containing 0 is exactly 0.
+    """
+    W = E[None, :] - E[:, None]
+    if mask is None:
+        mask = np.ones(W.shape, dtype=bool)
+    absw = np.abs(W[mask])
+    if absw.size == 0:
+        return np.full(W.shape, -1, dtype=np.int64), np.zeros(0)
+    lab, centers = cluster_values(np.concatenate([[0.0], absw]), tol)
+    centers = centers.copy()
+    centers[lab[0]] = 0.0  # the zero cluster is exactly zero
+    lab = lab[1:]
+    sign = np.sign(W[mask])
+    # signed frequencies: index into [centers, -centers]
+    nc = centers.size
+    signed = np.where(sign < 0, lab + nc, lab)
+    freqs = np.concatenate([centers, -centers])
+    index = np.full(W.shape, -1, dtype=np.int64)
+    index[mask] = signed
+    return index, freqs
+
+
+def _pv_half_line(f: Any, w: float, side: int, scale: float) -> float:
+    r""":math:`\mathrm P\!\int` of :math:`f(x)/(w-x)` over :math:`x>0` (``side=+1``) or :math:`x<0`."""
+    opts = dict(limit=400, epsabs=0.0, epsrel=1e-11)
+    width = max(abs(w), scale, 1e-300)
+    if side > 0:
+        lo, hi = 0.0, np.inf
+    else:
+        lo, hi = -np.inf, 0.0
+    total = 0.0
+    if lo < w < hi:
+        a, b = max(lo, w - width), min(hi, w + width)
+        core, _ = integrate.quad(f, a, b, weight="cauchy", wvar=w, **opts)
+        total -= core  # weight cauchy gives P int f/(x-w)
+        if np.isfinite(lo) and a > lo:
+            total += integrate.quad(lambda x: f(x) / (w - x), lo, a, **opts)[0]
+        if np.isinf(lo):
+            total += integrate.quad(lambda x: f(x) / (w - x), -np.inf, a, **opts)[0]
+        if np.isfinite(hi) and b < hi:
+            total += integrate.quad(lambda x: f(x) / (w - x), b, hi, **opts)[0]
+        if np.isinf(hi):
+            total += integrate.quad(lambda x: f(x) / (w - x), b, np.inf, **opts)[0]
+        return total
+    # w outside the open half line: regular (log-singular at the end point if w == 0)
+    return integrate.quad(lambda x: f(x) / (w - x), lo, hi, **opts)[0]
+
+
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
+
+
+def _panels(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on consecutive panels ``edges[i]..edges[i+1]``."""
+    a, b = edges[:-1], edges[1:]
+    half = (b - a)[:, None] / 2
+    x = (a[:, None] + half) + half * _GL_X[None, :]
+    w = half * _GL_W[None, :]
+    return x.ravel(), w.ravel()
+
+
+def lamb_shift_values(f: Any, omegas: Any, scale: float, T: float) -> np.ndarray:
+    r"""Principal value :math:`\sigma(\omega) = \frac1{2\pi}\mathrm P\!\int dx\,f(x)/(\omega - x)`.
+
+    Computed as :math:`-\frac1{2\pi}\int_0^\infty du\,[f(\omega+u) - f(\omega-u)]/u`
+    (regular at :math:`u = 0`) by composite Gauss-Legendre quadrature with panel
+    breaks at the kink :math:`u = |\omega|` (where :math:`x = 0`), geometric
+    refinement on the thermal scale ``T`` around it, panels of the spectral
+    ``scale`` up to :math:`40\,`scale, and a mapped panel for the algebraic
+    tail.  ``f`` is the canonical rate (or its positive/negative-frequency
+    part for a rotating-wave coupling, which jumps at :math:`x = 0`).
+    Agreement with adaptive quadrature (:meth:`symness.baths.Bath.lamb`) is
+    tested to ``1e-9`` relative.
+    """
+    w_all = np.atleast_1d(np.asarray(omegas, dtype=float))
+    out = np.empty(w_all.size)
+    tsc = T if T > 0 else scale
+    for i, w in enumerate(w_all):
+        k = abs(w)
+        pts = [0.0, k, k + 40 * scale]
+        for m in range(-6, 8):
+            for s in (k - tsc * 2.0**m, k + tsc * 2.0**m):
+                if 0 < s < k + 40 * scale:
+                    pts.append(s)
+        pts += list(k + scale * np.arange(1, 40))
+        if k > 0:
+            pts += list(k * np.array([0.25, 0.5, 0.75]))
+        edges = np.unique(np.asarray(pts))
+        u, wt = _panels(edges)
+        with np.errstate(all="ignore"):
+            g = (np.asarray(f(w + u), dtype=float) - np.asarray(f(w - u), dtype=float)) / u
+        total = np.sum(wt * g)
+        # tail u = u0 + t / (1 - t), t in [0, 1)
+        u0 = edges[-1]
+        t, wt2 = _panels(np.linspace(0.0, 1.0, 9))
+        uu = u0 + t / (1 - t)
+        jac = 1 / (1 - t) ** 2
+        with np.errstate(all="ignore"):
+            gt = (np.asarray(f(w + uu), dtype=float) - np.asarray(f(w - uu), dtype=float)) / uu
+        gt = np.where(np.isfinite(gt), gt, 0.0)
+        total += np.sum(wt2 * gt * jac)
+        out[i] = -total / (2 * np.pi)
+    return out
+
+
+def half_line_lamb(bath: Bath, omega: Any, side: int) -> np.ndarray:
+    r"""Half-line Lamb shift :math:`\sigma_\pm(\omega)` of a rotating-wave coupling.
+
+    :math:`\sigma_+(\omega) = \frac1{2\pi}\mathrm P\!\int_0^\infty d\omega'\,
+    \gamma(\omega')/(\omega-\omega')` (``side=+1``) and the same over
+    :math:`\omega' < 0` (``side=-1``); :math:`\sigma_+ + \sigma_- = \sigma`
+    (:meth:`~symness.baths.Bath.lamb`).
+    """
+    if not bath.spectrum.lamb_shift_defined():
+        raise InvalidParameterError("the Lamb shift of this spectrum diverges; use lamb_shift=False.")
+    scale = float(getattr(bath.spectrum, "scale", 1.0))
+    w = np.atleast_1d(np.asarray(omega, dtype=float))
+    if np.any(w == 0) and float(bath.rate(0.0)) != 0.0:
+        raise InvalidParameterError(
+            "a rotating-wave coupling with a zero Bohr frequency has a logarithmically divergent "
+            "half-line Lamb shift; use lamb_shift=False (or a coupling operator without a "
+            "zero-frequency component).")
+    out = np.array([_pv_half_line(bath.rate, float(x), side, scale) for x in w]) / (2 * np.pi)
+    return out if np.ndim(omega) else out[0]
+
+
+def _rate_functions(bath: Bath, kind: str, lamb: bool) -> list[tuple[str, Any, Any]]:
+    """``[(which, gamma_k(w), sigma_k(w) or None)]`` for the channels of one coupling."""
+    scale = float(getattr(bath.spectrum, "scale", 1.0))
+    T = float(bath.T)
+    if lamb and not bath.spectrum.lamb_shift_defined():
+        raise InvalidParameterError("the Lamb shift of this spectrum diverges; use lamb_shift=False.")
+    if kind == "hermitian":
+        return [("S", bath.rate, (lambda w: lamb_shift_values(bath.rate, w, scale, T)) if lamb else None)]
+
+    def plus(w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        g = np.asarray(bath.rate(w), dtype=float)
+        return np.where(w > 0, g, np.where(w == 0, g / 2, 0.0))
+
+    def minus(w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        g = np.asarray(bath.rate(w), dtype=float)
+        return np.where(w < 0, g, np.where(w == 0, g / 2, 0.0))
+
+    def lamb_half(g: Any) -> Any:
+        def f(w: np.ndarray) -> np.ndarray:
+            w = np.asarray(w, dtype=float)
+            if np.any(w == 0) and float(bath.rate(0.0)) != 0.0:
+                raise InvalidParameterError(
+                    "a rotating-wave coupling with a zero Bohr frequency has a logarithmically "
+                    "divergent half-line Lamb shift; use lamb_shift=False.")
+            return lamb_shift_values(g, w, scale, T)
+        return f
+
+    return [("L", plus, lamb_half(plus) if lamb else None),
+            ("Ldag", minus, lamb_half(minus) if lamb else None)]
+
+
+def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
+             freq_tol: float | None = None) -> list[Channel]:
+    """The dissipation channels of every bath, in the working eigenbasis.
+
+    Parameters
+    ----------
+    lamb_shift
+        ``None``: each bath's own ``lamb_shift`` setting; ``True``/``False``
+        overrides it for all baths.
+    freq_tol
+        Bohr frequencies closer than this are evaluated once (default
+        ``1e-12`` times the energy scale).
+    """
+    E = space.E
+    tol = 1e-12 * space.energy_scale if freq_tol is None else float(freq_tol)
+    out: list[Channel] = []
+    for c in system.couplings:
+        S = space.to_eigen(space.restrict(c.op))
+        lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
+        for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
+            A = S if which in ("S", "L") else S.conj().T
+            A = _maybe_real(np.ascontiguousarray(A))
+            scale = np.max(np.abs(A)) if A.size else 0.0
+            mask = np.abs(A) > 1e-14 * max(scale, 1e-300)
+            index, freqs = bohr_frequencies(E, mask, tol)
+            used = np.unique(index[mask])
+            g = np.zeros(freqs.size)
+            g[used] = np.asarray(rate_f(freqs[used]), dtype=float)
+            if np.any(~np.isfinite(g[used])):
+                raise InvalidParameterError(
+                    f"bath {c.name!r} has a non-finite rate at a Bohr frequency of this system; "
+                    "use a spectral density that is finite there.")
+            rate = np.where(mask, g[np.maximum(index, 0)], 0.0)
+            if lamb_f is not None:
+                s = np.zeros(freqs.size)
+                s[used] = np.asarray(lamb_f(freqs[used]), dtype=float)
+                Gamma = np.where(mask, rate / 2 + 1j * s[np.maximum(index, 0)], 0.0)
+            else:
+                Gamma = rate / 2
+            out.append(Channel(c.name, A, Gamma, rate, rate_f, lamb_f))
+    return out

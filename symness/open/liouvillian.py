@@ -1,0 +1,499 @@
+r"""Generators :math:`d\rho/dt = \mathcal L\rho`: Redfield, Davies, GKSL and local Lindblad.
+
+All generators act on the *working space* of an :class:`~symness.open.OpenSystem`
+(the full space or one magnetisation sector) and share one interface
+(:class:`Liouvillian`): ``apply(rho)``, ``dissipator(name, rho)`` (the part of
+one bath, for heat currents), ``matrix(basis)`` in the row-major
+vectorisation of :mod:`symness.open.superop`.
+
+Redfield (non-secular), canonical convention
+--------------------------------------------
+.. math::
+
+    \mathcal L\rho = -i[H,\rho] + \sum_{\rm baths}\sum_k
+    [\tilde A_k\rho, A_k^\dagger] + [A_k, \rho\tilde A_k^\dagger],
+    \qquad (\tilde A_k)_{ac} = \Gamma_k(E_c-E_a)(A_k)_{ac},
+
+i.e. :math:`\tilde S = \int_0^\infty d\tau\,C(\tau)e^{-iH\tau}Se^{iH\tau}` --
+ring4 eqs. (4)-(6) and (10) with :math:`\hat{\tilde S}_l \equiv \tilde S`,
+magnification eqs. (26)-(27) -- and the rotating-wave coupling of
+:mod:`symness.open.channels`.  In the eigenbasis it reads (with
+:math:`M = \sum_k A_k^\dagger\tilde A_k`)
+:math:`\mathcal L\rho = -i(K\rho - \rho K^\dagger) + \sum_k(\tilde A_k\rho A_k^\dagger
++ A_k\rho\tilde A_k^\dagger)`, :math:`K = \mathrm{diag}(E) - iM`, which is how
+the matrix-free solver applies it (:math:`O(d^3)`).
+
+Davies (secular)
+----------------
+The secular limit in GKSL form (:mod:`symness.open.secular`): jump operators
+:math:`A_k(\omega)` grouped by Bohr frequency with degeneracies, rates
+:math:`\gamma_k(\omega)`, Lamb shift :math:`H_{LS}` commuting with :math:`H`.
+
+GKSL and local Lindblad
+-----------------------
+:func:`gksl_liouvillian` builds
+:math:`-i[H,\rho] + \sum_j r_j(L_j\rho L_j^\dagger - \tfrac12\{L_j^\dagger L_j,\rho\})`
+from any jump operators; :func:`local_lindblad_liouvillian` derives the jumps
+of each bath from the eigen-decomposition of the *local* Hamiltonian of its
+contact only (the interaction between sites is ignored in the dissipator:
+qubit-kernel paper Sec. IV C 2, eqs. 4.33-4.35; cold-atom eq. 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InvalidModelError, InvalidParameterError
+from ..validation import check_nonnegative
+from .channels import Channel, bohr_frequencies, channels
+from .secular import secular_matrices
+from .superop import commutator_superop, sprepost
+from .system import OpenSystem, Space, _maybe_real, as_operator
+
+__all__ = [
+    "Liouvillian",
+    "RedfieldLiouvillian",
+    "DaviesLiouvillian",
+    "GKSLLiouvillian",
+    "redfield_liouvillian",
+    "davies_liouvillian",
+    "gksl_liouvillian",
+    "local_lindblad_liouvillian",
+    "as_system",
+]
+
+
+def as_system(obj: Any, values: Mapping[str, Any] | None = None) -> OpenSystem:
+    """An :class:`OpenSystem`, or one built from a ``Model`` and keyword values."""
+    if isinstance(obj, OpenSystem):
+        if values:
+            raise InvalidParameterError(
+                f"parameter values {sorted(values)} were given with an OpenSystem; they only apply "
+                "to a Model (build the system with OpenSystem.from_model(model, **values)).")
+        return obj
+    if hasattr(obj, "couplings") and hasattr(obj, "hamiltonian") and hasattr(obj, "resolve"):
+        return OpenSystem.from_model(obj, **(values or {}))
+    raise InvalidParameterError(
+        f"expected an OpenSystem or a symness Model, got {type(obj).__name__}.")
+
+
+def _mul(X: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """``X @ rho`` with a real ``X`` applied to a complex ``rho`` by one real product."""
+    if not np.iscomplexobj(X) and np.iscomplexobj(rho):
+        rho = np.ascontiguousarray(rho)
+        d = rho.shape[0]
+        return (X @ rho.view(np.float64).reshape(d, -1)).view(np.complex128)
+    return X @ rho
+
+
+class Liouvillian:
+    """Base class of the generators (see module docstring).
+
+    Attributes
+    ----------
+    kind
+        ``"redfield"``, ``"davies"``, ``"gksl"`` or ``"local_lindblad"``.
+    space
+        The working :class:`~symness.open.system.Space`.
+    system
+        The :class:`~symness.open.OpenSystem` (``None`` for a bare GKSL generator).
+    names
+        Bath names (keys of :meth:`dissipator`).
+    """
+
+    kind = "generator"
+    native_basis = "site"
+
+    def __init__(self, space: Space, system: OpenSystem | None, names: Sequence[str]):
+        self.space = space
+        self.system = system
+        self.names = list(names)
+
+    @property
+    def dim(self) -> int:
+        return self.space.dim
+
+    @property
+    def sector(self):
+        return self.space.sector
+
+    # in the working site basis -------------------------------------------
+    def apply(self, rho: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def matrix(self, basis: str = "site"):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_name(self, name: str) -> None:
+        if name not in self.names:
+            raise InvalidParameterError(f"no bath named {name!r}; baths: {self.names}.")
+
+    def _basis_change(self, L, basis: str, from_basis: str):
+        """Change a superoperator matrix between the eigen and site bases."""
+        if basis == from_basis:
+            return L
+        if basis not in ("site", "eigen"):
+            raise InvalidParameterError(f"basis must be 'site' or 'eigen', not {basis!r}.")
+        V = self.space.V
+        U = np.kron(V, V.conj())  # vec(V rho V^dag) = U vec(rho)
+        Ld = L.toarray() if sp.issparse(L) else np.asarray(L)
+        if from_basis == "eigen":  # site = U L_eig U^dag
+            return U @ Ld @ U.conj().T
+        return U.conj().T @ Ld @ U
+
+    def __repr__(self) -> str:
+        sec = "" if self.space.sector is None else f", up_spins={self.space.sector.up_spins}"
+        return f"{type(self).__name__}(dim={self.dim}{sec}, baths={self.names})"
+
+
+class RedfieldLiouvillian(Liouvillian):
+    """Non-secular Redfield generator, held in the energy eigenbasis (see module docstring)."""
+
+    kind = "redfield"
+    native_basis = "eigen"
+
+    def __init__(self, system: OpenSystem, space: Space, chans: list[Channel]):
+        super().__init__(space, system, system.names)
+        self.channels = chans
+        E = space.E
+        self.omega = E[:, None] - E[None, :]  # omega_ab = E_a - E_b
+        self.At = [_maybe_real(ch.At) for ch in chans]
+        self.Ad = [np.ascontiguousarray(ch.A.conj().T) for ch in chans]
+        M = sum((Ad @ At for Ad, At in zip(self.Ad, self.At)), np.zeros((space.dim,) * 2))
+        self.M = _maybe_real(np.asarray(M))
+
+    # eigenbasis -------------------------------------------------------------
+    def apply_eigen(self, rho: np.ndarray, hermitian: bool = False) -> np.ndarray:
+        """:math:`\\mathcal L\\rho` for ``rho`` in the eigenbasis (``hermitian=True`` halves the cost)."""
+        rho = np.asarray(rho, dtype=complex)
+        out = -1j * self.omega * rho
+        Mr = _mul(self.M, rho)
+        if hermitian:
+            out -= Mr + Mr.conj().T
+            for ch, At in zip(self.channels, self.At):
+                Z = _mul(ch.A, _mul(At, rho).conj().T)  # A rho At^dag
+                out += Z + Z.conj().T                   # + At rho A^dag
+            return out
+        rd = np.ascontiguousarray(rho.conj().T)
+        out -= Mr + _mul(self.M, rd).conj().T
+        for ch, At in zip(self.channels, self.At):
+            Y = _mul(At, rho)
+            out += _mul(ch.A, Y.conj().T).conj().T      # At rho A^dag
+            out += _mul(ch.A, _mul(At, rd).conj().T)    # A rho At^dag
+        return out
+
+    def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:
+        self._check_name(name)
+        out = np.zeros_like(rho, dtype=complex)
+        for ch, At, Ad in zip(self.channels, self.At, self.Ad):
+            if ch.bath != name:
+                continue
+            Mk = Ad @ At
+            Y = At @ rho @ Ad           # At rho A^dag
+            Z = ch.A @ rho @ At.conj().T  # A rho At^dag
+            out += Y + Z - Mk @ rho - rho @ Mk.conj().T
+        return out
+
+    def dense_eigen(self) -> np.ndarray:
+        """The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis."""
+        d = self.dim
+        I = np.eye(d)
+        R = np.diag(-1j * self.omega.reshape(-1)).astype(complex)
+        for ch, At in zip(self.channels, self.At):
+            A = ch.A
+            R += np.kron(At, A.conj()) + np.kron(A, At.conj())
+        R -= np.kron(self.M, I) + np.kron(I, self.M.conj())
+        return R
+
+    # site basis ---------------------------------------------------------------
+    def apply(self, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+    def matrix(self, basis: str = "site") -> np.ndarray:
+        """Dense matrix (``d^2 x d^2``) on row-major ``vec(rho)`` in ``basis``."""
+        return self._basis_change(self.dense_eigen(), basis, "eigen")
+
+
+class DaviesLiouvillian(Liouvillian):
+    """Secular (Davies) generator in GKSL form, a sparse matrix in the eigenbasis."""
+
+    kind = "davies"
+    native_basis = "eigen"
+
+    def __init__(self, system: OpenSystem, space: Space, chans: list[Channel], tol: float,
+                 per_class: bool = True):
+        super().__init__(space, system, system.names)
+        self.channels = chans
+        self.tol = tol
+        self.L_eigen, self.D_eigen, self.structure = secular_matrices(space.E, chans, tol,
+                                                                      per_class=per_class)
+
+    def apply_eigen(self, rho: np.ndarray) -> np.ndarray:
+        d = self.dim
+        return (self.L_eigen @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+
+    def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:
+        self._check_name(name)
+        d = self.dim
+        if name not in self.D_eigen:
+            return np.zeros((d, d), dtype=complex)
+        return (self.D_eigen[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+
+    def apply(self, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+    def matrix(self, basis: str = "site"):
+        """Dense matrix in the site basis (default), or the native sparse matrix (``basis="eigen"``)."""
+        return self._basis_change(self.L_eigen, basis, "eigen") if basis != "eigen" else self.L_eigen
+
+    def jump_operators(self, basis: str = "site") -> dict[str, list[tuple[np.ndarray, float]]]:
+        """The GKSL jumps ``{bath: [(A_k(omega), gamma_k(omega)), ...]}`` (working basis)."""
+        st = self.structure
+        out: dict[str, list[tuple[np.ndarray, float]]] = {n: [] for n in self.names}
+        for ch in self.channels:
+            A = ch.A
+            scale = np.max(np.abs(A)) if A.size else 0.0
+            a, c = np.nonzero(np.abs(A) > 1e-14 * max(scale, 1e-300))
+            cls = st.pair_class(a, c)
+            for b in np.unique(cls):
+                sel = cls == b
+                Aw = np.zeros_like(A, dtype=complex)
+                Aw[a[sel], c[sel]] = A[a[sel], c[sel]]
+                rate = float(ch.rate_f(np.array([st.bfreq[b]]))[0])
+                if rate == 0.0:
+                    continue
+                if basis == "site":
+                    Aw = self.space.from_eigen(Aw)
+                out[ch.bath].append((Aw, rate))
+        return out
+
+
+class GKSLLiouvillian(Liouvillian):
+    r"""A GKSL generator from jump operators, a sparse matrix in the working site basis."""
+
+    kind = "gksl"
+    native_basis = "site"
+
+    def __init__(self, space: Space, H: Any, jumps: Mapping[str, list[tuple[Any, float]]],
+                 system: OpenSystem | None = None, kind: str = "gksl"):
+        super().__init__(space, system, list(jumps))
+        self.kind = kind
+        d = space.dim
+        Hs = sp.csr_matrix(H, dtype=complex)
+        self.H = Hs
+        self.jumps = {k: [(sp.csr_matrix(L, dtype=complex), float(r)) for L, r in v]
+                      for k, v in jumps.items()}
+        self.D_site: dict[str, sp.csr_matrix] = {}
+        I = sp.identity(d, dtype=complex, format="csr")
+        for name, lst in self.jumps.items():
+            D = sp.csr_matrix((d * d, d * d), dtype=complex)
+            for L, r in lst:
+                LdL = sp.csr_matrix(L.conj().T @ L)
+                D = D + r * (sprepost(L, L.conj().T.tocsr(), sparse=True)
+                             - 0.5 * sp.kron(LdL, I, format="csr")
+                             - 0.5 * sp.kron(I, LdL.T, format="csr"))
+            self.D_site[name] = sp.csr_matrix(D)
+        L = commutator_superop(Hs, sparse=True)
+        for D in self.D_site.values():
+            L = L + D
+        self.L_site = sp.csr_matrix(L)
+
+    def apply(self, rho: np.ndarray) -> np.ndarray:
+        d = self.dim
+        return (self.L_site @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+
+    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        self._check_name(name)
+        d = self.dim
+        return (self.D_site[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+
+    def matrix(self, basis: str = "site"):
+        """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
+        return self.L_site if basis == "site" else self._basis_change(self.L_site, basis, "site")
+
+
+# ---------------------------------------------------------------------------- builders
+def _degeneracy_tol(space: Space, tol: float | None) -> float:
+    return 1e-9 * space.energy_scale if tol is None else float(tol)
+
+
+def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | None = None,
+                         *, up_spins: int | None = None, **values: Any) -> Liouvillian:
+    r"""Non-secular Redfield generator (or its secular limit) of an open system.
+
+    Parameters
+    ----------
+    system
+        :class:`~symness.open.OpenSystem` or a ``Model`` (then ``values``
+        override its parameters).
+    secular
+        ``True`` returns the secular part of the Redfield tensor with per-pair
+        rates (use :func:`davies_liouvillian` for the GKSL Davies generator).
+    lamb_shift
+        ``None`` uses each bath's ``lamb_shift`` flag (off in every paper
+        preset); ``True``/``False`` overrides it.  The principal-value part
+        :math:`\sigma(\omega)` is computed by quadrature
+        (:meth:`symness.baths.Bath.lamb`).
+    up_spins
+        Work in the magnetisation sector with this many up spins.
+
+    Returns
+    -------
+    RedfieldLiouvillian
+        ``.matrix("site")`` / ``.matrix("eigen")`` give the dense tensor
+        (row-major vectorisation, :mod:`symness.open.superop`),
+        ``.apply(rho)`` the matrix-free action.
+
+    Notes
+    -----
+    Canonical convention: :math:`\Gamma(\omega) = \gamma(\omega)/2 + i\sigma(\omega)`
+    with :math:`\omega>0` the energy given to the bath; ring4 eqs. (4)-(10),
+    magnification eqs. (26)-(28) are this generator with the ``ring4`` /
+    ``magnification`` bath presets.
+    """
+    system = as_system(system, values)
+    space = system.space(up_spins)
+    chans = channels(system, space, lamb_shift)
+    if secular:
+        gen = DaviesLiouvillian(system, space, chans, _degeneracy_tol(space, None), per_class=False)
+        gen.kind = "secular_redfield"
+        return gen
+    return RedfieldLiouvillian(system, space, chans)
+
+
+def davies_liouvillian(system: Any, lamb_shift: bool | None = None, *, up_spins: int | None = None,
+                       degeneracy_tol: float | None = None, **values: Any) -> DaviesLiouvillian:
+    r"""The Davies (secular, GKSL) generator.
+
+    Jump operators :math:`A_k(\omega) = \sum_{E_c - E_a = \omega} (A_k)_{ac}|a\rangle\langle c|`
+    with rates :math:`\gamma_k(\omega)` (canonical convention, :math:`\omega>0`
+    emission); degenerate levels and Bohr frequencies are grouped within
+    ``degeneracy_tol`` (default ``1e-9`` times the energy scale) -- choose it far
+    below every physical gap and far above round-off.
+    """
+    system = as_system(system, values)
+    space = system.space(up_spins)
+    tol = _degeneracy_tol(space, degeneracy_tol)
+    chans = channels(system, space, lamb_shift)
+    return DaviesLiouvillian(system, space, chans, tol, per_class=True)
+
+
+def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, Sequence[tuple[Any, float]]],
+                     ) -> GKSLLiouvillian:
+    r"""A GKSL generator :math:`-i[H,\rho] + \sum_j r_j\,(L_j\rho L_j^\dagger - \frac12\{L_j^\dagger L_j, \rho\})`.
+
+    Parameters
+    ----------
+    H
+        Hermitian Hamiltonian (numpy, scipy.sparse, QuTiP).
+    jumps
+        ``[(L, rate), ...]`` or ``{name: [(L, rate), ...]}`` (names become the
+        keys of :meth:`~symness.open.NESS.bath_heat_currents`; a plain list is
+        one channel group named ``"jumps"``).  Rates must be ``>= 0``.
+
+    Returns
+    -------
+    GKSLLiouvillian
+        Sparse matrix in the given basis (row-major ``vec``).
+    """
+    from ..validation import check_hermitian
+
+    Hm = as_operator(H, "H")
+    check_hermitian(Hm, "H")
+    d = Hm.shape[0]
+    groups = dict(jumps) if isinstance(jumps, Mapping) else {"jumps": list(jumps)}
+    clean: dict[str, list[tuple[Any, float]]] = {}
+    for name, lst in groups.items():
+        out = []
+        for i, item in enumerate(lst):
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise InvalidParameterError(f"jump {i} of {name!r} must be (L, rate).")
+            L, r = item
+            L = as_operator(L, f"jump operator {i} of {name!r}", d)
+            check_nonnegative(r, f"rate of jump {i} of {name!r}")
+            out.append((L, float(r)))
+        clean[str(name)] = out
+    space = Space(d, _maybe_real(Hm.toarray() if sp.issparse(Hm) else Hm), None, d)
+    return GKSLLiouvillian(space, Hm, clean)
+
+
+def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
+                               up_spins: int | None = None,
+                               local_hamiltonians: Mapping[str, Any] | None = None,
+                               degeneracy_tol: float | None = None, **values: Any) -> GKSLLiouvillian:
+    r"""Local Lindblad generator: each bath's jumps from its contact's local Hamiltonian only.
+
+    For a bath with coupling :math:`A` (or :math:`L`, :math:`L^\dagger` for a
+    rotating-wave coupling) and local Hamiltonian :math:`h_b`, the jumps are
+    :math:`A(\omega) = \sum_{\epsilon'-\epsilon=\omega}\Pi_\epsilon A\Pi_{\epsilon'}`
+    (:math:`\Pi` the eigenprojectors of :math:`h_b`) with rates
+    :math:`\gamma(\omega)`; the Hamiltonian part is the full :math:`H` (plus
+    :math:`\sum\sigma(\omega)A(\omega)^\dagger A(\omega)` if ``lamb_shift``).
+    For the coupled qubits of the qubit-kernel paper this is eqs. (4.34)-(4.35)
+    transcribed to spins: each qubit damped at its own bare frequency.
+
+    Parameters
+    ----------
+    local_hamiltonians
+        ``{bath: h_b}`` (full-space operators).  Default: the ones stored in
+        the system (:meth:`OpenSystem.from_model` takes the model terms acting
+        only on the contact sites).
+    """
+    system = as_system(system, values)
+    space = system.space(up_spins)
+    tol = _degeneracy_tol(space, degeneracy_tol)
+    jumps: dict[str, list[tuple[np.ndarray, float]]] = {}
+    extra_H = np.zeros((space.dim, space.dim), dtype=complex)
+    for c in system.couplings:
+        Hl = (local_hamiltonians or {}).get(c.name, c.local_hamiltonian)
+        if Hl is None:
+            raise InvalidModelError(
+                f"bath {c.name!r} has no local Hamiltonian; pass local_hamiltonians={{'{c.name}': h}} "
+                "or build the system with OpenSystem.from_model(model).")
+        Hl = as_operator(Hl, f"local Hamiltonian of bath {c.name!r}", system.dim)
+        if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
+            raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
+                                    "number of up spins; drop up_spins.")
+        h = space.restrict(Hl)
+        e, U = np.linalg.eigh(h)
+        S = U.conj().T @ space.restrict(c.op) @ U
+        lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
+        from .channels import _rate_functions
+
+        lst = []
+        for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
+            A = S if which in ("S", "L") else S.conj().T
+            scale = np.max(np.abs(A)) if A.size else 0.0
+            mask = np.abs(A) > 1e-14 * max(scale, 1e-300)
+            index, freqs = bohr_frequencies(e, mask, tol)
+            for b in np.unique(index[mask]):
+                sel = index == b
+                Aw = np.where(sel, A, 0.0)
+                w = np.array([freqs[b]])
+                rate = float(rate_f(w)[0])
+                Aw_site = U @ Aw @ U.conj().T
+                if rate != 0.0:
+                    lst.append((_maybe_real(Aw_site, 1e-15 * max(scale, 1e-300)), rate))
+                if lamb_f is not None:
+                    extra_H += float(lamb_f(w)[0]) * (Aw_site.conj().T @ Aw_site)
+        jumps[c.name] = lst
+    Hw = space.H + extra_H
+    gen = GKSLLiouvillian(space, Hw, jumps, system=system, kind="local_lindblad")
+    return gen

@@ -1,0 +1,619 @@
+r"""Steady states: dense LU, sparse LU and matrix-free Krylov solvers, and the NESS result.
+
+Every solver finds :math:`\rho` with :math:`\mathcal L\rho = 0`,
+:math:`\mathrm{tr}\rho = 1` by solving the non-singular system
+
+.. math::
+
+    (\mathcal L + w\,\mathrm{tr})\,x = w,\qquad \mathrm{tr}\,w = 1,
+
+which has the unique solution :math:`x = \rho` exactly when the kernel of
+:math:`\mathcal L` is one-dimensional (:math:`\mathcal L` is trace-annihilating,
+so its range is the traceless matrices).  A singular or numerically singular
+system means a non-unique steady state: :class:`~symness.errors.NonUniqueSteadyStateError`.
+
+Before solving, a system whose Hamiltonian and couplings all conserve the
+number of up spins is refused on the full space (one steady state per
+sector, any mixture of them is stationary) unless ``up_spins`` is given.
+
+Solvers (``method=``)
+---------------------
+``"dense"``
+    LU of the dense :math:`d^2\times d^2` matrix (Redfield in the eigenbasis;
+    GKSL in the site basis), with the LAPACK condition estimate as the
+    uniqueness test.  Default for :math:`d \le 12` (:data:`DENSE_MAX_DIM`).
+``"sparse"``
+    SuperLU of the sparse GKSL / Davies matrix (default for GKSL with
+    :math:`d > 32`).
+``"krylov"``
+    Matrix-free GMRES for Redfield: the generator is applied as
+    :math:`O(d^3)` matrix products in the eigenbasis, on isometric real
+    coordinates of Hermitian matrices, right-preconditioned by the exact
+    inverse of its secular part (:class:`~symness.open.secular.SecularSolver`).
+    Default for Redfield with :math:`d > 12`; if its secular preconditioner is
+    singular and :math:`d \le 48`, the dense solver decides.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator, gmres, onenormest, splu
+
+from ..errors import (
+    ConvergenceError,
+    InvalidModelError,
+    InvalidParameterError,
+    NonUniqueSteadyStateError,
+    PositivityWarning,
+)
+from ..spins import op_product
+from .liouvillian import (
+    DaviesLiouvillian,
+    GKSLLiouvillian,
+    Liouvillian,
+    RedfieldLiouvillian,
+    as_system,
+    davies_liouvillian,
+    gksl_liouvillian,
+    local_lindblad_liouvillian,
+    redfield_liouvillian,
+)
+from .observables import (
+    bond_current_operator,
+    concurrence,
+    ergotropy,
+    partial_trace,
+    passive_state,
+    spin_current_operator,
+    two_site_part,
+    von_neumann_entropy,
+)
+from .secular import SecularSolver, _rcond, secular_matrices
+from .superop import HermitianParam
+from .system import OpenSystem, Space, bond_operator
+
+__all__ = [
+    "NESS",
+    "steady_state",
+    "redfield_ness",
+    "davies_ness",
+    "lindblad_ness",
+    "gksl_ness",
+    "DENSE_MAX_DIM",
+]
+
+#: largest working dimension solved by dense LU when ``method="auto"`` (Redfield: Krylov above;
+#: the matrix-free solver is already ~10x faster than a dense LU at d = 32)
+DENSE_MAX_DIM = 12
+#: up to this dimension a Krylov solve whose secular preconditioner is singular is re-done densely
+#: (the non-secular terms may still select a unique state)
+DENSE_CONFIRM_DIM = 48
+_RCOND_MIN = 1e-13
+
+
+# ---------------------------------------------------------------------------- uniqueness guard
+def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
+    if up_spins is not None or system.n is None:
+        return
+    if system.conserves_up_count():
+        dims = system.sector_dims()
+        listing = ", ".join(f"{k} (dim {v})" for k, v in dims.items())
+        raise NonUniqueSteadyStateError(
+            f"H and every bath coupling conserve the number of up spins, so the steady state on "
+            f"the full space is not unique: there is one per sector, and any mixture of them is "
+            f"stationary. Sectors up_spins = {listing}. Pass up_spins=k to solve in one sector.",
+            reason="conserved total S^z", classes=list(dims))
+
+
+# ---------------------------------------------------------------------------- linear algebra
+def _dense_solve(Mmat: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sla.LinAlgWarning)
+        lu = sla.lu_factor(Mmat, check_finite=False)
+    anorm = float(np.max(np.sum(np.abs(Mmat), axis=0)))
+    rcond = _rcond(lu, anorm)
+    if rcond < _RCOND_MIN or not np.all(np.isfinite(lu[0])):
+        raise NonUniqueSteadyStateError(
+            f"the generator has more than one stationary state (the trace-fixed system is singular, "
+            f"reciprocal condition number {rcond:.2e}). Look for a conserved quantity or decoupled "
+            "part of the system and solve in one of its sectors.", reason="singular generator")
+    return sla.lu_solve(lu, b, check_finite=False), rcond
+
+
+def _non_unique_sparse(reason: str) -> NonUniqueSteadyStateError:
+    return NonUniqueSteadyStateError(
+        f"the generator has more than one stationary state ({reason}). Look for a conserved "
+        "quantity or decoupled part of the system and solve in one of its sectors.",
+        reason="singular generator")
+
+
+def _sparse_solve(Mmat: sp.spmatrix, b: np.ndarray) -> tuple[np.ndarray, float]:
+    A = sp.csc_matrix(Mmat)
+    try:
+        lu = splu(A)
+    except RuntimeError as exc:  # "Factor is exactly singular"
+        raise _non_unique_sparse(str(exc)) from None
+    x = lu.solve(np.asarray(b, dtype=A.dtype))
+    op = LinearOperator(A.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="H"),
+                        dtype=A.dtype)
+    inv_norm = onenormest(op)
+    anorm = float(abs(A).sum(axis=0).max())
+    rcond = 1.0 / (anorm * inv_norm) if inv_norm > 0 else np.inf
+    if not np.all(np.isfinite(x)) or rcond < _RCOND_MIN:
+        raise _non_unique_sparse(f"reciprocal condition number {rcond:.2e}")
+    return x, rcond
+
+
+def _trace_fixed(L: Any, d: int) -> tuple[Any, np.ndarray]:
+    """``L + w tr`` with ``w = |0><0|`` (one extra row) and the right-hand side ``vec(w)``."""
+    n = d * d
+    diag = np.arange(d) * (d + 1)
+    if sp.issparse(L):
+        fix = sp.csr_matrix((np.ones(d), (np.zeros(d, dtype=int), diag)), shape=(n, n))
+        M = sp.csr_matrix(L + fix)
+    else:
+        M = np.array(L, dtype=complex)
+        M[0, diag] += 1.0
+    b = np.zeros(n, dtype=complex)
+    b[0] = 1.0
+    return M, b
+
+
+def _redfield_dense(gen: RedfieldLiouvillian) -> tuple[np.ndarray, dict[str, Any]]:
+    d = gen.dim
+    R = gen.dense_eigen()
+    diag = np.arange(d) * (d + 1)
+    R[np.ix_(diag, diag)] += 1.0 / d
+    b = np.zeros(d * d, dtype=complex)
+    b[diag] = 1.0 / d
+    x, rcond = _dense_solve(R, b)
+    rho_e = x.reshape(d, d)
+    return rho_e, {"rcond": rcond, "iterations": 0}
+
+
+def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart: int,
+                     degeneracy_tol: float | None) -> tuple[np.ndarray, dict[str, Any]]:
+    d = gen.dim
+    space = gen.space
+    dtol = 1e-9 * space.energy_scale if degeneracy_tol is None else degeneracy_tol
+    Ls, _, _ = secular_matrices(space.E, gen.channels, dtol, per_class=False)
+    pre = SecularSolver(Ls, d)
+    P = HermitianParam(d)
+    t = P.trace_vector()
+    w = t / d
+
+    def matvec(x: np.ndarray) -> np.ndarray:
+        rho = P.from_param(np.asarray(x).ravel())
+        return P.to_param(gen.apply_eigen(rho, hermitian=True)) + w * (t @ x)
+
+    def precond(r: np.ndarray) -> np.ndarray:
+        y = pre.solve(P.from_param(np.asarray(r).ravel()).reshape(-1))
+        return P.to_param(y.reshape(d, d))
+
+    # right preconditioning: solve (A P^{-1}) y = w, x = P^{-1} y.  The secular steady state
+    # rho_sec satisfies P rho_sec = w, so y0 = w starts GMRES from it.
+    AP = LinearOperator((d * d, d * d), matvec=lambda y: matvec(precond(y)), dtype=float)
+    y0 = w.copy()
+    count = [0]
+
+    def cb(_: Any) -> None:
+        count[0] += 1
+
+    bnorm = np.linalg.norm(w)
+    y, info = gmres(AP, w, x0=y0, rtol=tol, atol=0.0, restart=restart, maxiter=maxiter,
+                    callback=cb, callback_type="pr_norm")
+    x = precond(y)
+    res = np.linalg.norm(matvec(x) - w) / bnorm
+    if info != 0 and res > max(1e3 * tol, 1e-11):
+        raise ConvergenceError(
+            f"GMRES did not converge for the Redfield steady state (relative residual {res:.2e} "
+            f"after {count[0]} iterations, {maxiter} restart cycles of {restart}); raise maxiter=, or "
+            "use method='dense' for small systems.")
+    return P.from_param(x), {"iterations": count[0], "relative_residual": float(res),
+                             "secular_rcond": pre.rcond}
+
+
+def _choose(method: str, d: int, allowed: tuple[str, ...]) -> str:
+    if method == "auto":
+        return allowed[0] if d <= DENSE_MAX_DIM else allowed[1]
+    if method not in allowed:
+        raise InvalidParameterError(f"method must be one of {('auto',) + allowed}, not {method!r}.")
+    return method
+
+
+def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, maxiter: int = 10,
+                 restart: int = 60, degeneracy_tol: float | None = None
+                 ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Trace-one stationary state of a generator, in the working site basis.
+
+    Returns ``(rho, info)``; ``info`` holds ``method``, ``seconds``,
+    ``iterations``, ``rcond`` / ``relative_residual`` and ``residual``
+    (:math:`\\|\\mathcal L\\rho\\|_F`).
+    """
+    t0 = time.perf_counter()
+    d = gen.dim
+    space = gen.space
+    if d == 1:
+        rho = np.ones((1, 1), dtype=complex)
+        info: dict[str, Any] = {"method": "trivial", "iterations": 0}
+    elif isinstance(gen, RedfieldLiouvillian):
+        m = _choose(method, d, ("dense", "krylov"))
+        if m == "dense":
+            rho_e, info = _redfield_dense(gen)
+        else:
+            try:
+                rho_e, info = _redfield_krylov(gen, tol, maxiter, restart, degeneracy_tol)
+            except NonUniqueSteadyStateError:
+                if method != "auto" or d > DENSE_CONFIRM_DIM:
+                    raise
+                m = "dense"
+                rho_e, info = _redfield_dense(gen)
+        info["method"] = m
+        rho_e = (rho_e + rho_e.conj().T) / 2
+        info["rho_eigen"] = rho_e / np.trace(rho_e).real
+        rho = space.from_eigen(rho_e)
+    elif isinstance(gen, DaviesLiouvillian):
+        pre = SecularSolver(gen.L_eigen, d, gen.structure)
+        rho_e = pre.steady_state()
+        info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "iterations": 0,
+                "rcond": pre.rcond, "rho_eigen": rho_e}
+        rho = space.from_eigen(rho_e)
+    elif isinstance(gen, GKSLLiouvillian):
+        m = _choose(method, d, ("dense", "sparse"))
+        Mmat, b = _trace_fixed(gen.L_site.toarray() if m == "dense" else gen.L_site, d)
+        x, rcond = (_dense_solve(Mmat, b) if m == "dense" else _sparse_solve(Mmat, b))
+        rho = x.reshape(d, d)
+        info = {"method": m, "iterations": 0, "rcond": rcond}
+    else:  # pragma: no cover - defensive
+        raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
+    rho = (rho + rho.conj().T) / 2
+    rho = rho / np.trace(rho).real
+    info["residual"] = float(np.linalg.norm(gen.apply(rho)))
+    info["seconds"] = time.perf_counter() - t0
+    return rho, info
+
+
+# ---------------------------------------------------------------------------- the result
+class NESS:
+    r"""A non-equilibrium steady state and its observables.
+
+    Attributes
+    ----------
+    rho_sector
+        The state in the working space (the sector block, or the full state),
+        in the site/sector basis.
+    generator
+        The :class:`~symness.open.liouvillian.Liouvillian` it is stationary for.
+    system
+        The :class:`~symness.open.OpenSystem`.
+    info
+        Solver information: ``method``, ``seconds``, ``iterations``,
+        ``residual`` (:math:`\|\mathcal L\rho\|_F`), ``rcond`` or
+        ``relative_residual``.
+
+    Notes
+    -----
+    Units: :math:`\hbar = k_B = 1`; currents are energy (or up spins) per unit
+    time.  ``bath_heat_currents()`` is the energy flowing **from each bath into
+    the system**, :math:`\mathrm{tr}(H\mathcal D_b[\rho])` (ring4 "j_L =
+    tr(H_S R_L[rho])", magnification eq. 35).
+    """
+
+    def __init__(self, generator: Liouvillian, rho: np.ndarray, info: Mapping[str, Any],
+                 positivity_tol: float = 1e-9):
+        self.generator = generator
+        self.space: Space = generator.space
+        self.system: OpenSystem | None = generator.system
+        self.rho_sector = rho
+        self.info = dict(info)
+        self._rho_eigen = self.info.pop("rho_eigen", None)
+        self.positivity_tol = positivity_tol
+        if self.min_eigenvalue < -positivity_tol:
+            warnings.warn(
+                f"the {generator.kind} steady state has a negative eigenvalue "
+                f"{self.min_eigenvalue:.3g}: the master equation is used beyond its validity "
+                "(weaken the system-bath coupling).", PositivityWarning, stacklevel=3)
+
+    # ----------------------------------------------------------------- state
+    @cached_property
+    def rho(self) -> np.ndarray:
+        """The full-space density matrix (dense; zero outside the sector)."""
+        return self.space.lift(self.rho_sector)
+
+    @property
+    def sector(self):
+        return self.space.sector
+
+    @property
+    def up_spins(self) -> int | None:
+        return None if self.space.sector is None else self.space.sector.up_spins
+
+    @property
+    def energies(self) -> np.ndarray:
+        """Eigenenergies of H in the working space, ascending."""
+        return self.space.E
+
+    @property
+    def residual(self) -> float:
+        return float(self.info.get("residual", np.nan))
+
+    @cached_property
+    def min_eigenvalue(self) -> float:
+        """Smallest eigenvalue of :math:`\\rho` (negative values signal Redfield beyond validity)."""
+        return float(np.linalg.eigvalsh(self.rho_sector)[0])
+
+    def populations(self) -> np.ndarray:
+        """Occupations :math:`\\langle E_k|\\rho|E_k\\rangle` in ascending energy (working space).
+
+        Taken from the solver's eigenbasis solution when there is one (Redfield,
+        Davies): no basis round trip, so tiny populations keep their relative accuracy.
+        """
+        return np.real(np.diagonal(self.rho_eigen())).copy()
+
+    def rho_eigen(self) -> np.ndarray:
+        """:math:`\\rho` in the energy eigenbasis of the working space."""
+        if self._rho_eigen is not None:
+            return self._rho_eigen
+        return self.space.to_eigen(self.rho_sector)
+
+    # ----------------------------------------------------------------- generic expectation
+    def _restrict(self, op: Any) -> np.ndarray:
+        """A full-space operator (or one already in the working space) in the working basis."""
+        arr = op if sp.issparse(op) else np.asarray(op)
+        if arr.shape == (self.space.full_dim,) * 2:
+            return self.space.restrict(arr)
+        if arr.shape == (self.space.dim,) * 2:
+            return arr.toarray() if sp.issparse(arr) else arr
+        raise InvalidParameterError(
+            f"operator of shape {arr.shape} does not act on this system (dimension {self.space.full_dim}, "
+            f"working dimension {self.space.dim}).")
+
+    def expect(self, op: Any) -> complex | float:
+        """:math:`\\mathrm{tr}(O\\rho)` for a full-space operator (real if ``O`` is Hermitian)."""
+        val = complex(np.sum(self._restrict(op).T * self.rho_sector))
+        return val.real if abs(val.imag) <= 1e-12 * max(1.0, abs(val)) else val
+
+    def _n(self) -> int:
+        n = None if self.system is None else self.system.n
+        if n is None:
+            k = int(round(np.log2(self.space.full_dim)))
+            if 2**k != self.space.full_dim:
+                raise InvalidModelError("site observables need a system of n spins-1/2.")
+            n = k
+        return n
+
+    # ----------------------------------------------------------------- currents
+    def bath_heat_currents(self) -> dict[str, float]:
+        """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`."""
+        gen = self.generator
+        if self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
+            E = self.space.E
+            return {name: float(np.real(E @ np.diagonal(gen.dissipator_eigen(name, self._rho_eigen))))
+                    for name in gen.names}
+        H = self.space.H
+        return {name: float(np.real(np.sum(H.T * gen.dissipator(name, self.rho_sector)))) for name in gen.names}
+
+    def heat_current(self, name: str) -> float:
+        """Energy per unit time from bath ``name`` into the system."""
+        return self.bath_heat_currents()[name]
+
+    def entropy_production(self) -> float:
+        r"""Entropy production rate :math:`\dot S = -\sum_b J_b/T_b \ge 0` (:math:`J_b` into the system).
+
+        Returns ``inf`` if a bath at :math:`T = 0` exchanges energy.
+        """
+        if self.system is None:
+            raise InvalidModelError("entropy production needs the bath temperatures (an OpenSystem).")
+        T = self.system.temperatures
+        total = 0.0
+        for name, J in self.bath_heat_currents().items():
+            if T[name] == 0:
+                if J != 0:
+                    return float("inf")
+                continue
+            total -= J / T[name]
+        return total
+
+    def _bond(self, a: int, b: int) -> Any:
+        sysm = self.system
+        if sysm is not None and sysm.model is not None:
+            bonds = sysm.model.bonds
+            if (a, b) in bonds:
+                return bond_operator(sysm, (a, b))
+            if (b, a) in bonds:
+                return bond_operator(sysm, (b, a))
+            raise InvalidModelError(f"model {sysm.model.name!r} has no bond between sites {a} and {b}; "
+                                    f"bonds: {list(bonds)}.")
+        return two_site_part(self.generator.system.H if sysm is not None else self.space.H, a, b,
+                             self._n())
+
+    def bond_heat_current(self, site: int, incoming: tuple[int, int] | None = None,
+                          outgoing: tuple[int, int] | None = None) -> float:
+        r"""Energy current through ``site``: :math:`\langle i[h_{k,l}, h_{l,m}]\rangle` (ring4 eq. 12).
+
+        ``incoming = (k, l)`` and ``outgoing = (l, m)`` default to the model's
+        unique bonds ending / starting at ``site`` (ring order).  The sign is
+        positive when energy flows from bond ``(k, l)`` to bond ``(l, m)``.
+        """
+        sysm = self.system
+        if sysm is None or sysm.model is None:
+            raise InvalidModelError("bond heat currents need the model's bond decomposition; build the "
+                                    "system with OpenSystem.from_model(model) or pass the model.")
+        bonds = list(sysm.model.bonds)
+        if incoming is None:
+            cand = [b for b in bonds if b[1] == site]
+            if len(cand) != 1:
+                raise InvalidModelError(f"site {site} has {len(cand)} bonds ending at it; pass incoming=.")
+            incoming = cand[0]
+        if outgoing is None:
+            cand = [b for b in bonds if b[0] == site]
+            if len(cand) != 1:
+                raise InvalidModelError(f"site {site} has {len(cand)} bonds starting at it; pass outgoing=.")
+            outgoing = cand[0]
+        op = bond_current_operator(bond_operator(sysm, incoming), bond_operator(sysm, outgoing))
+        return float(np.real(self.expect(op)))
+
+    def spin_current(self, bond: tuple[int, int] = (1, 2)) -> float:
+        r"""Up-spin current from site ``bond[0]`` to ``bond[1]``: :math:`\langle i[h_{ij},\sigma^u_j]\rangle`.
+
+        For the XXZ bond this is ring4 eq. (13),
+        :math:`J\langle\sigma^x_i\sigma^y_j - \sigma^y_i\sigma^x_j\rangle`.  ``h_ij`` is the
+        model's bond operator, or the two-site Pauli part of :math:`H`.
+        """
+        i, j = bond
+        op = spin_current_operator(self._bond(i, j), j, self._n(), dense=self.space.full_dim <= 256)
+        return float(np.real(self.expect(op)))
+
+    # ----------------------------------------------------------------- local observables
+    def magnetization(self, site: int) -> float:
+        """:math:`\\langle\\sigma^z_l\\rangle` (magnification eq. 36)."""
+        return float(np.real(self.expect(op_product({site: "z"}, self._n()))))
+
+    def magnetizations(self) -> np.ndarray:
+        """:math:`\\langle\\sigma^z_l\\rangle` for ``l = 1..n``."""
+        return np.array([self.magnetization(l) for l in range(1, self._n() + 1)])
+
+    def zz_correlation(self, i: int, j: int) -> float:
+        """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37)."""
+        return float(np.real(self.expect(op_product({i: "z", j: "z"}, self._n()))))
+
+    def reduced(self, sites: tuple[int, ...] | list[int]) -> np.ndarray:
+        """Reduced density matrix of ``sites`` (sorted, site basis)."""
+        return partial_trace(self.rho, sites, self._n())
+
+    def concurrence(self, i: int, j: int) -> float:
+        """Wootters concurrence of sites ``i`` and ``j`` (magnification eq. 38)."""
+        return concurrence(self.reduced((i, j)))
+
+    # ----------------------------------------------------------------- thermodynamics
+    def passive_state(self) -> np.ndarray:
+        """Passive state in the working space (ring4 eq. 15): same spectrum, decreasing with energy."""
+        return passive_state(self.rho_sector, self.space.H)
+
+    def ergotropy(self) -> float:
+        """Ergotropy within the working space (the sector, as the papers plot it; ring4 eq. 14)."""
+        return ergotropy(self.rho_sector, self.space.H)
+
+    def entropy(self) -> float:
+        """Von Neumann entropy :math:`-\\mathrm{tr}\\rho\\ln\\rho`."""
+        return von_neumann_entropy(self.rho_sector)
+
+    def energy(self) -> float:
+        """:math:`\\mathrm{tr}(H\\rho)`."""
+        return float(np.real(np.sum(self.space.H.T * self.rho_sector)))
+
+    def summary(self) -> dict[str, Any]:
+        """Key numbers: solver, dimension, residual, smallest eigenvalue, bath heat currents."""
+        out: dict[str, Any] = {"generator": self.generator.kind, "dim": self.space.dim, "up_spins": self.up_spins,
+                               "method": self.info.get("method"), "residual": self.residual,
+                               "min_eigenvalue": self.min_eigenvalue}
+        out.update({f"J_{k}": v for k, v in self.bath_heat_currents().items()})
+        return out
+
+    def _repr_latex_(self) -> str:
+        rows = " \\\\ ".join(
+            f"J_{{\\mathrm{{{k}}}}} & {v:.6e}" for k, v in self.bath_heat_currents().items())
+        sec = "" if self.up_spins is None else f", $N_\\uparrow = {self.up_spins}$"
+        return (f"NESS ({self.generator.kind}, $d = {self.space.dim}${sec}, residual "
+                f"${self.residual:.1e}$, $\\lambda_{{\\min}}(\\rho) = {self.min_eigenvalue:.3g}$): "
+                f"$\\begin{{array}}{{lr}} {rows} \\end{{array}}$")
+
+    def __repr__(self) -> str:
+        sec = "" if self.up_spins is None else f", up_spins={self.up_spins}"
+        return (f"NESS({self.generator.kind}, dim={self.space.dim}{sec}, method={self.info.get('method')}, "
+                f"residual={self.residual:.1e})")
+
+
+# ---------------------------------------------------------------------------- front ends
+def _ness(gen: Liouvillian, method: str, positivity_tol: float, **kw: Any) -> NESS:
+    rho, info = steady_state(gen, method, **kw)
+    return NESS(gen, rho, info, positivity_tol)
+
+
+def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "auto",
+                  lamb_shift: bool | None = None, tol: float = 1e-14, maxiter: int = 10,
+                  positivity_tol: float = 1e-9, **values: Any) -> NESS:
+    r"""Steady state of the non-secular Redfield equation (ring4 eqs. 4-10; magnification eqs. 26-28).
+
+    Parameters
+    ----------
+    system
+        An :class:`~symness.open.OpenSystem` or a ``Model`` (``values`` then
+        override its parameters, e.g. ``Delta=2.19``).
+    up_spins
+        Solve in the sector with this many up spins.  Required when H and all
+        couplings conserve the number of up spins (otherwise
+        :class:`~symness.errors.NonUniqueSteadyStateError` lists the sectors).
+    method
+        ``"auto"`` (dense LU for working dimension <= 12, else Krylov),
+        ``"dense"`` or ``"krylov"``.
+    lamb_shift
+        Override every bath's Lamb-shift flag (default: the bath's own).
+    tol, maxiter
+        Krylov (GMRES) relative tolerance and number of restart cycles (60 iterations each).
+        A run that stops above ``max(1e3 tol, 1e-11)`` raises
+        :class:`~symness.errors.ConvergenceError`; the achieved residual is in ``info``.
+    positivity_tol
+        A :class:`~symness.errors.PositivityWarning` is issued if
+        :math:`\rho` has an eigenvalue below ``-positivity_tol``.
+
+    Returns
+    -------
+    NESS
+    """
+    system = as_system(system, values)
+    _sector_guard(system, up_spins)
+    gen = redfield_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins)
+    return _ness(gen, method, positivity_tol, tol=tol, maxiter=maxiter)
+
+
+def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | None = None,
+                degeneracy_tol: float | None = None, positivity_tol: float = 1e-9,
+                **values: Any) -> NESS:
+    r"""Steady state of the Davies (secular GKSL) equation.
+
+    Only the block of populations and coherences inside degenerate levels is
+    solved (dense LU); all other coherences vanish.  At equal bath
+    temperatures this is the Gibbs state :math:`e^{-H/T}/Z` of the working
+    space.  See :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
+    """
+    system = as_system(system, values)
+    _sector_guard(system, up_spins)
+    gen = davies_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins,
+                             degeneracy_tol=degeneracy_tol)
+    return _ness(gen, "auto", positivity_tol)
+
+
+def lindblad_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | None = None,
+                  local_hamiltonians: Mapping[str, Any] | None = None, method: str = "auto",
+                  positivity_tol: float = 1e-9, **values: Any) -> NESS:
+    r"""Steady state of the *local* Lindblad equation (:func:`~symness.open.local_lindblad_liouvillian`).
+
+    Each bath's jumps come from the local Hamiltonian of its contact only
+    (qubit-kernel paper Sec. IV C 2).  ``method``: ``"auto"``, ``"dense"`` or
+    ``"sparse"``.
+    """
+    system = as_system(system, values)
+    _sector_guard(system, up_spins)
+    gen = local_lindblad_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins,
+                                     local_hamiltonians=local_hamiltonians)
+    return _ness(gen, method, positivity_tol)
+
+
+def gksl_ness(H_or_generator: Any, jumps: Any = None, *, method: str = "auto",
+              positivity_tol: float = 1e-9) -> NESS:
+    r"""Steady state of a GKSL generator (:func:`~symness.open.gksl_liouvillian`).
+
+    ``gksl_ness(H, jumps=[(L, rate), ...])`` or ``gksl_ness(liouvillian)``.
+    """
+    gen = H_or_generator if isinstance(H_or_generator, Liouvillian) else gksl_liouvillian(H_or_generator,
+                                                                                         jumps or [])
+    return _ness(gen, method, positivity_tol)

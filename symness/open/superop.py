@@ -1,0 +1,135 @@
+r"""Superoperators: the vectorisation convention and small helpers.
+
+Vectorisation convention (used by every matrix in :mod:`symness.open`)
+-----------------------------------------------------------------------
+**Row-major** stacking: ``vec(rho)[a * d + b] = rho[a, b]`` (NumPy's
+``rho.reshape(-1)``), so that
+
+.. math::
+
+    \mathrm{vec}(A\rho B) = (A \otimes B^{T})\,\mathrm{vec}(\rho),
+
+and :math:`-i[H,\cdot]` is ``-1j * (kron(H, I) - kron(I, H.T))``.  QuTiP
+stacks columns (``vec_qt(rho)[a + b d] = rho[a, b]``): a symness matrix ``Ls``
+and the QuTiP superoperator ``Lq`` of the same generator are related by
+``Lq = P @ Ls @ P`` with the index swap ``P[(a, b), (b, a)] = 1``
+(:func:`to_column_stacking`).
+
+Matrices are given in the working basis named by ``basis``: ``"site"`` (the
+tensor-product basis of the working space -- the full space or a magnetisation
+sector, in the order of :attr:`symness.spins.Sector.basis`) or ``"eigen"``
+(eigenvectors of :math:`H` in the working space, ascending energies).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "vec",
+    "unvec",
+    "spre",
+    "spost",
+    "sprepost",
+    "commutator_superop",
+    "to_column_stacking",
+    "HermitianParam",
+]
+
+
+def vec(rho: np.ndarray) -> np.ndarray:
+    """Row-major vectorisation ``rho.reshape(-1)``."""
+    return np.asarray(rho).reshape(-1)
+
+
+def unvec(v: np.ndarray, d: int | None = None) -> np.ndarray:
+    """Inverse of :func:`vec`."""
+    v = np.asarray(v)
+    if d is None:
+        d = int(round(np.sqrt(v.size)))
+    return v.reshape(d, d)
+
+
+def _eye(d: int, sparse: bool):
+    return sp.identity(d, dtype=complex, format="csr") if sparse else np.eye(d)
+
+
+def _kron(a, b, sparse: bool):
+    return sp.kron(a, b, format="csr") if sparse else np.kron(a, b)
+
+
+def spre(A, sparse: bool | None = None):
+    """``rho -> A rho`` as a matrix on ``vec(rho)``."""
+    sparse = sp.issparse(A) if sparse is None else sparse
+    return _kron(A, _eye(A.shape[0], sparse), sparse)
+
+
+def spost(B, sparse: bool | None = None):
+    """``rho -> rho B`` as a matrix on ``vec(rho)``."""
+    sparse = sp.issparse(B) if sparse is None else sparse
+    return _kron(_eye(B.shape[0], sparse), B.T, sparse)
+
+
+def sprepost(A, B, sparse: bool | None = None):
+    """``rho -> A rho B`` as a matrix on ``vec(rho)``."""
+    sparse = (sp.issparse(A) or sp.issparse(B)) if sparse is None else sparse
+    return _kron(A, B.T, sparse)
+
+
+def commutator_superop(H, sparse: bool | None = None):
+    """``rho -> -i [H, rho]``."""
+    return -1j * (spre(H, sparse) - spost(H, sparse))
+
+
+def to_column_stacking(L):
+    """Convert a row-major superoperator matrix to QuTiP's column stacking (and back)."""
+    n = L.shape[0]
+    d = int(round(np.sqrt(n)))
+    perm = np.arange(n).reshape(d, d).T.reshape(-1)
+    if sp.issparse(L):
+        L = sp.csr_matrix(L)
+        return L[perm][:, perm]
+    return np.asarray(L)[np.ix_(perm, perm)]
+
+
+class HermitianParam:
+    r"""Isometric real coordinates of Hermitian ``d x d`` matrices (dimension ``d**2``).
+
+    ``x = [diag (d), sqrt(2) Re upper (m), sqrt(2) Im upper (m)]`` with
+    ``m = d (d - 1) / 2``; the Frobenius inner product of matrices equals the
+    Euclidean one of the coordinates.  Krylov solvers work in these
+    coordinates: a Hermiticity-preserving generator is then a real-linear map
+    of ``R^{d^2}``, applied with half the matrix products of the complex form.
+    """
+
+    def __init__(self, d: int):
+        self.d = d
+        self.iu = np.triu_indices(d, 1)
+        self.m = len(self.iu[0])
+        self.size = d * d
+
+    def to_param(self, H: np.ndarray) -> np.ndarray:
+        d, m = self.d, self.m
+        x = np.empty(d * d)
+        x[:d] = np.real(np.diagonal(H))
+        up = H[self.iu]
+        lo = H.T[self.iu]  # H[j, i] for i < j
+        avg = (up + np.conj(lo)) / 2  # symmetrise round-off
+        x[d:d + m] = np.sqrt(2) * avg.real
+        x[d + m:] = np.sqrt(2) * avg.imag
+        return x
+
+    def from_param(self, x: np.ndarray) -> np.ndarray:
+        d, m = self.d, self.m
+        H = np.zeros((d, d), dtype=complex)
+        up = (x[d:d + m] + 1j * x[d + m:]) / np.sqrt(2)
+        H[self.iu] = up
+        H = H + H.conj().T
+        H[np.diag_indices(d)] = x[:d]
+        return H
+
+    def trace_vector(self) -> np.ndarray:
+        t = np.zeros(self.d * self.d)
+        t[:self.d] = 1.0
+        return t

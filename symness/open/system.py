@@ -1,0 +1,543 @@
+r"""An open quantum system: a Hamiltonian and its couplings to thermal baths.
+
+:class:`OpenSystem` is the numeric starting point of every solver in
+:mod:`symness.open`.  It holds
+
+* the system Hamiltonian :math:`H` (numpy, scipy.sparse or QuTiP; the
+  foundation's basis convention: site 1 is the leftmost tensor factor,
+  :math:`\sigma^z = \mathrm{diag}(1,-1)`),
+* one coupling per bath, either Hermitian, :math:`H_{SB} = S\otimes B`
+  (ring4, magnification and weak-coupling papers), or rotating-wave,
+  :math:`H_{SB} = L^\dagger\otimes B + L\otimes B^\dagger` with
+  :math:`B = \sum_k\lambda_k b_k` (qubit-kernel paper, eqs. 3.2, 3.17-3.18),
+* for a system built from a :class:`~symness.models.base.Model`: the model,
+  the numeric parameter values, the bond decomposition (bond currents) and the
+  local Hamiltonians of the contacts (local Lindblad equation).
+
+The solvers work in a *working space*: the full Hilbert space, or one sector of
+fixed total :math:`S^z` (``up_spins = k``) when :math:`H` and every coupling
+conserve the number of up spins.  :meth:`OpenSystem.space` returns it with
+its dense Hamiltonian and (lazily) its eigen-decomposition.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import sympy
+
+from ..baths import Bath
+from ..errors import (
+    InvalidModelError,
+    InvalidParameterError,
+    SectorError,
+    ShapeMismatchError,
+)
+from ..spins import Sector, conserves_up_count, op_product
+from ..validation import as_array, check_hermitian, check_square, is_symbolic
+
+__all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
+
+_KINDS = ("hermitian", "rwa")
+
+
+#: operators of at most this dimension are held as dense arrays (faster than sparse when small)
+DENSE_OPERATOR_DIM = 256
+
+
+def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.csr_matrix:
+    """Numpy / scipy.sparse / QuTiP / SymPy operator -> complex dense array or CSR matrix.
+
+    Sparse input stays sparse above :data:`DENSE_OPERATOR_DIM`, and becomes dense below.
+    """
+    arr = as_array(op)
+    if sp.issparse(arr) and arr.shape[0] <= DENSE_OPERATOR_DIM and arr.ndim == 2:
+        arr = arr.toarray()
+    if not sp.issparse(arr):
+        arr = np.asarray(arr)
+        if arr.dtype == object:
+            raise InvalidModelError(
+                f"{name} contains symbolic entries; substitute numbers first "
+                "(e.g. model.hamiltonian(**values) or OpenSystem.from_model(model, **values)).")
+    check_square(arr, name, dim)
+    if sp.issparse(arr):
+        arr = sp.csr_matrix(arr, dtype=complex)
+        if arr.nnz and not np.all(np.isfinite(arr.data)):
+            raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
+    else:
+        arr = np.asarray(arr, dtype=complex)
+        if not np.all(np.isfinite(arr)):
+            raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
+    return arr
+
+
+def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
+    return op.toarray() if sp.issparse(op) else np.asarray(op)
+
+
+def _maybe_real(a: np.ndarray, tol: float = 0.0) -> np.ndarray:
+    """Return a real array if ``a`` has no imaginary part (exactly, or below ``tol``)."""
+    if np.iscomplexobj(a):
+        if a.size == 0 or np.max(np.abs(a.imag)) <= tol:
+            return np.ascontiguousarray(a.real)
+    return a
+
+
+@dataclass
+class BathCoupling:
+    """One system-bath coupling.
+
+    Attributes
+    ----------
+    name
+        Bath label (key of every per-bath result).
+    op
+        The system operator: :math:`S` (``kind="hermitian"``) or :math:`L`
+        (``kind="rwa"``), full-space, dense or CSR.
+    bath
+        The :class:`~symness.baths.Bath` (numeric temperature).
+    kind
+        ``"hermitian"`` (:math:`S\\otimes B`) or ``"rwa"``
+        (:math:`L^\\dagger\\otimes B + L\\otimes B^\\dagger`).
+    local_hamiltonian
+        Optional local Hamiltonian of the contact (used only by the local
+        Lindblad equation).
+    """
+
+    name: str
+    op: Any
+    bath: Bath
+    kind: str = "hermitian"
+    local_hamiltonian: Any = None
+
+
+@dataclass
+class Space:
+    r"""The working Hilbert space of a solver: the full space or one :math:`S^z` sector.
+
+    Attributes
+    ----------
+    dim
+        Dimension of the working space.
+    H
+        Dense Hamiltonian in the working (site/sector) basis.
+    sector
+        The :class:`~symness.spins.Sector`, or ``None`` for the full space.
+    full_dim
+        Dimension of the full Hilbert space.
+    """
+
+    dim: int
+    H: np.ndarray
+    sector: Sector | None
+    full_dim: int
+    _ops: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _eig(self) -> tuple[np.ndarray, np.ndarray]:
+        E, V = np.linalg.eigh(self.H)
+        return E, _maybe_real(V)
+
+    @property
+    def E(self) -> np.ndarray:
+        """Energies in ascending order."""
+        return self._eig[0]
+
+    @property
+    def V(self) -> np.ndarray:
+        """Eigenvectors (columns), ``H = V diag(E) V^dagger``."""
+        return self._eig[1]
+
+    @property
+    def energy_scale(self) -> float:
+        E = self.E
+        return float(max(1.0, np.max(np.abs(E)) if E.size else 1.0))
+
+    def restrict(self, op: Any) -> np.ndarray:
+        """A full-space operator as a dense array in the working basis."""
+        if self.sector is None:
+            return _maybe_real(_dense(op))
+        if sp.issparse(op):
+            return _maybe_real(self.sector.restrict(sp.csr_matrix(op)).toarray())
+        return _maybe_real(np.asarray(op)[np.ix_(self.sector.basis, self.sector.basis)])
+
+    def lift(self, rho: np.ndarray) -> np.ndarray:
+        """A working-space density matrix embedded in the full space (dense)."""
+        if self.sector is None:
+            return np.asarray(rho)
+        out = np.zeros((self.full_dim, self.full_dim), dtype=np.result_type(rho, float))
+        b = self.sector.basis
+        out[np.ix_(b, b)] = rho
+        return out
+
+    def to_eigen(self, op: np.ndarray) -> np.ndarray:
+        """``V^dagger op V``."""
+        V = self.V
+        return V.conj().T @ op @ V
+
+    def from_eigen(self, op: np.ndarray) -> np.ndarray:
+        """``V op V^dagger``."""
+        V = self.V
+        return V @ op @ V.conj().T
+
+
+class OpenSystem:
+    r"""A Hamiltonian coupled to thermal baths.
+
+    Parameters
+    ----------
+    H
+        System Hamiltonian (numpy, scipy.sparse, QuTiP or numeric SymPy
+        matrix), Hermitian, energies in the units of the bath temperatures
+        (:math:`\hbar = k_B = 1`).
+    couplings
+        One entry per bath: ``(S, bath)`` for a Hermitian coupling
+        :math:`S\otimes B`, ``(L, bath, "rwa")`` for the rotating-wave
+        coupling :math:`L^\dagger\otimes B + L\otimes B^\dagger`
+        (:math:`B = \sum_k\lambda_k b_k`; for a qubit :math:`L = \sigma^-`), or
+        ``(S, bath, "hermitian")``.  ``bath`` is a
+        :class:`~symness.baths.Bath` with a numeric temperature.
+    names
+        Bath labels.  Default: each ``Bath.name`` if set, else ``"L", "R"`` for
+        two baths and ``"A", "B", "C", ...`` otherwise.
+    n
+        Number of spins (default: :math:`\log_2` of the dimension when it is a
+        power of two); needed for magnetisation sectors and site observables.
+    local_hamiltonians
+        ``{name: H_loc}``: the local Hamiltonian of each contact, used by
+        :func:`~symness.open.local_lindblad_liouvillian` (filled automatically
+        by :meth:`from_model`).
+
+    Raises
+    ------
+    NonHermitianError, ShapeMismatchError, InvalidParameterError
+        Non-Hermitian ``H`` or ``S``, operators of the wrong shape, a bath
+        that is not a :class:`~symness.baths.Bath` or has a symbolic
+        temperature, an unknown coupling kind.
+
+    Examples
+    --------
+    >>> from symness.spins import sigma
+    >>> from symness.baths import Bath, ohmic
+    >>> H = sigma("z", 1, 1) * 0.5
+    >>> spec = ohmic(0.01, 10.0)
+    >>> sysm = OpenSystem(H, [(sigma("x", 1, 1), Bath(spec, 1.0)), (sigma("x", 1, 1), Bath(spec, 2.0))])
+    >>> sysm.names
+    ['L', 'R']
+    """
+
+    def __init__(self, H: Any, couplings: Sequence[Any], *, names: Sequence[str] | None = None,
+                 n: int | None = None, local_hamiltonians: Mapping[str, Any] | None = None):
+        H = as_operator(H, "H")
+        check_hermitian(H, "H")
+        dim = H.shape[0]
+        self.H = H
+        self.dim = dim
+        if n is None:
+            k = int(round(np.log2(dim))) if dim > 0 else 0
+            n = k if 2**k == dim else None
+        elif 2**int(n) != dim:
+            raise ShapeMismatchError(f"n = {n} spins need a {2**int(n)}-dimensional H, got {dim}.")
+        self.n = None if n is None else int(n)
+        if isinstance(couplings, tuple) and len(couplings) in (2, 3) and isinstance(couplings[1], Bath):
+            couplings = [couplings]
+        couplings = list(couplings)
+        if names is not None and len(names) != len(couplings):
+            raise InvalidParameterError(f"{len(names)} names for {len(couplings)} couplings; give one "
+                                        "name per bath.")
+        default = ["L", "R"] if len(couplings) == 2 else [chr(ord("A") + i) for i in range(len(couplings))]
+        self.couplings: list[BathCoupling] = []
+        for i, c in enumerate(couplings):
+            self.couplings.append(self._parse_coupling(c, i, names, default))
+        labels = [c.name for c in self.couplings]
+        if len(set(labels)) != len(labels):
+            raise InvalidParameterError(f"bath names must be unique, got {labels}; pass names=[...].")
+        if local_hamiltonians:
+            for key, Hl in local_hamiltonians.items():
+                c = self.coupling(key)
+                Hl = as_operator(Hl, f"local Hamiltonian of bath {key!r}", dim)
+                check_hermitian(Hl, f"local Hamiltonian of bath {key!r}")
+                c.local_hamiltonian = Hl
+        self.model: Any = None
+        self.values: dict[Any, Any] = {}
+        self._spaces: dict[int | None, Space] = {}
+
+    # ------------------------------------------------------------------ parsing
+    def _parse_coupling(self, c: Any, i: int, names: Sequence[str] | None, default: list[str]
+                        ) -> BathCoupling:
+        if isinstance(c, BathCoupling):
+            item = c
+            op, bath, kind, name = item.op, item.bath, item.kind, item.name
+        else:
+            if not isinstance(c, (tuple, list)) or len(c) not in (2, 3):
+                raise InvalidParameterError(
+                    f"coupling {i} must be (S, Bath), (L, Bath, 'rwa') or (S, Bath, 'hermitian'), "
+                    f"got {type(c).__name__}.")
+            op, bath = c[0], c[1]
+            kind = c[2] if len(c) == 3 else "hermitian"
+            name = None
+        if not isinstance(bath, Bath):
+            raise InvalidParameterError(
+                f"coupling {i}: the second entry must be a symness.baths.Bath, got {type(bath).__name__}; "
+                "e.g. Bath(ohmic(0.01, 10.0), T=1.0, preset='ring4').")
+        if kind not in _KINDS:
+            raise InvalidParameterError(f"coupling {i}: kind must be 'hermitian' or 'rwa', not {kind!r}.")
+        if is_symbolic(bath.T) or isinstance(bath.T, sympy.Basic) and bath.T.free_symbols:
+            raise InvalidParameterError(
+                f"coupling {i}: bath temperature {bath.T} is symbolic; give a number "
+                "(bath.with_temperature(T)) or build the system with OpenSystem.from_model(model, **values).")
+        T = float(bath.T)
+        if T != bath.T or isinstance(bath.T, sympy.Basic):
+            bath = bath.with_temperature(T)
+        if names is not None:
+            name = names[i]
+        elif name is None:
+            name = bath.name if bath.name is not None else default[i]
+        op = as_operator(op, f"coupling operator of bath {name!r}", self.dim)
+        if kind == "hermitian":
+            check_hermitian(op, f"coupling operator S of bath {name!r}")
+        return BathCoupling(str(name), op, bath, kind)
+
+    # ------------------------------------------------------------------ models
+    @classmethod
+    def from_model(cls, model: Any, **values: Any) -> OpenSystem:
+        """Build the numeric open system of a :class:`~symness.models.base.Model`.
+
+        ``values`` override the model's default parameter values by symbol
+        name (``J=1.0, Delta=2.19, T_L=2.0``).  The system remembers the model
+        and values (bond currents, local Hamiltonians of the contacts).
+        """
+        compiled = _compiled(model)
+        vals = model.resolve(**values)
+        pv = compiled.pvals(vals)
+        H = compiled.h.operator(pv)
+        couplings = []
+        local = {}
+        for c, ops, T in zip(model.couplings, compiled.c_ops, compiled.temps):
+            if _symbolic_spectrum(c.bath.spectrum):  # e.g. weak_coupling_spectrum(c, d) with symbols
+                nb = c.numeric_bath(vals)
+                bath = Bath(nb.spectrum, nb.T, nb.preset.name, lamb_shift=nb.lamb_shift, name=c.name)
+            else:
+                Tv = float(np.real(T(*pv))) if callable(T) else T
+                bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
+            couplings.append((ops.operator(pv), bath, c.kind))
+            local[c.name] = compiled.local[c.name].operator(pv)
+        system = cls(H, couplings, names=[c.name for c in model.couplings], n=model.n)
+        for c in system.couplings:
+            c.local_hamiltonian = local[c.name]
+        system.model = model
+        system.values = vals
+        return system
+
+    # ------------------------------------------------------------------ access
+    @property
+    def names(self) -> list[str]:
+        """Bath names, in coupling order."""
+        return [c.name for c in self.couplings]
+
+    def coupling(self, name: str) -> BathCoupling:
+        for c in self.couplings:
+            if c.name == name:
+                return c
+        raise InvalidParameterError(f"no bath named {name!r}; baths: {self.names}.")
+
+    @property
+    def temperatures(self) -> dict[str, float]:
+        return {c.name: float(c.bath.T) for c in self.couplings}
+
+    def conserves_up_count(self) -> bool:
+        """True if H and every coupling operator conserve the number of up spins."""
+        if self.n is None:
+            return False
+        return all(_conserves(o, self.n) for o in [self.H] + [c.op for c in self.couplings])
+
+    def sector_dims(self) -> dict[int, int]:
+        """``{up_spins: dimension}`` of every magnetisation sector."""
+        if self.n is None:
+            return {}
+        return {k: Sector(self.n, k).dim for k in range(self.n + 1)}
+
+    def space(self, up_spins: int | None = None) -> Space:
+        """The working space (full space, or the sector with ``up_spins`` up spins)."""
+        if up_spins in self._spaces:
+            return self._spaces[up_spins]
+        if up_spins is None:
+            sp_ = Space(self.dim, _maybe_real(_dense(self.H)), None, self.dim)
+        else:
+            sector = self._check_sector(up_spins)
+            Hk = self.H[np.ix_(sector.basis, sector.basis)] if not sp.issparse(self.H) else \
+                sector.restrict(sp.csr_matrix(self.H)).toarray()
+            sp_ = Space(sector.dim, _maybe_real(np.asarray(Hk)), sector, self.dim)
+        self._spaces[up_spins] = sp_
+        return sp_
+
+    def _check_sector(self, up_spins: Any) -> Sector:
+        if self.n is None:
+            raise SectorError(
+                f"up_spins={up_spins} needs a system of spins-1/2 (dimension 2^n, got {self.dim}); "
+                "pass n= to OpenSystem or drop up_spins.")
+        if isinstance(up_spins, bool) or not isinstance(up_spins, (int, np.integer)):
+            raise SectorError(f"up_spins must be an integer in 0..{self.n}, got {up_spins!r}.")
+        sector = Sector(self.n, int(up_spins))  # raises SectorError when it does not exist
+        if sector.dim == 0:  # pragma: no cover - Sector guarantees dim >= 1
+            raise SectorError(f"the sector with {up_spins} up spins is empty.")
+        ops = {"H": self.H} | {f"the coupling of bath {c.name!r}": c.op for c in self.couplings}
+        for label, op in ops.items():
+            if not _conserves(op, self.n):
+                raise SectorError(
+                    f"{label} does not conserve the number of up spins, so the sector "
+                    f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
+        return sector
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(f"{c.name}: {c.kind}, T={c.bath.T}" for c in self.couplings)
+        return f"OpenSystem(dim={self.dim}, n={self.n}, baths=[{kinds}])"
+
+
+def _symbolic_spectrum(spec: Any) -> bool:
+    """Whether a spectrum carries symbolic parameters (``c``, ``d`` of a weak-coupling spectrum)."""
+    return any(isinstance(getattr(spec, k, None), sympy.Basic) and getattr(spec, k).free_symbols
+               for k in ("c", "d"))
+
+
+def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
+    """Whether ``op`` commutes with the number of up spins (dense or sparse)."""
+    if sp.issparse(op):
+        return conserves_up_count(op, n, tol)
+    a = np.asarray(op)
+    rows, cols = np.nonzero(np.abs(a) > tol)
+    ups = _up_counts(n)
+    return bool(np.all(ups[rows] == ups[cols]))
+
+
+def _up_counts(n: int) -> np.ndarray:
+    idx = np.arange(2**n)
+    down = np.zeros_like(idx)
+    for l in range(n):
+        down += (idx >> l) & 1
+    return n - down
+
+
+# ---------------------------------------------------------------------------- model compilation
+class _TermSum:
+    """A sum of model terms, compiled: stacked COO entries and lambdified coefficients."""
+
+    def __init__(self, terms: Sequence[Any], n: int, params: Sequence[sympy.Symbol]):
+        self.n = n
+        self.dim = 2**n
+        rows, cols, data, idx = [], [], [], []
+        for k, t in enumerate(terms):
+            op = op_product(dict(t.factors), n, "sparse").tocoo()
+            rows.append(op.row)
+            cols.append(op.col)
+            data.append(op.data)
+            idx.append(np.full(op.nnz, k))
+        self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        self.cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        self.data = np.concatenate(data) if data else np.zeros(0, dtype=complex)
+        self.index = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
+        self.coeffs = [t.coeff for t in terms]
+        self.free = set().union(*(c.free_symbols for c in self.coeffs)) if self.coeffs else set()
+        self.f = sympy.lambdify(list(params), self.coeffs, "numpy") if self.coeffs else None
+
+    def operator(self, pvals: Sequence[Any]) -> np.ndarray | sp.csr_matrix:
+        """The operator at the parameter values (dense up to :data:`DENSE_OPERATOR_DIM`, else CSR)."""
+        if self.f is None:
+            c = np.zeros(0, dtype=complex)
+        else:
+            c = np.array([complex(v) for v in self.f(*pvals)], dtype=complex)
+        data = self.data * c[self.index] if c.size else self.data
+        if self.dim <= DENSE_OPERATOR_DIM:
+            out = np.zeros((self.dim, self.dim), dtype=complex)
+            np.add.at(out, (self.rows, self.cols), data)
+            return out
+        return sp.csr_matrix((data, (self.rows, self.cols)), shape=(self.dim, self.dim))
+
+
+@dataclass
+class _CompiledModel:
+    """Numeric operators of a model's terms and their lambdified coefficients."""
+
+    n: int
+    params: list[sympy.Symbol]
+    h: _TermSum
+    c_ops: list[_TermSum]
+    local: dict[str, _TermSum]
+    bonds: dict[tuple[int, int], _TermSum]
+    temps: list[Any]
+
+    def pvals(self, values: Mapping[Any, Any]) -> list[Any]:
+        missing = [p for p in self.params if p not in values]
+        if missing:
+            raise InvalidParameterError(
+                f"no numeric value for {sorted(map(str, missing))}; pass them as keyword "
+                "arguments (e.g. OpenSystem.from_model(model, J=1.0)).")
+        out = []
+        for p in self.params:
+            v = values[p]
+            if isinstance(v, sympy.Basic):
+                if v.free_symbols:
+                    raise InvalidParameterError(f"parameter {p} = {v} is symbolic; give a number.")
+                v = complex(v)
+                v = v.real if v.imag == 0 else v
+            out.append(v)
+        return out
+
+
+_CACHE: dict[int, tuple[Any, Any, _CompiledModel]] = {}
+
+
+def _fingerprint(model: Any) -> Any:
+    return (model.n, tuple(model.terms), tuple((c.name, tuple(c.terms), str(c.bath.T)) for c in model.couplings),
+            tuple((k, tuple(v)) for k, v in model.bonds.items()))
+
+
+def _compiled(model: Any) -> _CompiledModel:
+    """Cache the numeric term operators of a model (keyed by identity, checked by content)."""
+    key = id(model)
+    fp = _fingerprint(model)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is model and hit[1] == fp:
+        return hit[2]
+    n = model.n
+    params = list(model.parameters)
+    local = {}
+    for c in model.couplings:
+        sites = {s for t in c.terms for s, _ in t.factors}
+        local[c.name] = _TermSum([t for t in model.terms if {s for s, _ in t.factors} <= sites], n, params)
+    temps = []
+    for c in model.couplings:
+        T = c.bath.T
+        temps.append(sympy.lambdify(params, T, "numpy") if isinstance(T, sympy.Basic) and T.free_symbols
+                     else float(T))
+    comp = _CompiledModel(n, params, _TermSum(model.terms, n, params),
+                          [_TermSum(c.terms, n, params) for c in model.couplings], local,
+                          {k: _TermSum(v, n, params) for k, v in model.bonds.items()}, temps)
+    try:
+        ref = weakref.ref(model)
+    except TypeError:  # pragma: no cover - dataclass instances support weakrefs
+        ref = (lambda m=model: m)
+    if key not in _CACHE:
+        try:
+            weakref.finalize(model, _CACHE.pop, key, None)
+        except TypeError:  # pragma: no cover
+            pass
+    _CACHE[key] = (ref, fp, comp)
+    return comp
+
+
+def bond_operator(system: OpenSystem, bond: tuple[int, int]) -> sp.csr_matrix:
+    """The model's bond energy operator ``h_{l,m}`` at the system's parameter values."""
+    if system.model is None:
+        raise InvalidModelError("bond operators need a system built with OpenSystem.from_model(model).")
+    comp = _compiled(system.model)
+    if bond not in comp.bonds:
+        raise InvalidModelError(f"model {system.model.name!r} has no bond {bond}; bonds: "
+                                f"{list(comp.bonds)}.")
+    return comp.bonds[bond].operator(comp.pvals(system.values))
