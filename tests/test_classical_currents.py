@@ -119,3 +119,29 @@ def test_correlation():
     g /= g.sum()
     s = ring.states()
     assert ring.correlation(1, 2, 1, 1, 0.7, 0.7) == pytest.approx(float((s[:, 0] * s[:, 1]) @ g))
+
+
+def test_magnification_with_directly_connected_nodes():
+    """Errata, Sec. II F: with N_D = 0 the nodal spins touch, yet rings with N_U >= 2 can magnify."""
+    reg = IsingRing(2, 0).classify(1.9, 2.0, 2.0, 0.1)
+    assert reg.direction == "anticlockwise" and reg.magnified and reg.magnification > 1.2
+    assert not IsingRing(1, 0).classify(1.9, 2.0, 2.0, 0.1).magnified  # three spins: never (proof)
+
+
+def test_cca_currents_close_to_but_not_equal_q2r():
+    """Errata, Sec. II G: CCA currents depend (weakly) on mu; frozen demons reproduce Q2R exactly."""
+    q = IsingRing(1, 2).heat_currents(2.0, 1.0, 2.0, 0.1)
+    frozen = IsingRing(1, 2, bulk="cca", mu=3).heat_currents(2.0, 1.0, 2.0, 0.1, cls=0)
+    active = IsingRing(1, 2, bulk="cca", mu=4).heat_currents(2.0, 1.0, 2.0, 0.1, cls=0)
+    assert frozen["left"] == pytest.approx(q["left"], rel=1e-12)
+    rel = abs(active["left"] - q["left"]) / q["left"]
+    assert 1e-4 < rel < 1e-2
+
+
+@pytest.mark.parametrize("nu,nd,mu", [(1, 2, 4), (2, 1, 2), (0, 2, 4), (2, 2, 4)])
+def test_ohms_law_holds_for_cca_too(nu, nd, mu):
+    """CCA adds bulk pair creation/annihilation, but each demon's mean energy is stationary."""
+    ring = IsingRing(nu, nd, bulk="cca", mu=mu)
+    for c in range(min(2, len(ring.classes(1.0, 1.0)))):
+        I = ring.heat_currents(1.0, 1.0, 2.3, 0.4, cls=c)
+        assert I["upper"] / I["lower"] == pytest.approx(-(nd + 1) / (nu + 1), rel=1e-10)

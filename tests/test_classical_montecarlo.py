@@ -26,6 +26,7 @@ def test_three_spin_symbolic_vs_numeric_vs_monte_carlo():
     (1, 1, (2.0, 1.9, 2.0, 0.1), 1),      # Fig. 7 point (four spins)
     (2, 3, (2.0, 1.9, 2.0, 0.1), 2),      # Fig. 5 point (seven spins): circulating current
     (0, 2, (0.7, 1.4, 0.8, 2.5), 3),
+    (2, 0, (1.9, 2.0, 2.0, 0.1), 4),      # magnification with directly connected nodes (errata)
 ])
 def test_monte_carlo_currents_within_3_sigma(nu, nd, args, seed):
     ring = IsingRing(nu, nd)

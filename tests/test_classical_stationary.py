@@ -154,3 +154,12 @@ def test_non_ergodic_detection_and_selection():
     assert np.allclose(p, 0.25 * ring.stationary(*args, cls=0) + 0.75 * ring.stationary(*args, cls=2))
     # an initial state index selects its class
     assert np.allclose(ring.stationary(*args, initial=int(classes[3][0])), ring.stationary(*args, cls=3))
+
+
+def test_underflowing_metropolis_factor_is_refused():
+    from symness import InvalidParameterError
+
+    ring = IsingRing(1, 0)
+    with pytest.raises(InvalidParameterError, match="underflows"):
+        ring.stationary(1.0, 1.0, 1e-3, 1.0)
+    assert np.isfinite(ring.heat_currents(1.0, 1.0, 0.006, 1.0)["left"])  # exp(-4/0.006) ~ 1e-290: fine

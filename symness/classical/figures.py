@@ -312,9 +312,10 @@ def figure8(outdir: Any, points: int = 10) -> list[Path]:
         + ". We use the class of the all-down state with empty demons (class 0); the last class gives "
         f"I_L = {other['left']:.6g} vs {d_cur['left'][3]:.6g} (the currents do not depend on the class "
         "here).",
-        f"(a) J_1 = J_2: I_U/I_D ranges over [{ratio_a.min():.4f}, {ratio_a.max():.4f}]; Ohm's law "
-        "(-(N_D+1)/(N_U+1) = -4/3) is exact for Q2R and only approximate for CCA, whose bulk moves "
-        "with Delta E != 0 create and annihilate domain walls; no magnification, as the paper states.",
+        f"(a) J_1 = J_2: I_U/I_D ranges over [{ratio_a.min():.12f}, {ratio_a.max():.12f}]: Ohm's law "
+        "I_U/I_D = -(N_D+1)/(N_U+1) = -4/3 holds exactly for CCA as for Q2R (branch_ratio: the bulk "
+        "pair creation/annihilation that CCA adds must vanish on average, because each demon's mean "
+        "energy is stationary); no magnification, as the paper states.",
         f"(b)-(c) {_spans_text(spans['b'], 'T_L')}; {_spans_text(spans['c'], 'T_R')}.",
         "Largest relative CCA - Q2R difference of I_L: " + ", ".join(f"({k}) {v:.2%}" for k, v in rel.items())
         + ". (d) mu = 1, 3, 5, 6, 7 freeze every demon (Q2R exactly); mu = 2, 4, 8 allow extra flips and "

@@ -488,7 +488,7 @@ class IsingRing:
         classes = closed_classes(self.n_states, tr.src, tr.dst)
         weights = self._class_weights(classes, initial, cls, sym)
         if not sym:
-            rates = numeric_rates(tr, np.array(J), T[0], T[1])
+            rates = self._checked_rates(tr, J, T)
             p = np.zeros(self.n_states)
             for c, w in weights:
                 p[classes[c]] += w * numeric_stationary(classes[c], tr.src, tr.dst, rates,
@@ -506,6 +506,20 @@ class IsingRing:
                 per_case.append(e)
             out.append(self._piecewise(per_case, split))
         return sympy.Matrix(out)
+
+    @staticmethod
+    def _checked_rates(tr: Transitions, J: Sequence[float], T: Sequence[float]) -> np.ndarray:
+        """Numeric rates; refuse Metropolis factors below the float64 normal range."""
+        rates = numeric_rates(tr, np.array(J), T[0], T[1])
+        tiny = rates < np.finfo(float).tiny
+        if np.any(tiny):
+            e = float(np.max(tr.energy(np.array(J))[tiny]))
+            raise InvalidParameterError(
+                f"a Metropolis factor exp(-dE/T) with dE = {e:g} underflows float64 at T_left = "
+                f"{T[0]:g}, T_right = {T[1]:g}; the numeric solvers need T > dE/700. Use the exact "
+                "solution instead (pass SymPy symbols, or symness.classical.closedforms; its "
+                "lambdified forms stay accurate at any temperature).")
+        return rates
 
     @staticmethod
     def _piecewise(per_case: list[sympy.Expr], split: sympy.Expr | None) -> sympy.Expr:
