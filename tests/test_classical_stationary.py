@@ -163,3 +163,16 @@ def test_underflowing_metropolis_factor_is_refused():
     with pytest.raises(InvalidParameterError, match="underflows"):
         ring.stationary(1.0, 1.0, 1e-3, 1.0)
     assert np.isfinite(ring.heat_currents(1.0, 1.0, 0.006, 1.0)["left"])  # exp(-4/0.006) ~ 1e-290: fine
+
+
+def test_symbolic_cca_and_size_limit():
+    from symness import InvalidParameterError
+
+    TL, TR = sympy.symbols("T_L T_R", positive=True)
+    ring = IsingRing(1, 0, bulk="cca", mu=4)   # one class of 32 states (16 lumped)
+    I = ring.heat_currents(1, 1, TL, TR)
+    f = sympy.lambdify([TL, TR], [I[k] for k in ("left", "upper", "lower")])
+    num = ring.heat_currents(1, 1, 2.0, 0.5)
+    assert np.allclose(f(2.0, 0.5), [num[k] for k in ("left", "upper", "lower")], rtol=1e-12)
+    with pytest.raises(InvalidParameterError, match="limited"):
+        IsingRing(1, 1, bulk="cca", mu=4).heat_currents(2, 1, TL, TR, cls=0)

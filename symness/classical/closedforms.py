@@ -100,6 +100,9 @@ class Derivation:
     seconds: float
     size: dict[str, int] = field(default_factory=dict)
 
+    def _repr_latex_(self) -> str:
+        return self.compact._repr_latex_()
+
     def latex_block(self) -> str:
         defs = ", ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.definitions.items())
         return self.compact.latex_block() + f"\n\n\\noindent with ${defs}$."
@@ -127,7 +130,7 @@ def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalizati
     ----------
     n_upper, n_lower
         Branch sizes :math:`N_U, N_D` (small rings: the exact elimination is
-        limited to 64 lumped states).
+        limited to 32 lumped states for equal couplings, 16 for unequal ones).
     equal
         ``True``: one coupling :math:`J` in both branches; ``False``: :math:`J_U, J_D`.
     normalization

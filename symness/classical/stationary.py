@@ -41,14 +41,17 @@ from sympy.polys.matrices import DomainMatrix
 from ..errors import ConvergenceError, InvalidParameterError
 
 __all__ = ["closed_classes", "transient_states", "numeric_stationary", "exact_stationary",
-           "ExactStationary", "lumping", "GTH_MAX", "LU_MAX", "EXACT_MAX"]
+           "ExactStationary", "lumping", "GTH_MAX", "LU_MAX", "EXACT_MAX", "EXACT_MAX_MANY"]
 
 #: Largest (lumped) class solved by dense GTH elimination.
 GTH_MAX = 600
 #: Largest (lumped) class solved by sparse LU; larger ones use Krylov iterations.
 LU_MAX = 2500
-#: Largest (lumped) class the exact symbolic elimination accepts.
-EXACT_MAX = 64
+#: Largest (lumped) class the exact symbolic elimination accepts, with at most two
+#: exponential variables (equal couplings) and with more (unequal couplings): beyond these
+#: the fraction-free elimination takes minutes and the results are unreadable.
+EXACT_MAX = 32
+EXACT_MAX_MANY = 16
 
 
 def closed_classes(n_states: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:
@@ -323,10 +326,12 @@ def exact_stationary(states: np.ndarray, src: np.ndarray, dst: np.ndarray,
         row_of = orbit
         is_rep = states == reps[orbit]
         m = reps.size
-    if m > EXACT_MAX:
+    limit = EXACT_MAX if len(variables) <= 2 else EXACT_MAX_MANY
+    if m > limit:
         raise InvalidParameterError(
-            f"the exact (symbolic) stationary state is limited to classes of <= {EXACT_MAX} "
-            f"(lumped) states; this one has {m}. Pass numbers for a numeric solution.")
+            f"the exact (symbolic) stationary state is limited to classes of <= {limit} (lumped) "
+            f"states with {len(variables)} exponential variables; this one has {m}. Pass numbers "
+            "for a numeric solution (or equal couplings, which need fewer variables).")
     conv: dict[Any, Any] = {}
 
     def to_ring(e: Any) -> Any:
