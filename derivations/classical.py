@@ -111,7 +111,7 @@ def errata() -> int:
             print(f"  N_U = {nu}: {cf.three_spin_magnification().statement}")
             continue
         reg = IsingRing(nu, 0).classify(*args)
-        mc = IsingRing(nu, 0).simulate(*args, steps=10**7, seed=1)
+        mc = IsingRing(nu, 0).simulate(*args, steps=4 * 10**6, seed=1)
         print(f"  N_U = {nu}, (J_U, J_D, T_L, T_R) = {args}: {reg}; I = "
               + ", ".join(f"{k}={v:.5g}" for k, v in reg.currents.items())
               + "; Monte Carlo: " + ", ".join(f"{k}={mc.currents[k]:.5g}+-{mc.stderr[k]:.1g}"

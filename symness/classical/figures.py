@@ -196,7 +196,7 @@ def figure5(outdir: Any, points: int = 40) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- Fig. 7
-def figure7(outdir: Any, points: int = 60) -> list[Path]:
+def figure7(outdir: Any, points: int = 60, mc_steps: int = 4 * 10**7) -> list[Path]:
     """Fig. 7: four-spin ring N_U = N_D = 1, J_1 = 2, J_2 = 1.9, T_L = 2, T_R = 0.1: vs T_L and vs J_2."""
     from .closedforms import four_spin_unequal
 
@@ -229,7 +229,7 @@ def figure7(outdir: Any, points: int = 60) -> list[Path]:
     zd = _root(lambda j: float(cf(2.0, j, 2.0, 0.1)["lower"]), grid)
     zu = _root(lambda j: float(cf(2.0, j, 2.0, 0.1)["upper"]), grid)
     at = ring.heat_currents(2.0, 1.9, 2.0, 0.1)
-    mc = ring.simulate(2.0, 1.9, 2.0, 0.1, steps=4 * 10**7, seed=7, walkers=8192)
+    mc = ring.simulate(2.0, 1.9, 2.0, 0.1, steps=mc_steps, seed=7, walkers=8192)
     notes = [
         "Curves: the derived four-spin closed form (four_spin_unequal, both sign cases of J_1 - J_2); "
         "circles: sparse solver.",

@@ -300,6 +300,10 @@ class IsingRing:
         else:
             key = tuple(sympy.nsimplify(v, rational=True) if isinstance(v, sympy.Basic) else v for v in J)
         if key not in self._tr_cache:
+            if self.n_states * self.n_spins > 5 * 10**7:
+                raise InvalidParameterError(
+                    f"{self!r} has {self.n_states} configurations: too many for the exact master "
+                    "equation (a few GB); use ring.simulate() (Monte Carlo) for rings this large.")
             cca = {"J": list(J), "mu": self.mu} if self.bulk == "cca" else None
             self._tr_cache[key] = build_transitions(self.space, self._bond_params, self.params,
                                                     self.nodes, self.bulk, cca)
