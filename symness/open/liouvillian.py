@@ -42,6 +42,7 @@ qubit-kernel paper Sec. IV C 2, eqs. 4.33-4.35; cold-atom eq. 8).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,9 @@ import scipy.sparse as sp
 
 from ..errors import InvalidModelError, InvalidParameterError
 from ..validation import check_nonnegative
-from .channels import Channel, bohr_frequencies, channels
-from .secular import secular_matrices
+from .channels import Channel, bohr_frequencies, channels, operator_channels
+from .pauli import PauliBlock
+from .secular import SecularStructure, _secular_matrices
 from .superop import commutator_superop, sprepost
 from .system import OpenSystem, Space, _maybe_real, as_operator
 
@@ -237,16 +239,44 @@ class DaviesLiouvillian(Liouvillian):
         super().__init__(space, system, system.names)
         self.channels = chans
         self.tol = tol
-        self.L_eigen, self.D_eigen, self.structure = secular_matrices(space.E, chans, tol,
-                                                                      per_class=per_class)
+        self.per_class = per_class
+        self.structure = SecularStructure(np.asarray(space.E, dtype=float), tol)
+
+    @cached_property
+    def _full(self) -> tuple[sp.csr_matrix, dict[str, sp.csr_matrix]]:
+        return _secular_matrices(self.space.E, self.channels, self.structure, self.per_class)
+
+    @property
+    def L_eigen(self) -> sp.csr_matrix:
+        """The full ``d^2 x d^2`` sparse generator in the eigenbasis (built on first use)."""
+        return self._full[0]
+
+    @property
+    def D_eigen(self) -> dict[str, sp.csr_matrix]:
+        """``{bath: its dissipator}`` as full sparse matrices in the eigenbasis (built on first use)."""
+        return self._full[1]
+
+    @cached_property
+    def pauli(self) -> PauliBlock | None:
+        """The zero-frequency block (:class:`~symness.open.pauli.PauliBlock`), or ``None`` if not decoupled."""
+        if not self.per_class or not PauliBlock.applies(self.structure):
+            return None
+        return PauliBlock(self.space.E, self.structure, self.channels)
+
+    def _in_block(self, rho: np.ndarray) -> bool:
+        return self.pauli is not None and self.pauli.supports(rho)
 
     def apply_eigen(self, rho: np.ndarray) -> np.ndarray:
+        if self._in_block(rho):
+            return self.pauli.apply(rho)
         d = self.dim
         return (self.L_eigen @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
 
     def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
         d = self.dim
+        if self._in_block(rho):
+            return self.pauli.dissipator(name, rho)
         if name not in self.D_eigen:
             return np.zeros((d, d), dtype=complex)
         return (self.D_eigen[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
@@ -391,7 +421,7 @@ def davies_liouvillian(system: Any, lamb_shift: bool | None = None, *, up_spins:
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)
-    chans = channels(system, space, lamb_shift)
+    chans = operator_channels(system, space, lamb_shift)
     return DaviesLiouvillian(system, space, chans, tol, per_class=True)
 
 

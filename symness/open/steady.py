@@ -261,11 +261,29 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
         info["rho_eigen"] = rho_e / np.trace(rho_e).real
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
-        pre = SecularSolver(gen.L_eigen, d, gen.structure)
-        rho_e = pre.steady_state()
-        info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "iterations": 0,
-                "rcond": pre.rcond, "rho_eigen": rho_e}
-        rho = space.from_eigen(rho_e)
+        m = method
+        if m == "auto":
+            m = "pauli" if gen.pauli is not None else "full"
+        if m == "pauli":
+            if gen.pauli is None:
+                raise InvalidParameterError(
+                    "the zero-frequency block of this secular generator is not decoupled (per-pair rates, "
+                    "or Bohr frequencies chained within the degeneracy tolerance); use method='full'.")
+            rho_e, info = gen.pauli.steady_state()
+        elif m == "full":
+            pre = SecularSolver(gen.L_eigen, d, gen.structure)
+            rho_e = pre.steady_state()
+            info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "rcond": pre.rcond}
+        else:
+            raise InvalidParameterError(f"method must be 'auto', 'pauli' or 'full' for a Davies generator, "
+                                        f"not {method!r}.")
+        info["iterations"] = 0
+        info["rho_eigen"] = rho_e
+        if info["method"] == "pauli+GTH":  # diagonal in the eigenbasis: one matrix product
+            V = space.V
+            rho = (V * np.diagonal(rho_e)) @ V.conj().T
+        else:
+            rho = space.from_eigen(rho_e)
     elif isinstance(gen, GKSLLiouvillian):
         m = _choose(method, d, ("dense", "sparse"))
         Mmat, b = _trace_fixed(gen.L_site.toarray() if m == "dense" else gen.L_site, d)
@@ -276,7 +294,8 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
         raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
     rho = (rho + rho.conj().T) / 2
     rho = rho / np.trace(rho).real
-    info["residual"] = float(np.linalg.norm(gen.apply(rho)))
+    if "residual" not in info:
+        info["residual"] = float(np.linalg.norm(gen.apply(rho)))
     info["seconds"] = time.perf_counter() - t0
     return rho, info
 
@@ -315,6 +334,9 @@ class NESS:
         self.rho_sector = rho
         self.info = dict(info)
         self._rho_eigen = self.info.pop("rho_eigen", None)
+        mev = self.info.pop("min_eigenvalue", None)
+        if mev is not None:  # known from the solver's block structure: no d^3 eigvalsh
+            self.__dict__["min_eigenvalue"] = float(mev)
         self.positivity_tol = positivity_tol
         if self.min_eigenvalue < -positivity_tol:
             warnings.warn(
