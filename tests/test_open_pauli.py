@@ -25,6 +25,11 @@ def hermitian(rng, d, scale=1.0):
     return scale * (A + A.conj().T) / 2
 
 
+def sparse_hermitian(rng, d, density):
+    A = np.where(rng.random((d, d)) < density, rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d)), 0)
+    return A + A.conj().T
+
+
 def plain_gth(Q):
     Q = np.array(Q, dtype=float)
     n = Q.shape[0]
@@ -180,3 +185,27 @@ def test_chained_bohr_classes_fall_back_to_the_full_generator():
     assert not PauliBlock.applies(gen.structure) and gen.pauli is None
     ness = davies_ness(system, degeneracy_tol=1e-9)
     assert ness.info["method"].startswith("secular-block")
+
+
+def test_kernel_of_the_pauli_block_is_one_dimensional_iff_the_kernel_is():
+    """Equally spaced, degenerate spectra (E = 0, 1, 1, 2, 3, 3, 4: degenerate levels *and*
+    degenerate Bohr frequencies) with sparse random couplings: the nullity of the full secular
+    generator is one exactly when that of its zero-frequency block is (both outcomes occur)."""
+    seen = set()
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        E = np.array([0, 1, 1, 2, 3, 3, 4.0])[:rng.integers(3, 8)]
+        d = E.size
+        dens = rng.uniform(0.05, 0.5)
+
+        S1, S2 = (sparse_hermitian(rng, d, dens) for _ in range(2))
+        system = OpenSystem(np.diag(E), [(S1, Bath(SPEC, 1.0)), (S2, Bath(SPEC, 2.5, lamb_shift=bool(seed % 2)))])
+        gen = davies_liouvillian(system)
+        B = gen.pauli.B.toarray() if hasattr(gen.pauli.B, "toarray") else gen.pauli.B
+        sv = np.linalg.svd(gen.L_eigen.toarray(), compute_uv=False)
+        svb = np.linalg.svd(B, compute_uv=False)
+        tol = 1e-9 * sv[0]
+        full, block = int(np.sum(sv < tol)), int(np.sum(svb < tol))
+        assert (full == 1) == (block == 1), seed
+        seen.add(full == 1)
+    assert seen == {True, False}

@@ -316,7 +316,12 @@ class DaviesLiouvillian(Liouvillian):
 
 
 class GKSLLiouvillian(Liouvillian):
-    r"""A GKSL generator from jump operators, a sparse matrix in the working site basis."""
+    r"""A GKSL generator from jump operators, in the working site basis.
+
+    ``apply`` and ``dissipator`` act by sparse-dense matrix products; the
+    ``d^2 x d^2`` sparse matrices ``L_site`` / ``D_site`` are built on first use
+    (the steady-state and evolution solvers that need them ask for them).
+    """
 
     kind = "gksl"
     native_basis = "site"
@@ -325,34 +330,52 @@ class GKSLLiouvillian(Liouvillian):
                  system: OpenSystem | None = None, kind: str = "gksl"):
         super().__init__(space, system, list(jumps))
         self.kind = kind
-        d = space.dim
-        Hs = sp.csr_matrix(H, dtype=complex)
-        self.H = Hs
+        self.H = sp.csr_matrix(H, dtype=complex)
         self.jumps = {k: [(sp.csr_matrix(L, dtype=complex), float(r)) for L, r in v]
                       for k, v in jumps.items()}
-        self.D_site: dict[str, sp.csr_matrix] = {}
+        self._LdL = {k: [sp.csr_matrix(L.conj().T @ L) for L, _ in v] for k, v in self.jumps.items()}
+
+    @cached_property
+    def D_site(self) -> dict[str, sp.csr_matrix]:
+        """``{name: dissipator}`` as sparse ``d^2 x d^2`` matrices (row-major vec)."""
+        d = self.dim
+        out: dict[str, sp.csr_matrix] = {}
         I = sp.identity(d, dtype=complex, format="csr")
         for name, lst in self.jumps.items():
             D = sp.csr_matrix((d * d, d * d), dtype=complex)
-            for L, r in lst:
-                LdL = sp.csr_matrix(L.conj().T @ L)
+            for (L, r), LdL in zip(lst, self._LdL[name]):
                 D = D + r * (sprepost(L, L.conj().T.tocsr(), sparse=True)
                              - 0.5 * sp.kron(LdL, I, format="csr")
                              - 0.5 * sp.kron(I, LdL.T, format="csr"))
-            self.D_site[name] = sp.csr_matrix(D)
-        L = commutator_superop(Hs, sparse=True)
+            out[name] = sp.csr_matrix(D)
+        return out
+
+    @cached_property
+    def L_site(self) -> sp.csr_matrix:
+        """The generator as a sparse ``d^2 x d^2`` matrix (row-major vec)."""
+        L = commutator_superop(self.H, sparse=True)
         for D in self.D_site.values():
             L = L + D
-        self.L_site = sp.csr_matrix(L)
+        return sp.csr_matrix(L)
+
+    def _dissipate(self, name: str, rho: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(rho)
+        for (L, r), LdL in zip(self.jumps[name], self._LdL[name]):
+            Y = L @ rho
+            out += r * ((L @ Y.conj().T).conj().T - 0.5 * (LdL @ rho + (LdL @ rho.conj().T).conj().T))
+        return out
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
-        d = self.dim
-        return (self.L_site @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+        rho = np.asarray(rho, dtype=complex)
+        Hr = self.H @ rho
+        out = -1j * (Hr - (self.H @ rho.conj().T).conj().T)
+        for name in self.jumps:
+            out += self._dissipate(name, rho)
+        return out
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
-        d = self.dim
-        return (self.D_site[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+        return self._dissipate(name, np.asarray(rho, dtype=complex))
 
     def matrix(self, basis: str = "site"):
         """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
