@@ -61,8 +61,9 @@ def test_block_solution_equals_full_solution_for_n5():
         assert np.max(np.abs(gksl_ness(gen, method=method).rho - full)) < 1e-13
     # the state is block-diagonal in the magnetisation sectors (q = 0)
     ups = up_counts(n)
-    assert np.all(full[ups[:, None] != ups[None, :]] == 0) or \
-        np.max(np.abs(full[ups[:, None] != ups[None, :]])) < 1e-15
+    assert np.max(np.abs(full[ups[:, None] != ups[None, :]])) < 1e-15
+    ness = gksl_ness(gen)
+    assert abs(ness.min_eigenvalue - np.linalg.eigvalsh(ness.rho)[0]) < 1e-15
 
 
 def test_dark_polarized_state_is_found_with_a_shifted_preconditioner():
@@ -241,5 +242,6 @@ def test_layout_of_a_sector_space_is_one_block():
         c.local_hamiltonian = sigma("z", 1, n) if c.name == "L" else sigma("z", 3, n)
     ness = lindblad_ness(system, up_spins=1)
     assert ness.info["blocks"] == "full" and ness.info["block_dim"] == 9
+    assert "already a single block" in ness.info["symmetry"]
     lay = BlockLayout.build(sp.csr_matrix(H), [], 3)
     assert lay.symmetric and lay.labels == [0, 1, 2, 3] and lay.dim == 1 + 9 + 9 + 1

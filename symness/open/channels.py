@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy import integrate
 
 from ..baths import Bath
@@ -326,9 +327,23 @@ def operator_channels(system: OpenSystem, space: Space, lamb_shift: bool | None 
     """
     out: list[Channel] = []
     for c in system.couplings:
-        S = space.to_eigen(space.restrict(c.op))
+        S = _to_eigen(space, space.restrict(c.op))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
             A = S if which in ("S", "L") else S.conj().T
             out.append(Channel(c.name, _maybe_real(np.ascontiguousarray(A)), None, None, rate_f, lamb_f))
     return out
+
+
+def _to_eigen(space: Space, op: np.ndarray) -> np.ndarray:
+    """``V^dagger op V``, with one matrix product instead of two for a diagonal or sparse ``op``
+    (local couplings such as sigma^z_l are diagonal in the site basis)."""
+    op = np.asarray(op)
+    d = op.shape[0]
+    nnz = np.count_nonzero(op)
+    V = space.V
+    if nnz == np.count_nonzero(np.diagonal(op)):
+        return V.conj().T @ (np.diagonal(op)[:, None] * V)
+    if nnz <= d * d // 16:
+        return V.conj().T @ np.asarray(sp.csr_matrix(op) @ V)
+    return space.to_eigen(op)

@@ -247,8 +247,11 @@ def coherence_blocks(generator: Any, use_symmetry: bool = True) -> BlockLayout:
     """The :class:`BlockLayout` of a :class:`~symness.open.GKSLLiouvillian` (full space or one sector)."""
     space = generator.space
     jumps = [item for lst in generator.jumps.values() for item in lst]
-    n = None
-    if space.sector is None:
-        k = int(round(np.log2(space.dim))) if space.dim > 0 else 0
-        n = k if 2**k == space.dim else None
+    if space.sector is not None:
+        lay = BlockLayout.full(generator.H, jumps)
+        lay.reason = (f"the working space is the sector up_spins = {space.sector.up_spins}, already a "
+                      "single block")
+        return lay
+    k = int(round(np.log2(space.dim))) if space.dim > 0 else 0
+    n = k if 2**k == space.dim else None
     return BlockLayout.build(generator.H, jumps, n, use_symmetry=use_symmetry)

@@ -8,9 +8,10 @@ the *no-jump* part and the jump (recycling) part,
     \mathcal L\rho = \underbrace{G\rho + \rho G^\dagger}_{\mathcal S\rho}
     + \sum_j r_j L_j\rho L_j^\dagger,\qquad G = -iH - \tfrac12\sum_j r_j L_j^\dagger L_j .
 
-:math:`\mathcal S` is a Sylvester operator, inverted exactly by one complex
-Schur decomposition :math:`G = QTQ^\dagger` per sector (LAPACK ``trsyl``,
-:math:`O(d_k^3)` per application).  GMRES solves the trace-fixed system
+:math:`\mathcal S` is a Sylvester operator, inverted exactly from one
+eigendecomposition :math:`G = V\Lambda V^{-1}` per sector (four matrix products
+of the sector size per application; the Schur form and LAPACK ``trsyl`` for a
+nearly defective :math:`G`).  GMRES solves the trace-fixed system
 :math:`(\mathcal L + w\,\mathrm{tr})x = w` (:math:`w = \mathbb 1/d`) in the
 isometric real coordinates of Hermitian matrices, right-preconditioned by
 :math:`\mathcal S^{-1}`; every iteration costs a few matrix products of the
@@ -49,40 +50,69 @@ __all__ = ["NoJumpPreconditioner", "krylov_steady_state"]
 
 
 class NoJumpPreconditioner:
-    r"""Exact inverse of :math:`\mathcal S\rho = G\rho + \rho G^\dagger` (shifted if singular), per sector."""
+    r"""Exact inverse of :math:`\mathcal S\rho = G\rho + \rho G^\dagger` (shifted if singular), per sector.
 
-    def __init__(self, layout: BlockLayout, singular_tol: float = 1e-10):
+    With :math:`G = V\Lambda V^{-1}`, :math:`\mathcal S^{-1}R = V\,[(V^{-1}RV^{-\dagger})_{ij}
+    /(\lambda_i + \bar\lambda_j)]\,V^\dagger`: four matrix products per sector.  A sector
+    whose eigenvector matrix is ill-conditioned (cond > ``max_cond``, a nearly defective
+    :math:`G`) uses the complex Schur form and LAPACK ``trsyl`` instead (slower, backward stable).
+    """
+
+    def __init__(self, layout: BlockLayout, singular_tol: float = 1e-10, max_cond: float = 1e8):
         self.layout = layout
-        self.schur: list[tuple[np.ndarray, np.ndarray]] = []
         self.shift = 0.0
+        self.kinds: list[str] = []
+        self.data: list[tuple[np.ndarray, ...]] = []
         lams = []
         for G in layout.G:
-            T, Q = sla.schur(G.astype(complex), output="complex")
-            self.schur.append((T, Q))
-            lams.append(np.diagonal(T))
-        lam = np.concatenate(lams) if lams else np.zeros(0)
-        scale = float(np.max(np.abs(lam))) if lam.size else 1.0
-        decay = float(np.max(-lam.real)) if lam.size else 0.0
-        gap = min(float(np.min(np.abs(ls[:, None] + np.conj(ls)[None, :]))) for ls in lams) if lams else 1.0
+            G = np.asarray(G, dtype=complex)
+            if G.shape[0] == 0:
+                self.kinds.append("empty")
+                self.data.append(())
+                lams.append(np.zeros(0, dtype=complex))
+                continue
+            lam, V = sla.eig(G)
+            cond = np.linalg.cond(V)
+            if np.isfinite(cond) and cond <= max_cond:
+                self.kinds.append("eig")
+                self.data.append((lam, V, np.linalg.inv(V)))
+            else:
+                T, Q = sla.schur(G, output="complex")
+                lam = np.diagonal(T).copy()
+                self.kinds.append("schur")
+                self.data.append((T, Q))
+            lams.append(lam)
+        lam_all = np.concatenate(lams) if lams else np.zeros(0)
+        scale = float(np.max(np.abs(lam_all))) if lam_all.size else 1.0
+        decay = float(np.max(-lam_all.real)) if lam_all.size else 0.0
+        gap = min((float(np.min(np.abs(ls[:, None] + np.conj(ls)[None, :]))) for ls in lams if ls.size),
+                  default=1.0)
         if gap < singular_tol * max(scale, 1e-300):
             self.shift = 0.1 * decay if decay > 0 else max(scale, 1.0) * 1e-2
-            self.schur = [(T - 0.5 * self.shift * np.eye(T.shape[0]), Q) for T, Q in self.schur]
         self.gap = gap
+        self.denominators = [None if k != "eig" else (dat[0][:, None] + np.conj(dat[0])[None, :] - self.shift)
+                             for k, dat in zip(self.kinds, self.data)]
 
     def solve_blocks(self, blocks: list[np.ndarray]) -> list[np.ndarray]:
         out = []
-        for (T, Q), R in zip(self.schur, blocks):
-            if T.shape[0] == 0:
+        for kind, dat, den, R in zip(self.kinds, self.data, self.denominators, blocks):
+            if kind == "empty":
                 out.append(R)
                 continue
-            C = Q.conj().T @ R @ Q
-            Y, scale, _ = sla.lapack.ztrsyl(T, T, C, trana="N", tranb="C", isgn=1)
-            X = Q @ (Y / scale) @ Q.conj().T
+            if kind == "eig":
+                _, V, Vi = dat
+                X = V @ (((Vi @ R) @ Vi.conj().T) / den) @ V.conj().T
+            else:
+                T, Q = dat
+                Ts = T - 0.5 * self.shift * np.eye(T.shape[0])
+                C = Q.conj().T @ R @ Q
+                Y, scale, _ = sla.lapack.ztrsyl(Ts, Ts, C, trana="N", tranb="C", isgn=1)
+                X = Q @ (Y / scale) @ Q.conj().T
             out.append((X + X.conj().T) / 2)
         return out
 
 
-def krylov_steady_state(layout: BlockLayout, *, tol: float = 1e-14, maxiter: int = 10, restart: int = 80,
+def krylov_steady_state(layout: BlockLayout, *, tol: float = 1e-14, maxiter: int = 10, restart: int = 120,
                         certify: bool = True, seed: int = 0) -> tuple[list[np.ndarray], dict[str, Any]]:
     """Steady state on ``layout`` (list of sector blocks, trace one) and solver information.
 
@@ -109,16 +139,20 @@ def krylov_steady_state(layout: BlockLayout, *, tol: float = 1e-14, maxiter: int
     AP = LinearOperator((n, n), matvec=lambda y: matvec(precond(y)), dtype=float)
 
     def run(b: np.ndarray, rtol: float) -> tuple[np.ndarray, float, int]:
-        count = [0]
-
-        def cb(_: Any) -> None:
-            count[0] += 1
-
-        y, _ = gmres(AP, b, rtol=rtol, atol=0.0, restart=min(restart, n), maxiter=maxiter, callback=cb,
-                     callback_type="pr_norm")
-        x = precond(y)
-        res = float(np.linalg.norm(matvec(x) - b) / np.linalg.norm(b))
-        return x, res, count[0]
+        """Restart cycles by hand: stop when the true residual is below ``rtol``, or when a cycle's
+        own (recursive) residual went below ``rtol`` but the true one cannot (the round-off floor)."""
+        hist: list[float] = []
+        bnorm = np.linalg.norm(b)
+        y = np.zeros(n)
+        res = 1.0
+        for _ in range(max(1, maxiter)):
+            start = len(hist)
+            y, _ = gmres(AP, b, x0=y, rtol=rtol, atol=0.0, restart=min(restart, n), maxiter=1,
+                         callback=hist.append, callback_type="pr_norm")
+            res = float(np.linalg.norm(matvec(precond(y)) - b) / bnorm)
+            if res <= rtol or (len(hist) > start and min(hist[start:]) <= rtol):
+                break
+        return precond(y), res, len(hist)
 
     x, res, its = run(w, tol)
     if res > max(1e3 * tol, 1e-11):

@@ -18,20 +18,42 @@ sector, any mixture of them is stationary) unless ``up_spins`` is given.
 
 Solvers (``method=``)
 ---------------------
+Redfield:
+
 ``"dense"``
-    LU of the dense :math:`d^2\times d^2` matrix (Redfield in the eigenbasis;
-    GKSL in the site basis), with the LAPACK condition estimate as the
-    uniqueness test.  Default for :math:`d \le 12` (:data:`DENSE_MAX_DIM`).
-``"sparse"``
-    SuperLU of the sparse GKSL / Davies matrix (default for GKSL with
-    :math:`d > 32`).
+    LU of the dense :math:`d^2\times d^2` matrix in the eigenbasis, with the
+    LAPACK condition estimate as the uniqueness test.  Default for
+    :math:`d \le 12` (:data:`DENSE_MAX_DIM`).
 ``"krylov"``
-    Matrix-free GMRES for Redfield: the generator is applied as
-    :math:`O(d^3)` matrix products in the eigenbasis, on isometric real
-    coordinates of Hermitian matrices, right-preconditioned by the exact
-    inverse of its secular part (:class:`~symness.open.secular.SecularSolver`).
-    Default for Redfield with :math:`d > 12`; if its secular preconditioner is
-    singular and :math:`d \le 48`, the dense solver decides.
+    Matrix-free GMRES: the generator is applied as :math:`O(d^3)` matrix
+    products in the eigenbasis, on isometric real coordinates of Hermitian
+    matrices, right-preconditioned by the exact inverse of its secular part
+    (:class:`~symness.open.secular.SecularSolver`).  Default for :math:`d > 12`;
+    if its secular preconditioner is singular and :math:`d \le 48`, the dense
+    solver decides.
+
+Davies:
+
+``"pauli"`` (default)
+    The zero-frequency block only (:class:`~symness.open.pauli.PauliBlock`):
+    populations (closed classes + GTH) and coherences inside degenerate levels (LU).
+``"full"``
+    The connected population block of the full sparse secular matrix (the
+    fallback when the zero-frequency block is not decoupled).
+
+GKSL (``gksl_ness``, ``lindblad_ness``), in the coherence-order :math:`q = 0` block
+when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full space:
+
+``"dense"``
+    Dense LU; default up to ``DENSE_MAX_DIM**2`` unknowns.
+``"sparse"``
+    SuperLU (ordering :data:`SPARSE_ORDERING`) with a one-norm condition
+    estimate; default up to :data:`GKSL_SPARSE_MAX` unknowns.
+``"krylov"``
+    GMRES preconditioned by the no-jump evolution, with a uniqueness
+    certificate (:mod:`symness.open.nojump`); default above.
+``"dense-full"``, ``"sparse-full"``, ``"krylov-full"``
+    The same on the full Liouville space (the symmetry ignored).
 """
 
 from __future__ import annotations
@@ -258,6 +280,10 @@ def _gksl_steady(gen: GKSLLiouvillian, method: str, tol: float, maxiter: int, re
         blocks, rcond = _gksl_direct(gen, layout, solver)
         info.update(rcond=rcond, iterations=0)
     info["method"] = solver
+    tr = sum(np.trace(b).real for b in blocks)
+    blocks = [(b + b.conj().T) / (2 * tr) for b in blocks]
+    if len(blocks) > 1:  # block-diagonal state: its spectrum is that of the blocks
+        info["min_eigenvalue"] = float(min(np.linalg.eigvalsh(b)[0] for b in blocks if b.size))
     return layout.join(blocks), info
 
 
