@@ -1,7 +1,23 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261122)
+
+
+@pytest.fixture(scope="session")
+def latex_file(tmp_path_factory):
+    """``symness latex -o FILE`` run once per session (a subprocess, as a user would)."""
+    out = tmp_path_factory.mktemp("latex") / "symness.tex"
+    r = subprocess.run([sys.executable, "-m", "symness", "latex", "-o", str(out)],
+                       capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return out

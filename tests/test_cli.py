@@ -32,11 +32,8 @@ def test_verify_table_subprocess():
     assert "rel. err" in r.stdout and "pass" in r.stdout
 
 
-def test_latex_subprocess(tmp_path):
-    out = tmp_path / "s.tex"
-    r = run("latex", "-o", str(out))
-    assert r.returncode == 0, r.stderr
-    text = out.read_text()
+def test_latex_subprocess(latex_file):
+    text = latex_file.read_text()
     assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
 
 

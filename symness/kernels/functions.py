@@ -1,0 +1,186 @@
+r"""Bose functions as SymPy functions with stable numerics and the paper's LaTeX.
+
+The kernels and heat currents of the qubit paper are written in terms of the
+Planck distribution of each reservoir, :math:`n_X(\omega) = 1/(e^{\omega/T_X}-1)`
+(qubit_kernels eqs. 3.7, 5.11), and every channel current is a non-negative
+factor times the difference :math:`n_A(\omega) - n_B(\omega)`.  Two SymPy
+function classes keep that structure visible and numerically safe:
+
+* :class:`Bose` -- :math:`n(\omega, T)`, printed :math:`n_A(\omega)` when the
+  temperature symbol is ``T_A``;
+* :class:`BoseDifference` -- :math:`n(\omega, T_A) - n(\omega, T_B)`, printed
+  :math:`[n_A(\omega) - n_B(\omega)]`, identically zero for ``T_A == T_B``.
+
+Both are opaque for algebra (so :math:`q^A + q^B = 0` and the channel
+factorisation are checked as polynomial identities), rewrite to exponentials
+with ``.rewrite(sympy.exp)`` (series, limits, Gibbs checks), evaluate with
+mpmath in ``evalf``, and carry a NumPy implementation that
+:func:`sympy.lambdify` (and therefore :meth:`ClosedForm.lambdify`) picks up:
+
+* :math:`n = e^{-x}/(-\mathrm{expm1}(-x))`, :math:`x = \omega/T`: no overflow at
+  low temperature, full relative accuracy at high temperature;
+* :math:`n_A - n_B = [e^{-x_A} - e^{-x_B}] / [\mathrm{expm1}(-x_A)\,\mathrm{expm1}(-x_B)]`
+  with the numerator written as :math:`-e^{-x_A}\mathrm{expm1}(-d)` or
+  :math:`e^{-x_B}\mathrm{expm1}(d)`, :math:`d = \omega (T_A - T_B)/(T_A T_B)`:
+  full relative accuracy for a small bias :math:`T_A \approx T_B` (linear
+  response) and no overflow for a strong one.
+
+Units: :math:`\hbar = k_B = 1`; :math:`\omega > 0`, :math:`T \ge 0`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+
+__all__ = ["Bose", "BoseDifference", "bose_numeric", "bose_difference_numeric", "bose_atoms"]
+
+
+def _is_mp(*args: Any) -> bool:
+    return any(isinstance(a, (mpmath.mpf, mpmath.mpc)) for a in args)
+
+
+def bose_numeric(omega: Any, T: Any) -> Any:
+    r"""Stable :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)` for arrays or mpmath numbers.
+
+    ``T = 0`` gives 0 for :math:`\omega > 0`; negative frequencies use
+    :math:`n(-\omega) = -1 - n(\omega)`; :math:`\omega = 0` is a pole (``inf``).
+    """
+    if _is_mp(omega, T):
+        if T == 0:
+            return mpmath.mpf(0) if omega > 0 else mpmath.mpf(-1)
+        return 1 / mpmath.expm1(omega / T)
+    w = np.asarray(omega, dtype=float)
+    t = np.asarray(T, dtype=float)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        x = np.where(t > 0, w / np.where(t > 0, t, 1.0), np.sign(w) * np.inf)
+        ax = np.abs(x)
+        pos = np.exp(-ax) / (-np.expm1(-ax))
+        out = np.where(x >= 0, pos, -1.0 - pos)
+    return out if out.ndim else float(out)
+
+
+def bose_difference_numeric(omega: Any, TA: Any, TB: Any) -> Any:
+    r"""Stable :math:`n(\omega, T_A) - n(\omega, T_B)` for :math:`\omega > 0` (arrays or mpmath)."""
+    if _is_mp(omega, TA, TB):
+        return bose_numeric(omega, TA) - bose_numeric(omega, TB)
+    w = np.asarray(omega, dtype=float)
+    ta = np.asarray(TA, dtype=float)
+    tb = np.asarray(TB, dtype=float)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        x = np.where(ta > 0, w / np.where(ta > 0, ta, 1.0), np.inf)
+        y = np.where(tb > 0, w / np.where(tb > 0, tb, 1.0), np.inf)
+        # d = y - x = w (T_A - T_B) / (T_A T_B), accurate for T_A close to T_B
+        both = (ta > 0) & (tb > 0)
+        d = np.where(both, w * (ta - tb) / np.where(both, ta * tb, 1.0), np.where(ta > 0, np.inf, -np.inf))
+        num = np.where(d >= 0, -np.exp(-x) * np.expm1(-d), np.exp(-y) * np.expm1(d))
+        den = np.expm1(-x) * np.expm1(-y)
+        out = num / den
+        out = np.where(ta == tb, 0.0, out)
+    return out if out.ndim else float(out)
+
+
+def _sub_label(T: sympy.Basic) -> str | None:
+    if isinstance(T, sympy.Symbol) and T.name.startswith("T_") and len(T.name) > 2:
+        return T.name[2:]
+    return None
+
+
+class Bose(sympy.Function):
+    r"""Planck distribution :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)` (qubit_kernels eq. 3.7).
+
+    ``Bose(omega, T_A)`` prints as :math:`n_A(\omega)`.
+    """
+
+    nargs = 2
+    is_real = True
+    _imp_ = staticmethod(bose_numeric)
+
+    @classmethod
+    def eval(cls, omega: sympy.Expr, T: sympy.Expr) -> sympy.Expr | None:
+        if omega.is_Number and T.is_Number and T > 0 and omega != 0:
+            return 1 / (sympy.exp(omega / T) - 1)
+        return None
+
+    def _eval_is_positive(self) -> bool | None:
+        omega, T = self.args
+        if omega.is_positive and T.is_positive:
+            return True
+        return None
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        omega, T = self.args
+        if omega.is_positive and T.is_nonnegative:
+            return True
+        return None
+
+    def _eval_rewrite_as_exp(self, omega: sympy.Expr, T: sympy.Expr, **kw: Any) -> sympy.Expr:
+        return 1 / (sympy.exp(omega / T) - 1)
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr:
+        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        omega, T = self.args
+        n = self
+        if argindex == 1:
+            return -n * (1 + n) / T
+        if argindex == 2:
+            return n * (1 + n) * omega / T**2
+        raise sympy.ArgumentIndexError(self, argindex)
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        omega, T = self.args
+        lab = _sub_label(T)
+        w = printer._print(omega)
+        base = f"n_{{{lab}}}\\left({w}\\right)" if lab else f"n\\left({w}, {printer._print(T)}\\right)"
+        return f"{base}^{{{exp}}}" if exp is not None else base
+
+
+class BoseDifference(sympy.Function):
+    r""":math:`n(\omega, T_A) - n(\omega, T_B)`, the thermodynamic bias of one channel.
+
+    Printed :math:`[n_A(\omega) - n_B(\omega)]`; zero when the two
+    temperatures are the same expression.  Its sign is the sign of
+    :math:`T_A - T_B` for :math:`\omega > 0` (the Bose function decreases with
+    :math:`\omega/T`).
+    """
+
+    nargs = 3
+    is_real = True
+    _imp_ = staticmethod(bose_difference_numeric)
+
+    @classmethod
+    def eval(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> sympy.Expr | None:
+        if TA == TB:
+            return sympy.S.Zero
+        return None
+
+    def _eval_rewrite_as_exp(self, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr, **kw: Any
+                             ) -> sympy.Expr:
+        return 1 / (sympy.exp(omega / TA) - 1) - 1 / (sympy.exp(omega / TB) - 1)
+
+    def _eval_rewrite_as_Bose(self, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr, **kw: Any
+                              ) -> sympy.Expr:
+        return Bose(omega, TA) - Bose(omega, TB)
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr:
+        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return self._eval_rewrite_as_Bose(*self.args).diff(self.args[argindex - 1])
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        omega, TA, TB = self.args
+        a = Bose(omega, TA)._latex(printer)
+        b = Bose(omega, TB)._latex(printer)
+        base = f"\\left[{a} - {b}\\right]"
+        return f"{base}^{{{exp}}}" if exp is not None else base
+
+
+def bose_atoms(expr: Any) -> set[sympy.Basic]:
+    """The :class:`Bose` and :class:`BoseDifference` applications inside ``expr``."""
+    return set(expr.atoms(Bose)) | set(expr.atoms(BoseDifference))
