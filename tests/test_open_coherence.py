@@ -245,3 +245,18 @@ def test_layout_of_a_sector_space_is_one_block():
     assert "already a single block" in ness.info["symmetry"]
     lay = BlockLayout.build(sp.csr_matrix(H), [], 3)
     assert lay.symmetric and lay.labels == [0, 1, 2, 3] and lay.dim == 1 + 9 + 9 + 1
+
+
+def test_a_stalled_krylov_solve_falls_back_to_superlu_in_auto_mode(monkeypatch):
+    import symness.open.steady as steady
+    from symness import ConvergenceError
+
+    monkeypatch.setattr(steady, "GKSL_SPARSE_MAX", 0)  # force GMRES for a small block
+    monkeypatch.setattr(steady, "DENSE_MAX_DIM", 0)
+    H, jumps = chain(4)
+    gen = gksl_liouvillian(H, jumps)
+    with pytest.raises(ConvergenceError, match="GMRES did not converge"):
+        steady.steady_state(gen, "krylov", restart=2, maxiter=1)
+    rho, info = steady.steady_state(gen, "auto", restart=2, maxiter=1)
+    assert info["method"] == "sparse"
+    assert np.max(np.abs(rho - gksl_ness(gen, method="dense-full").rho)) < 1e-12
