@@ -30,6 +30,11 @@ lists them.
 
 A generator without the symmetry is handled by the same code with a single
 "sector" holding the whole working space (:meth:`BlockLayout.full`).
+
+Conventions: :math:`\hbar = 1`, rates :math:`r_j` in the energy units of
+:math:`H`; the basis of :mod:`symness.spins` (index 0 = all up); used for the
+cold-atom open chain (paper ``coldatom``, eqs. 8-11) and any
+:func:`~symness.open.gksl_liouvillian` / local Lindblad generator.
 """
 
 from __future__ import annotations

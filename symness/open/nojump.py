@@ -33,6 +33,9 @@ generic right-hand side is not in its range and GMRES stagnates at a residual
 of order :math:`1/\sqrt{\dim}`, far above the tolerance.  Convergence of both
 solves certifies a one-dimensional kernel (``info["certified"]``); a
 stagnating certificate raises :class:`~symness.errors.NonUniqueSteadyStateError`.
+
+Conventions: :math:`\hbar = 1`; jump rates :math:`r_j` and :math:`H` in the
+same energy units; row-major vectorisation (:mod:`symness.open.superop`).
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from scipy.sparse.linalg import splu
 
 from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 from .channels import Channel, bohr_frequencies, cluster_values
+from .linsolve import rcond_from_lu
 
 __all__ = ["SecularStructure", "secular_matrices", "SecularSolver", "group_pairs"]
 
@@ -305,11 +306,4 @@ def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
 
 def _rcond(lu: Any, anorm: float) -> float:
     """Reciprocal 1-norm condition number from an LU factorisation (LAPACK gecon)."""
-    lu_mat = lu[0]
-    if lu_mat.size == 0:
-        return 1.0
-    if np.iscomplexobj(lu_mat):
-        rcond, info = sla.lapack.zgecon(lu_mat, anorm, norm="1")
-    else:
-        rcond, info = sla.lapack.dgecon(lu_mat, anorm, norm="1")
-    return float(rcond)
+    return rcond_from_lu(lu, anorm)

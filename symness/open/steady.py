@@ -664,10 +664,22 @@ def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | 
                 **values: Any) -> NESS:
     r"""Steady state of the Davies (secular GKSL) equation.
 
-    Only the block of populations and coherences inside degenerate levels is
-    solved (dense LU); all other coherences vanish.  At equal bath
-    temperatures this is the Gibbs state :math:`e^{-H/T}/Z` of the working
-    space.  See :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
+    Only the zero-frequency block is solved (:class:`~symness.open.pauli.PauliBlock`):
+    for a non-degenerate spectrum the Pauli master equation
+    :math:`\dot p_a = \sum_c W_{c\to a}p_c - W_{a\to c}p_a`,
+    :math:`W_{c\to a} = \sum_k\gamma_k(E_c - E_a)|\langle a|A_k|c\rangle|^2` (closed
+    classes, then the relative-accurate GTH reduction; :math:`d` unknowns instead
+    of :math:`d^2`), with degenerate levels also the coherences inside them (LU).
+    All other coherences vanish.  At equal bath temperatures this is the Gibbs
+    state :math:`e^{-H/T}/Z` of the working space.  Units: :math:`\hbar = k_B = 1`,
+    rates in the energy units of :math:`H`; canonical bath convention.  See
+    :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
+
+    Raises
+    ------
+    NonUniqueSteadyStateError
+        Several closed classes of levels (``exc.classes``: level indices in
+        ascending energy), or a singular block with degenerate levels (a dark state).
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
@@ -682,8 +694,7 @@ def lindblad_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool 
     r"""Steady state of the *local* Lindblad equation (:func:`~symness.open.local_lindblad_liouvillian`).
 
     Each bath's jumps come from the local Hamiltonian of its contact only
-    (qubit-kernel paper Sec. IV C 2).  ``method``: ``"auto"``, ``"dense"`` or
-    ``"sparse"``.
+    (qubit-kernel paper Sec. IV C 2).  ``method`` as in :func:`gksl_ness`.
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
@@ -697,6 +708,30 @@ def gksl_ness(H_or_generator: Any, jumps: Any = None, *, method: str = "auto",
     r"""Steady state of a GKSL generator (:func:`~symness.open.gksl_liouvillian`).
 
     ``gksl_ness(H, jumps=[(L, rate), ...])`` or ``gksl_ness(liouvillian)``.
+
+    If :math:`H` conserves the number of up spins and every jump changes it by
+    a definite amount, the state is solved in the coherence-order :math:`q = 0`
+    block (:mod:`symness.open.coherence`; :math:`\sum_k\binom nk^2` unknowns)
+    and embedded back; ``ness.info`` records ``blocks``, ``block_dim`` and
+    ``symmetry`` (why the blocks do not apply, if they do not).
+
+    Parameters
+    ----------
+    method
+        ``"auto"`` (dense LU up to 144 unknowns, SuperLU up to
+        :data:`GKSL_SPARSE_MAX`, else GMRES preconditioned by the no-jump
+        evolution with a uniqueness certificate, :mod:`symness.open.nojump`),
+        ``"dense"``, ``"sparse"``, ``"krylov"``, or ``"dense-full"``,
+        ``"sparse-full"``, ``"krylov-full"`` to ignore the blocks.
+
+    Raises
+    ------
+    NonUniqueSteadyStateError
+        Magnetisation sectors that no jump connects (``exc.classes``: the groups
+        of up-spin numbers), a singular generator (LU condition estimate), or a
+        failed Krylov certificate.
+    ConvergenceError
+        GMRES did not converge (``method="krylov"``; ``"auto"`` falls back to SuperLU).
     """
     gen = H_or_generator if isinstance(H_or_generator, Liouvillian) else gksl_liouvillian(H_or_generator,
                                                                                          jumps or [])
