@@ -209,3 +209,16 @@ def test_kernel_of_the_pauli_block_is_one_dimensional_iff_the_kernel_is():
         assert (full == 1) == (block == 1), seed
         seen.add(full == 1)
     assert seen == {True, False}
+
+
+def test_divergent_zero_frequency_lamb_shift_is_still_refused():
+    """The Pauli block never needs the Lamb shift of a non-degenerate level, but a rotating-wave
+    coupling with a zero Bohr frequency makes the generator itself ill-defined: same clear error."""
+    from symness import InvalidParameterError
+
+    n = 2
+    H = 0.5 * sigma("z", 1, n) + 0.3 * sigma("z", 2, n)
+    L = sigma("-", 1, n) @ sigma("z", 2, n) + sigma("z", 1, n)
+    system = OpenSystem(H, [(L, Bath(SPEC, 1.0, lamb_shift=True), "rwa"), (sigma("-", 2, n), Bath(SPEC, 2.0), "rwa")])
+    with pytest.raises(InvalidParameterError, match="zero Bohr frequency"):
+        davies_ness(system)
