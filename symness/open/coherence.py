@@ -109,7 +109,13 @@ class BlockLayout:
     @classmethod
     def build(cls, H: Any, jumps: list[tuple[Any, float]], n: int | None, *, use_symmetry: bool = True,
               tol: float = 1e-12) -> BlockLayout:
-        """Detect the coherence-order symmetry (if ``use_symmetry``) and build the layout."""
+        """Detect the coherence-order symmetry (if ``use_symmetry``) and build the layout.
+
+        Entries below ``tol`` times the largest entry of ``H`` and the jumps count as
+        round-off in the detection (operators transformed from an eigenbasis, such as
+        the local Lindblad jumps, carry ~1e-17 of them) and are left out of the
+        blocks; anything larger that breaks the symmetry selects the full space.
+        """
         Hs = sp.csr_matrix(H, dtype=complex)
         d = Hs.shape[0]
         js = [(sp.csr_matrix(L, dtype=complex), float(r)) for L, r in jumps if r != 0.0]
