@@ -260,3 +260,16 @@ def test_a_stalled_krylov_solve_falls_back_to_superlu_in_auto_mode(monkeypatch):
     rho, info = steady.steady_state(gen, "auto", restart=2, maxiter=1)
     assert info["method"] == "sparse"
     assert np.max(np.abs(rho - gksl_ness(gen, method="dense-full").rho)) < 1e-12
+
+
+def test_cold_atom_chain_n7_block_krylov_equals_block_superlu():
+    """The issue's system: the pumped cold-atom chain, N = 7 (Liouvillian 16384^2, q = 0 block 3432)."""
+    from symness.exchange import linear_profile
+    from symness.exchange.open_chain import open_liouvillian
+
+    gen, _, _ = open_liouvillian(linear_profile(7, 0.0, 2.0), gamma=3.102, gamma_I=0.620)
+    a = gksl_ness(gen)
+    assert a.info["method"] == "krylov" and a.info["block_dim"] == 3432 and a.info["certified"]
+    b = gksl_ness(gen, method="sparse")
+    assert np.max(np.abs(a.rho - b.rho)) < 1e-13
+    assert a.residual < 1e-13 and a.min_eigenvalue > -1e-14
