@@ -273,3 +273,24 @@ def test_cold_atom_chain_n7_block_krylov_equals_block_superlu():
     b = gksl_ness(gen, method="sparse")
     assert np.max(np.abs(a.rho - b.rho)) < 1e-13
     assert a.residual < 1e-13 and a.min_eigenvalue > -1e-14
+
+
+def test_no_jump_preconditioner_inverts_the_sylvester_operator_both_ways(rng):
+    """Eigendecomposition path and Schur/trsyl path (forced by max_cond=0) both invert
+    S X = G X + X G^dagger on every sector, also with the dark-state shift."""
+    from symness.open.nojump import NoJumpPreconditioner
+
+    for g_pump in (0.62, 0.0):  # without the pump the polarized state is dark: shifted S
+        H, jumps = chain(4, g_pump=g_pump)
+        layout = coherence_blocks(gksl_liouvillian(H, jumps))
+        R = []
+        for s in layout.sectors:
+            A = rng.normal(size=(s.size, s.size)) + 1j * rng.normal(size=(s.size, s.size))
+            R.append(A + A.conj().T)
+        eig, schur = NoJumpPreconditioner(layout), NoJumpPreconditioner(layout, max_cond=0.0)
+        assert set(eig.kinds) == {"eig"} and set(schur.kinds) == {"schur"}
+        assert (eig.shift > 0) == (g_pump == 0.0) and eig.shift == schur.shift
+        for G, X1, X2, Rk in zip(layout.G, eig.solve_blocks(R), schur.solve_blocks(R), R):
+            S = G @ X1 + X1 @ G.conj().T - eig.shift * X1
+            assert np.max(np.abs(S - Rk)) < 1e-10 * np.max(np.abs(Rk))
+            assert np.max(np.abs(X1 - X2)) < 1e-10 * np.max(np.abs(X1))
