@@ -1,4 +1,4 @@
-"""Coupled qubits from Hamiltonian to simplified heat currents, cold (issue 6 target: < 10 s).
+r"""Coupled qubits from Hamiltonian to simplified heat currents, cold (issue 6 target: < 10 s).
 
 Each measurement runs in a fresh interpreter (imports included, no caches):
 

@@ -113,10 +113,11 @@ class LatexSection:
 
 @dataclass
 class FigureSpec:
-    """A reproduced paper figure: ``func(outdir: pathlib.Path) -> list of written PNG paths``.
+    """A reproduced paper figure: ``func(outdir: pathlib.Path) -> list of written paths``.
 
-    Each figure script writes ``<key>.png`` and ``<key>.txt`` (the caption with
-    every difference from the paper noted).
+    Each figure function writes ``outdir/<area>/<key>.png`` and
+    ``outdir/<area>/<key>.txt`` (the caption, with every difference from the
+    paper noted); ``symness figures -o docs/figures`` refreshes ``docs/figures``.
     """
 
     key: str

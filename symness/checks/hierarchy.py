@@ -144,16 +144,16 @@ def latex_weak_coupling() -> str:
 @figure("hierarchy_fig4", paper="weak_coupling", caption="Fig. 4: two-spin temperature profiles")
 def figure4(outdir: Path) -> list:
     from ..hierarchy.figures import fig4
-    return fig4(outdir)
+    return fig4(Path(outdir) / "hierarchy")
 
 
 @figure("hierarchy_fig5", paper="weak_coupling", caption="Fig. 5: N = 6 temperature profiles")
 def figure5(outdir: Path) -> list:
     from ..hierarchy.figures import fig5
-    return fig5(outdir)
+    return fig5(Path(outdir) / "hierarchy")
 
 
 @figure("hierarchy_fig6", paper="weak_coupling", caption="Fig. 6: both sides of eq. (150) vs lambda")
 def figure6(outdir: Path) -> list:
     from ..hierarchy.figures import fig6
-    return fig6(outdir)
+    return fig6(Path(outdir) / "hierarchy")

@@ -294,7 +294,7 @@ def fig_local_vs_global(outdir: Any) -> list[Path]:
     import matplotlib.pyplot as plt
 
     from ..kernels import coupled_qubits, local_lindblad
-    outdir = Path(outdir)
+    outdir = Path(outdir) / "qubit_kernels"
     outdir.mkdir(parents=True, exist_ok=True)
     ratio_T = np.linspace(0.2, 3.0, 141)   # T_A / T_B
     ratio_w = np.linspace(0.2, 3.0, 141)   # omega_1 / omega_2
@@ -336,7 +336,7 @@ def fig_redfield_scaling(outdir: Any) -> list[Path]:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    outdir = Path(outdir)
+    outdir = Path(outdir) / "qubit_kernels"
     outdir.mkdir(parents=True, exist_ok=True)
     scales = list(np.geomspace(0.01, 3.0, 12))
     s = _scaling(dict(REF), scales)

@@ -47,13 +47,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy import integrate
 
 from ..baths import Bath
 from ..errors import InvalidParameterError
 from .system import OpenSystem, Space, _maybe_real
 
-__all__ = ["Channel", "channels", "cluster_values", "half_line_lamb"]
+__all__ = ["Channel", "channels", "operator_channels", "cluster_values", "half_line_lamb"]
 
 
 @dataclass
@@ -67,15 +68,18 @@ class Channel:
     A
         :math:`A_k` in the eigenbasis (``d x d``).
     Gamma
-        :math:`\\Gamma_k(E_c - E_a)` at ``[a, c]`` (zero where ``A`` is zero).
+        :math:`\\Gamma_k(E_c - E_a)` at ``[a, c]`` (zero where ``A`` is zero);
+        ``None`` for the channels of a Davies generator, which evaluates
+        ``rate_f`` / ``lamb_f`` once per Bohr class instead
+        (:func:`operator_channels`).
     rate
-        :math:`\\gamma_k(E_c - E_a)` at ``[a, c]`` (``2 Re Gamma``).
+        :math:`\\gamma_k(E_c - E_a)` at ``[a, c]`` (``2 Re Gamma``), or ``None``.
     """
 
     bath: str
     A: np.ndarray
-    Gamma: np.ndarray
-    rate: np.ndarray
+    Gamma: np.ndarray | None
+    rate: np.ndarray | None
     rate_f: Any = None
     lamb_f: Any = None
 
@@ -312,3 +316,34 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 Gamma = rate / 2
             out.append(Channel(c.name, A, Gamma, rate, rate_f, lamb_f))
     return out
+
+
+def operator_channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None) -> list[Channel]:
+    """The channels with their operators and rate functions only (``Gamma = rate = None``).
+
+    What the Davies generator needs: it evaluates the rates once per Bohr
+    class, so the per-pair rate matrices of :func:`channels` (a clustering of
+    all :math:`d^2` Bohr frequencies per channel) are skipped.
+    """
+    out: list[Channel] = []
+    for c in system.couplings:
+        S = _to_eigen(space, space.restrict(c.op))
+        lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
+        for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
+            A = S if which in ("S", "L") else S.conj().T
+            out.append(Channel(c.name, _maybe_real(np.ascontiguousarray(A)), None, None, rate_f, lamb_f))
+    return out
+
+
+def _to_eigen(space: Space, op: np.ndarray) -> np.ndarray:
+    """``V^dagger op V``, with one matrix product instead of two for a diagonal or sparse ``op``
+    (local couplings such as sigma^z_l are diagonal in the site basis)."""
+    op = np.asarray(op)
+    d = op.shape[0]
+    nnz = np.count_nonzero(op)
+    V = space.V
+    if nnz == np.count_nonzero(np.diagonal(op)):
+        return V.conj().T @ (np.diagonal(op)[:, None] * V)
+    if nnz <= d * d // 16:
+        return V.conj().T @ np.asarray(sp.csr_matrix(op) @ V)
+    return space.to_eigen(op)

@@ -42,6 +42,7 @@ qubit-kernel paper Sec. IV C 2, eqs. 4.33-4.35; cold-atom eq. 8).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,9 @@ import scipy.sparse as sp
 
 from ..errors import InvalidModelError, InvalidParameterError
 from ..validation import check_nonnegative
-from .channels import Channel, bohr_frequencies, channels
-from .secular import secular_matrices
+from .channels import Channel, bohr_frequencies, channels, operator_channels
+from .pauli import PauliBlock
+from .secular import SecularStructure, _secular_matrices
 from .superop import commutator_superop, sprepost
 from .system import OpenSystem, Space, _maybe_real, as_operator
 
@@ -237,16 +239,44 @@ class DaviesLiouvillian(Liouvillian):
         super().__init__(space, system, system.names)
         self.channels = chans
         self.tol = tol
-        self.L_eigen, self.D_eigen, self.structure = secular_matrices(space.E, chans, tol,
-                                                                      per_class=per_class)
+        self.per_class = per_class
+        self.structure = SecularStructure(np.asarray(space.E, dtype=float), tol)
+
+    @cached_property
+    def _full(self) -> tuple[sp.csr_matrix, dict[str, sp.csr_matrix]]:
+        return _secular_matrices(self.space.E, self.channels, self.structure, self.per_class)
+
+    @property
+    def L_eigen(self) -> sp.csr_matrix:
+        """The full ``d^2 x d^2`` sparse generator in the eigenbasis (built on first use)."""
+        return self._full[0]
+
+    @property
+    def D_eigen(self) -> dict[str, sp.csr_matrix]:
+        """``{bath: its dissipator}`` as full sparse matrices in the eigenbasis (built on first use)."""
+        return self._full[1]
+
+    @cached_property
+    def pauli(self) -> PauliBlock | None:
+        """The zero-frequency block (:class:`~symness.open.pauli.PauliBlock`), or ``None`` if not decoupled."""
+        if not self.per_class or not PauliBlock.applies(self.structure):
+            return None
+        return PauliBlock(self.space.E, self.structure, self.channels)
+
+    def _in_block(self, rho: np.ndarray) -> bool:
+        return self.pauli is not None and self.pauli.supports(rho)
 
     def apply_eigen(self, rho: np.ndarray) -> np.ndarray:
+        if self._in_block(rho):
+            return self.pauli.apply(rho)
         d = self.dim
         return (self.L_eigen @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
 
     def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
         d = self.dim
+        if self._in_block(rho):
+            return self.pauli.dissipator(name, rho)
         if name not in self.D_eigen:
             return np.zeros((d, d), dtype=complex)
         return (self.D_eigen[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
@@ -286,7 +316,12 @@ class DaviesLiouvillian(Liouvillian):
 
 
 class GKSLLiouvillian(Liouvillian):
-    r"""A GKSL generator from jump operators, a sparse matrix in the working site basis."""
+    r"""A GKSL generator from jump operators, in the working site basis.
+
+    ``apply`` and ``dissipator`` act by sparse-dense matrix products; the
+    ``d^2 x d^2`` sparse matrices ``L_site`` / ``D_site`` are built on first use
+    (the steady-state and evolution solvers that need them ask for them).
+    """
 
     kind = "gksl"
     native_basis = "site"
@@ -295,34 +330,52 @@ class GKSLLiouvillian(Liouvillian):
                  system: OpenSystem | None = None, kind: str = "gksl"):
         super().__init__(space, system, list(jumps))
         self.kind = kind
-        d = space.dim
-        Hs = sp.csr_matrix(H, dtype=complex)
-        self.H = Hs
+        self.H = sp.csr_matrix(H, dtype=complex)
         self.jumps = {k: [(sp.csr_matrix(L, dtype=complex), float(r)) for L, r in v]
                       for k, v in jumps.items()}
-        self.D_site: dict[str, sp.csr_matrix] = {}
+        self._LdL = {k: [sp.csr_matrix(L.conj().T @ L) for L, _ in v] for k, v in self.jumps.items()}
+
+    @cached_property
+    def D_site(self) -> dict[str, sp.csr_matrix]:
+        """``{name: dissipator}`` as sparse ``d^2 x d^2`` matrices (row-major vec)."""
+        d = self.dim
+        out: dict[str, sp.csr_matrix] = {}
         I = sp.identity(d, dtype=complex, format="csr")
         for name, lst in self.jumps.items():
             D = sp.csr_matrix((d * d, d * d), dtype=complex)
-            for L, r in lst:
-                LdL = sp.csr_matrix(L.conj().T @ L)
+            for (L, r), LdL in zip(lst, self._LdL[name]):
                 D = D + r * (sprepost(L, L.conj().T.tocsr(), sparse=True)
                              - 0.5 * sp.kron(LdL, I, format="csr")
                              - 0.5 * sp.kron(I, LdL.T, format="csr"))
-            self.D_site[name] = sp.csr_matrix(D)
-        L = commutator_superop(Hs, sparse=True)
+            out[name] = sp.csr_matrix(D)
+        return out
+
+    @cached_property
+    def L_site(self) -> sp.csr_matrix:
+        """The generator as a sparse ``d^2 x d^2`` matrix (row-major vec)."""
+        L = commutator_superop(self.H, sparse=True)
         for D in self.D_site.values():
             L = L + D
-        self.L_site = sp.csr_matrix(L)
+        return sp.csr_matrix(L)
+
+    def _dissipate(self, name: str, rho: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(rho)
+        for (L, r), LdL in zip(self.jumps[name], self._LdL[name]):
+            Y = L @ rho
+            out += r * ((L @ Y.conj().T).conj().T - 0.5 * (LdL @ rho + (LdL @ rho.conj().T).conj().T))
+        return out
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
-        d = self.dim
-        return (self.L_site @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+        rho = np.asarray(rho, dtype=complex)
+        Hr = self.H @ rho
+        out = -1j * (Hr - (self.H @ rho.conj().T).conj().T)
+        for name in self.jumps:
+            out += self._dissipate(name, rho)
+        return out
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
-        d = self.dim
-        return (self.D_site[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
+        return self._dissipate(name, np.asarray(rho, dtype=complex))
 
     def matrix(self, basis: str = "site"):
         """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
@@ -391,7 +444,7 @@ def davies_liouvillian(system: Any, lamb_shift: bool | None = None, *, up_spins:
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)
-    chans = channels(system, space, lamb_shift)
+    chans = operator_channels(system, space, lamb_shift)
     return DaviesLiouvillian(system, space, chans, tol, per_class=True)
 
 

@@ -44,6 +44,7 @@ from scipy.sparse.linalg import splu
 
 from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 from .channels import Channel, bohr_frequencies, cluster_values
+from .linsolve import rcond_from_lu
 
 __all__ = ["SecularStructure", "secular_matrices", "SecularSolver", "group_pairs"]
 
@@ -128,8 +129,15 @@ def secular_matrices(E: np.ndarray, chans: list[Channel], tol: float, *, per_cla
     Davies GKSL generator); ``False`` uses the per-pair :math:`\Gamma` of the
     channels (the secular part of the Redfield tensor).
     """
-    d = E.size
     st = SecularStructure(np.asarray(E, dtype=float), tol)
+    L, diss = _secular_matrices(E, chans, st, per_class)
+    return L, diss, st
+
+
+def _secular_matrices(E: np.ndarray, chans: list[Channel], st: SecularStructure, per_class: bool
+                      ) -> tuple[sp.csr_matrix, dict[str, sp.csr_matrix]]:
+    """:func:`secular_matrices` for a given structure."""
+    d = E.size
     n = d * d
     diss: dict[str, sp.csr_matrix] = {}
     for ch in chans:
@@ -145,7 +153,7 @@ def secular_matrices(E: np.ndarray, chans: list[Channel], tol: float, *, per_cla
         L = L + D
     L = sp.csr_matrix(L)
     L.sum_duplicates()
-    return L, diss, st
+    return L, diss
 
 
 class SecularSolver:
@@ -244,35 +252,58 @@ class SecularSolver:
         return x.reshape(self.d, self.d)
 
 
-def gth_stationary(Q: np.ndarray) -> np.ndarray | None:
+def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
     """Stationary distribution of a rate matrix ``Q[i, j]`` (rate i -> j, diagonal ignored) by GTH.
 
+    The Grassmann-Taksar-Heyman state reduction eliminates the states from the
+    last to the first; the pivot of each step is the *sum* of the remaining
+    off-diagonal rates (never a difference), so every population comes out to
+    high relative accuracy, however small.  The elimination is blocked: panels
+    of ``block`` states update their own rows and columns step by step and the
+    rest of the matrix once per panel by a matrix product (the same
+    non-negative arithmetic, :math:`O(d^3/3)` flops, mostly BLAS-3: 0.15 s instead
+    of 1.5 s at ``d = 924``).
+
     Returns ``None`` if a state has no rate into the lower-indexed states at its
-    reduction step (reducible chain: the caller falls back to LU).
+    reduction step (reducible chain: the caller falls back to LU, or first
+    restricts the chain to its closed class).
     """
     Q = np.array(Q, dtype=float)
     n = Q.shape[0]
+    if n == 0:
+        return np.zeros(0)
     np.fill_diagonal(Q, 0.0)
-    for k in range(n - 1, 0, -1):
-        s = Q[k, :k].sum()
-        if not s > 0:
-            return None
-        Q[:k, k] /= s
-        Q[:k, :k] += np.outer(Q[:k, k], Q[k, :k])
+    cols: list[np.ndarray] = [np.zeros(0)] * n  # scaled column of the step that eliminates state m
+    k = n
+    while k > 1:
+        lo = max(1, k - int(block))
+        b = k - lo
+        PR = Q[lo:k, :k].copy()  # panel rows, kept up to date within the panel
+        PC = Q[:k, lo:k].copy()  # panel columns
+        C = np.empty((lo, b))
+        R = np.empty((b, lo))
+        for m in range(k - 1, lo - 1, -1):
+            i = m - lo
+            row = PR[i, :m].copy()
+            s = row.sum()
+            if not s > 0:
+                return None
+            col = PC[:m, i] / s
+            cols[m] = col
+            if i:
+                PR[:i, :m] += np.outer(col[lo:m], row)
+                PC[:m, :i] += np.outer(col, row[lo:m])
+            C[:, i] = col[:lo]
+            R[i, :] = row[:lo]
+        Q[:lo, :lo] += C @ R  # the deferred rank-b update of the remaining states
+        k = lo
     p = np.zeros(n)
     p[0] = 1.0
-    for k in range(1, n):
-        p[k] = p[:k] @ Q[:k, k]
+    for m in range(1, n):
+        p[m] = p[:m] @ cols[m]
     return p / p.sum()
 
 
 def _rcond(lu: Any, anorm: float) -> float:
     """Reciprocal 1-norm condition number from an LU factorisation (LAPACK gecon)."""
-    lu_mat = lu[0]
-    if lu_mat.size == 0:
-        return 1.0
-    if np.iscomplexobj(lu_mat):
-        rcond, info = sla.lapack.zgecon(lu_mat, anorm, norm="1")
-    else:
-        rcond, info = sla.lapack.dgecon(lu_mat, anorm, norm="1")
-    return float(rcond)
+    return rcond_from_lu(lu, anorm)

@@ -18,20 +18,42 @@ sector, any mixture of them is stationary) unless ``up_spins`` is given.
 
 Solvers (``method=``)
 ---------------------
+Redfield:
+
 ``"dense"``
-    LU of the dense :math:`d^2\times d^2` matrix (Redfield in the eigenbasis;
-    GKSL in the site basis), with the LAPACK condition estimate as the
-    uniqueness test.  Default for :math:`d \le 12` (:data:`DENSE_MAX_DIM`).
-``"sparse"``
-    SuperLU of the sparse GKSL / Davies matrix (default for GKSL with
-    :math:`d > 32`).
+    LU of the dense :math:`d^2\times d^2` matrix in the eigenbasis, with the
+    LAPACK condition estimate as the uniqueness test.  Default for
+    :math:`d \le 12` (:data:`DENSE_MAX_DIM`).
 ``"krylov"``
-    Matrix-free GMRES for Redfield: the generator is applied as
-    :math:`O(d^3)` matrix products in the eigenbasis, on isometric real
-    coordinates of Hermitian matrices, right-preconditioned by the exact
-    inverse of its secular part (:class:`~symness.open.secular.SecularSolver`).
-    Default for Redfield with :math:`d > 12`; if its secular preconditioner is
-    singular and :math:`d \le 48`, the dense solver decides.
+    Matrix-free GMRES: the generator is applied as :math:`O(d^3)` matrix
+    products in the eigenbasis, on isometric real coordinates of Hermitian
+    matrices, right-preconditioned by the exact inverse of its secular part
+    (:class:`~symness.open.secular.SecularSolver`).  Default for :math:`d > 12`;
+    if its secular preconditioner is singular and :math:`d \le 48`, the dense
+    solver decides.
+
+Davies:
+
+``"pauli"`` (default)
+    The zero-frequency block only (:class:`~symness.open.pauli.PauliBlock`):
+    populations (closed classes + GTH) and coherences inside degenerate levels (LU).
+``"full"``
+    The connected population block of the full sparse secular matrix (the
+    fallback when the zero-frequency block is not decoupled).
+
+GKSL (``gksl_ness``, ``lindblad_ness``), in the coherence-order :math:`q = 0` block
+when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full space:
+
+``"dense"``
+    Dense LU; default up to ``DENSE_MAX_DIM**2`` unknowns.
+``"sparse"``
+    SuperLU (ordering :data:`SPARSE_ORDERING`) with a one-norm condition
+    estimate; default up to :data:`GKSL_SPARSE_MAX` unknowns.
+``"krylov"``
+    GMRES preconditioned by the no-jump evolution, with a uniqueness
+    certificate (:mod:`symness.open.nojump`); default above.
+``"dense-full"``, ``"sparse-full"``, ``"krylov-full"``
+    The same on the full Liouville space (the symmetry ignored).
 """
 
 from __future__ import annotations
@@ -43,9 +65,8 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator, gmres, onenormest, splu
+from scipy.sparse.linalg import LinearOperator, gmres
 
 from ..errors import (
     ConvergenceError,
@@ -55,6 +76,8 @@ from ..errors import (
     PositivityWarning,
 )
 from ..spins import op_product
+from .coherence import BlockLayout, coherence_blocks
+from .linsolve import RCOND_MIN, dense_solve, sparse_solve
 from .liouvillian import (
     DaviesLiouvillian,
     GKSLLiouvillian,
@@ -66,6 +89,7 @@ from .liouvillian import (
     local_lindblad_liouvillian,
     redfield_liouvillian,
 )
+from .nojump import krylov_steady_state
 from .observables import (
     bond_current_operator,
     concurrence,
@@ -76,7 +100,7 @@ from .observables import (
     two_site_part,
     von_neumann_entropy,
 )
-from .secular import SecularSolver, _rcond, secular_matrices
+from .secular import SecularSolver, secular_matrices
 from .superop import HermitianParam
 from .system import OpenSystem, Space, bond_operator
 
@@ -96,7 +120,16 @@ DENSE_MAX_DIM = 12
 #: up to this dimension a Krylov solve whose secular preconditioner is singular is re-done densely
 #: (the non-secular terms may still select a unique state)
 DENSE_CONFIRM_DIM = 48
-_RCOND_MIN = 1e-13
+_RCOND_MIN = RCOND_MIN
+#: GKSL solvers; ``"<solver>-full"`` ignores the coherence-order blocks
+GKSL_METHODS = ("dense", "sparse", "krylov")
+#: GKSL ``method="auto"``: SuperLU up to this many complex unknowns (in the block), Krylov above
+GKSL_SPARSE_MAX = 1024
+#: a Krylov solve that fails to converge is re-done by SuperLU up to this many unknowns (auto only)
+GKSL_SPARSE_FALLBACK = 20000
+#: fill-reducing column ordering of SuperLU for GKSL generators (less fill than COLAMD for
+#: boundary-driven chains: 2.5M instead of 3.3M non-zeros in the n = 7 coherence block)
+SPARSE_ORDERING = "MMD_AT_PLUS_A"
 
 
 # ---------------------------------------------------------------------------- uniqueness guard
@@ -115,41 +148,11 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
 
 # ---------------------------------------------------------------------------- linear algebra
 def _dense_solve(Mmat: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu = sla.lu_factor(Mmat, check_finite=False)
-    anorm = float(np.max(np.sum(np.abs(Mmat), axis=0)))
-    rcond = _rcond(lu, anorm)
-    if rcond < _RCOND_MIN or not np.all(np.isfinite(lu[0])):
-        raise NonUniqueSteadyStateError(
-            f"the generator has more than one stationary state (the trace-fixed system is singular, "
-            f"reciprocal condition number {rcond:.2e}). Look for a conserved quantity or decoupled "
-            "part of the system and solve in one of its sectors.", reason="singular generator")
-    return sla.lu_solve(lu, b, check_finite=False), rcond
+    return dense_solve(Mmat, b)
 
 
-def _non_unique_sparse(reason: str) -> NonUniqueSteadyStateError:
-    return NonUniqueSteadyStateError(
-        f"the generator has more than one stationary state ({reason}). Look for a conserved "
-        "quantity or decoupled part of the system and solve in one of its sectors.",
-        reason="singular generator")
-
-
-def _sparse_solve(Mmat: sp.spmatrix, b: np.ndarray) -> tuple[np.ndarray, float]:
-    A = sp.csc_matrix(Mmat)
-    try:
-        lu = splu(A)
-    except RuntimeError as exc:  # "Factor is exactly singular"
-        raise _non_unique_sparse(str(exc)) from None
-    x = lu.solve(np.asarray(b, dtype=A.dtype))
-    op = LinearOperator(A.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="H"),
-                        dtype=A.dtype)
-    inv_norm = onenormest(op)
-    anorm = float(abs(A).sum(axis=0).max())
-    rcond = 1.0 / (anorm * inv_norm) if inv_norm > 0 else np.inf
-    if not np.all(np.isfinite(x)) or rcond < _RCOND_MIN:
-        raise _non_unique_sparse(f"reciprocal condition number {rcond:.2e}")
-    return x, rcond
+def _sparse_solve(Mmat: sp.spmatrix, b: np.ndarray, permc_spec: str = "COLAMD") -> tuple[np.ndarray, float]:
+    return sparse_solve(Mmat, b, permc_spec=permc_spec)
 
 
 def _trace_fixed(L: Any, d: int) -> tuple[Any, np.ndarray]:
@@ -221,6 +224,69 @@ def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart
                              "secular_rcond": pre.rcond}
 
 
+def _gksl_methods(method: str) -> tuple[str | None, bool]:
+    """``method`` -> (solver or None for auto, use the coherence-order blocks)."""
+    if method == "auto":
+        return None, True
+    base, _, scope = method.partition("-")
+    if base not in GKSL_METHODS or scope not in ("", "full"):
+        allowed = ("auto",) + GKSL_METHODS + tuple(f"{m}-full" for m in GKSL_METHODS)
+        raise InvalidParameterError(f"method must be one of {allowed} for a GKSL generator, not {method!r}.")
+    return base, scope != "full"
+
+
+def _gksl_direct(gen: GKSLLiouvillian, layout: BlockLayout, solver: str) -> tuple[list[np.ndarray], float]:
+    """LU (dense or SuperLU) of the generator restricted to the layout's block, trace fixed on row 0."""
+    idx = layout.vec_index()
+    Lb = gen.L_site
+    if not (layout.dim == gen.dim**2 and idx[-1] == idx.size - 1):  # the full space needs no extraction
+        Lb = Lb[idx][:, idx]
+    offs = np.r_[0, np.cumsum([k * k for k in layout.sizes])]
+    diag = np.concatenate([o + np.arange(k) * (k + 1) for o, k in zip(offs[:-1], layout.sizes)])
+    b = np.zeros(layout.dim, dtype=complex)
+    b[0] = 1.0
+    if solver == "dense":
+        M = Lb.toarray()
+        M[0, diag] += 1.0
+        x, rcond = _dense_solve(M, b)
+    else:
+        fix = sp.csr_matrix((np.ones(diag.size), (np.zeros(diag.size, dtype=np.int64), diag)), shape=Lb.shape)
+        x, rcond = _sparse_solve(sp.csr_matrix(Lb + fix), b, permc_spec=SPARSE_ORDERING)
+    blocks = [x[o:o + k * k].reshape(k, k) for o, k in zip(offs[:-1], layout.sizes)]
+    return blocks, rcond
+
+
+def _gksl_steady(gen: GKSLLiouvillian, method: str, tol: float, maxiter: int, restart: int
+                 ) -> tuple[np.ndarray, dict[str, Any]]:
+    solver, blocks_wanted = _gksl_methods(method)
+    layout = coherence_blocks(gen, use_symmetry=blocks_wanted)
+    if layout.symmetric:
+        layout.check_connected()
+    m = layout.dim
+    if solver is None:
+        solver = "dense" if m <= DENSE_MAX_DIM**2 else ("sparse" if m <= GKSL_SPARSE_MAX else "krylov")
+    info: dict[str, Any] = {"block_dim": m, "blocks": "coherence order q = 0" if layout.symmetric else "full",
+                            "symmetry": layout.reason or "U(1): H conserves N_up, each jump changes it by "
+                            "a definite amount"}
+    if solver == "krylov":
+        try:
+            blocks, kinfo = krylov_steady_state(layout, tol=tol, maxiter=maxiter, restart=restart)
+            info.update(kinfo)
+        except ConvergenceError:
+            if method != "auto" or m > GKSL_SPARSE_FALLBACK:
+                raise
+            solver = "sparse"
+    if solver in ("dense", "sparse"):
+        blocks, rcond = _gksl_direct(gen, layout, solver)
+        info.update(rcond=rcond, iterations=0)
+    info["method"] = solver
+    tr = sum(np.trace(b).real for b in blocks)
+    blocks = [(b + b.conj().T) / (2 * tr) for b in blocks]
+    if len(blocks) > 1:  # block-diagonal state: its spectrum is that of the blocks
+        info["min_eigenvalue"] = float(min(np.linalg.eigvalsh(b)[0] for b in blocks if b.size))
+    return layout.join(blocks), info
+
+
 def _choose(method: str, d: int, allowed: tuple[str, ...]) -> str:
     if method == "auto":
         return allowed[0] if d <= DENSE_MAX_DIM else allowed[1]
@@ -261,22 +327,37 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
         info["rho_eigen"] = rho_e / np.trace(rho_e).real
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
-        pre = SecularSolver(gen.L_eigen, d, gen.structure)
-        rho_e = pre.steady_state()
-        info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "iterations": 0,
-                "rcond": pre.rcond, "rho_eigen": rho_e}
-        rho = space.from_eigen(rho_e)
+        m = method
+        if m == "auto":
+            m = "pauli" if gen.pauli is not None else "full"
+        if m == "pauli":
+            if gen.pauli is None:
+                raise InvalidParameterError(
+                    "the zero-frequency block of this secular generator is not decoupled (per-pair rates, "
+                    "or Bohr frequencies chained within the degeneracy tolerance); use method='full'.")
+            rho_e, info = gen.pauli.steady_state()
+        elif m == "full":
+            pre = SecularSolver(gen.L_eigen, d, gen.structure)
+            rho_e = pre.steady_state()
+            info = {"method": "secular-block" + ("+GTH" if pre._rates is not None else ""), "rcond": pre.rcond}
+        else:
+            raise InvalidParameterError(f"method must be 'auto', 'pauli' or 'full' for a Davies generator, "
+                                        f"not {method!r}.")
+        info["iterations"] = 0
+        info["rho_eigen"] = rho_e
+        if info["method"] == "pauli+GTH":  # diagonal in the eigenbasis: one matrix product
+            V = space.V
+            rho = (V * np.diagonal(rho_e)) @ V.conj().T
+        else:
+            rho = space.from_eigen(rho_e)
     elif isinstance(gen, GKSLLiouvillian):
-        m = _choose(method, d, ("dense", "sparse"))
-        Mmat, b = _trace_fixed(gen.L_site.toarray() if m == "dense" else gen.L_site, d)
-        x, rcond = (_dense_solve(Mmat, b) if m == "dense" else _sparse_solve(Mmat, b))
-        rho = x.reshape(d, d)
-        info = {"method": m, "iterations": 0, "rcond": rcond}
+        rho, info = _gksl_steady(gen, method, tol, maxiter, restart)
     else:  # pragma: no cover - defensive
         raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
     rho = (rho + rho.conj().T) / 2
     rho = rho / np.trace(rho).real
-    info["residual"] = float(np.linalg.norm(gen.apply(rho)))
+    if "residual" not in info:
+        info["residual"] = float(np.linalg.norm(gen.apply(rho)))
     info["seconds"] = time.perf_counter() - t0
     return rho, info
 
@@ -315,6 +396,9 @@ class NESS:
         self.rho_sector = rho
         self.info = dict(info)
         self._rho_eigen = self.info.pop("rho_eigen", None)
+        mev = self.info.pop("min_eigenvalue", None)
+        if mev is not None:  # known from the solver's block structure: no d^3 eigvalsh
+            self.__dict__["min_eigenvalue"] = float(mev)
         self.positivity_tol = positivity_tol
         if self.min_eigenvalue < -positivity_tol:
             warnings.warn(
@@ -580,10 +664,22 @@ def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | 
                 **values: Any) -> NESS:
     r"""Steady state of the Davies (secular GKSL) equation.
 
-    Only the block of populations and coherences inside degenerate levels is
-    solved (dense LU); all other coherences vanish.  At equal bath
-    temperatures this is the Gibbs state :math:`e^{-H/T}/Z` of the working
-    space.  See :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
+    Only the zero-frequency block is solved (:class:`~symness.open.pauli.PauliBlock`):
+    for a non-degenerate spectrum the Pauli master equation
+    :math:`\dot p_a = \sum_c W_{c\to a}p_c - W_{a\to c}p_a`,
+    :math:`W_{c\to a} = \sum_k\gamma_k(E_c - E_a)|\langle a|A_k|c\rangle|^2` (closed
+    classes, then the relative-accurate GTH reduction; :math:`d` unknowns instead
+    of :math:`d^2`), with degenerate levels also the coherences inside them (LU).
+    All other coherences vanish.  At equal bath temperatures this is the Gibbs
+    state :math:`e^{-H/T}/Z` of the working space.  Units: :math:`\hbar = k_B = 1`,
+    rates in the energy units of :math:`H`; canonical bath convention.  See
+    :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
+
+    Raises
+    ------
+    NonUniqueSteadyStateError
+        Several closed classes of levels (``exc.classes``: level indices in
+        ascending energy), or a singular block with degenerate levels (a dark state).
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
@@ -598,8 +694,7 @@ def lindblad_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool 
     r"""Steady state of the *local* Lindblad equation (:func:`~symness.open.local_lindblad_liouvillian`).
 
     Each bath's jumps come from the local Hamiltonian of its contact only
-    (qubit-kernel paper Sec. IV C 2).  ``method``: ``"auto"``, ``"dense"`` or
-    ``"sparse"``.
+    (qubit-kernel paper Sec. IV C 2).  ``method`` as in :func:`gksl_ness`.
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
@@ -613,6 +708,30 @@ def gksl_ness(H_or_generator: Any, jumps: Any = None, *, method: str = "auto",
     r"""Steady state of a GKSL generator (:func:`~symness.open.gksl_liouvillian`).
 
     ``gksl_ness(H, jumps=[(L, rate), ...])`` or ``gksl_ness(liouvillian)``.
+
+    If :math:`H` conserves the number of up spins and every jump changes it by
+    a definite amount, the state is solved in the coherence-order :math:`q = 0`
+    block (:mod:`symness.open.coherence`; :math:`\sum_k\binom nk^2` unknowns)
+    and embedded back; ``ness.info`` records ``blocks``, ``block_dim`` and
+    ``symmetry`` (why the blocks do not apply, if they do not).
+
+    Parameters
+    ----------
+    method
+        ``"auto"`` (dense LU up to 144 unknowns, SuperLU up to
+        :data:`GKSL_SPARSE_MAX`, else GMRES preconditioned by the no-jump
+        evolution with a uniqueness certificate, :mod:`symness.open.nojump`),
+        ``"dense"``, ``"sparse"``, ``"krylov"``, or ``"dense-full"``,
+        ``"sparse-full"``, ``"krylov-full"`` to ignore the blocks.
+
+    Raises
+    ------
+    NonUniqueSteadyStateError
+        Magnetisation sectors that no jump connects (``exc.classes``: the groups
+        of up-spin numbers), a singular generator (LU condition estimate), or a
+        failed Krylov certificate.
+    ConvergenceError
+        GMRES did not converge (``method="krylov"``; ``"auto"`` falls back to SuperLU).
     """
     gen = H_or_generator if isinstance(H_or_generator, Liouvillian) else gksl_liouvillian(H_or_generator,
                                                                                          jumps or [])

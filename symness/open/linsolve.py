@@ -1,0 +1,79 @@
+r"""Linear solves with a uniqueness test: dense LU (LAPACK condition estimate), sparse LU.
+
+Shared by the steady-state solvers.  Both solve the trace-fixed system
+:math:`(\mathcal L + w\,\mathrm{tr})x = w` (see :mod:`symness.open.steady`) and
+raise :class:`~symness.errors.NonUniqueSteadyStateError` when it is singular
+or numerically singular (reciprocal 1-norm condition number below
+:data:`RCOND_MIN`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator, onenormest, splu
+
+from ..errors import NonUniqueSteadyStateError
+
+__all__ = ["RCOND_MIN", "rcond_from_lu", "dense_solve", "sparse_solve", "non_unique"]
+
+#: below this reciprocal condition number the trace-fixed system counts as singular
+RCOND_MIN = 1e-13
+
+
+def rcond_from_lu(lu: Any, anorm: float) -> float:
+    """Reciprocal 1-norm condition number from a LAPACK LU factorisation (``gecon``)."""
+    lu_mat = lu[0]
+    if lu_mat.size == 0:
+        return 1.0
+    if np.iscomplexobj(lu_mat):
+        rcond, _ = sla.lapack.zgecon(lu_mat, anorm, norm="1")
+    else:
+        rcond, _ = sla.lapack.dgecon(lu_mat, anorm, norm="1")
+    return float(rcond)
+
+
+def non_unique(detail: str, *, reason: str = "singular generator", classes: Any = (),
+               hint: str = "") -> NonUniqueSteadyStateError:
+    """The error for a singular trace-fixed system, with what to do about it."""
+    hint = hint or ("Look for a conserved quantity or decoupled part of the system and solve in one "
+                    "of its sectors.")
+    return NonUniqueSteadyStateError(
+        f"the generator has more than one stationary state ({detail}). {hint}", reason=reason,
+        classes=classes)
+
+
+def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, **err: Any
+                ) -> tuple[np.ndarray, float]:
+    """``M x = b`` by dense LU; ``(x, rcond)``.  Singular ``M``: :func:`non_unique` (``err`` passed on)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sla.LinAlgWarning)
+        lu = sla.lu_factor(M, check_finite=False)
+    anorm = float(np.max(np.sum(np.abs(M), axis=0))) if M.size else 0.0
+    rcond = rcond_from_lu(lu, anorm)
+    if rcond < rcond_min or not np.all(np.isfinite(lu[0])):
+        raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
+                         **err)
+    return sla.lu_solve(lu, b, check_finite=False), rcond
+
+
+def sparse_solve(M: sp.spmatrix, b: np.ndarray, *, permc_spec: str = "COLAMD",
+                 rcond_min: float = RCOND_MIN, **err: Any) -> tuple[np.ndarray, float]:
+    """``M x = b`` by SuperLU; ``(x, rcond)`` with the 1-norm estimate of ``M^{-1}`` (Hager-Higham)."""
+    A = sp.csc_matrix(M)
+    try:
+        lu = splu(A, permc_spec=permc_spec)
+    except RuntimeError as exc:  # "Factor is exactly singular"
+        raise non_unique(str(exc), **err) from None
+    x = lu.solve(np.asarray(b, dtype=A.dtype))
+    op = LinearOperator(A.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="H"), dtype=A.dtype)
+    inv_norm = onenormest(op)
+    anorm = float(abs(A).sum(axis=0).max())
+    rcond = 1.0 / (anorm * inv_norm) if inv_norm > 0 else np.inf
+    if not np.all(np.isfinite(x)) or rcond < rcond_min:
+        raise non_unique(f"reciprocal condition number {rcond:.2e}", **err)
+    return x, rcond
