@@ -5,6 +5,7 @@ import pytest
 import qutip as qt
 
 from symness.baths import ohmic
+from symness.errors import InvalidModelError
 from symness.open import (
     Bath,
     OpenSystem,
@@ -107,6 +108,9 @@ def test_ness_observables_on_a_ring():
     assert abs(ness.energy() - np.real(np.trace(ness.space.H @ ness.rho_sector))) < 1e-14
     assert np.isclose(ness.expect(sigma("z", 2, 4)), M[1])
     assert "up_spins=2" in repr(ness)
+    assert ness.heat_current("L") == ness.bath_heat_currents()["L"]
+    with pytest.raises(InvalidModelError, match="baths are"):
+        ness.heat_current("left")
 
 
 def test_positivity_warning_for_strong_coupling():

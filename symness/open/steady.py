@@ -486,8 +486,11 @@ class NESS:
         return {name: float(np.real(np.sum(H.T * gen.dissipator(name, self.rho_sector)))) for name in gen.names}
 
     def heat_current(self, name: str) -> float:
-        """Energy per unit time from bath ``name`` into the system."""
-        return self.bath_heat_currents()[name]
+        """Energy per unit time from bath ``name`` into the system (the model's bath names, e.g. ``"L"``)."""
+        currents = self.bath_heat_currents()
+        if name not in currents:
+            raise InvalidModelError(f"no bath named {name!r}; this system's baths are {sorted(currents)}.")
+        return currents[name]
 
     def entropy_production(self) -> float:
         r"""Entropy production rate :math:`\dot S = -\sum_b J_b/T_b \ge 0` (:math:`J_b` into the system).
