@@ -66,7 +66,7 @@ import numpy as np
 import sympy
 from scipy import integrate
 
-from .errors import InvalidParameterError
+from .errors import InvalidParameterError, NegativeCouplingError
 from .validation import check_nonnegative, check_positive, check_temperature, is_symbolic
 
 __all__ = [
@@ -87,6 +87,23 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- Bose function
+def _frequencies(omega: Any, name: str = "omega", *, allow_inf: bool = True) -> np.ndarray:
+    """``omega`` as a float array; refuse strings, complex values and NaN (and +-inf unless allowed)."""
+    if omega is None or isinstance(omega, (str, bytes)):
+        raise InvalidParameterError(f"{name} = {omega!r} is not a number; pass real frequencies.")
+    try:
+        w = np.asarray(omega, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"{name} = {omega!r} cannot be read as real frequencies ({exc}); pass real numbers."
+        ) from None
+    if np.any(np.isnan(w)):
+        raise InvalidParameterError(f"{name} contains NaN; pass finite frequencies.")
+    if not allow_inf and np.any(np.isinf(w)):
+        raise InvalidParameterError(f"{name} = {omega} is infinite; pass finite frequencies.")
+    return w
+
+
 def bose(omega: Any, T: Any) -> np.ndarray | float:
     r"""Bose function :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)`, vectorised.
 
@@ -105,7 +122,7 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
         Temperature, ``>= 0``.
     """
     check_temperature(T, "T")
-    w = np.asarray(omega, dtype=float)
+    w = _frequencies(omega)
     t = np.asarray(T, dtype=float)
     w, t = np.broadcast_arrays(w, t)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
@@ -120,6 +137,7 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
 
 def bose_sym(omega: Any, T: Any) -> sympy.Expr:
     r"""SymPy :math:`1/(e^{\omega/T} - 1)`."""
+    check_temperature(T, "T", allow_zero=False)
     return 1 / (sympy.exp(sympy.sympify(omega) / sympy.sympify(T)) - 1)
 
 
@@ -455,6 +473,9 @@ class Bath:
             raise InvalidParameterError(
                 "the 'weak_coupling' preset takes weak_coupling_spectrum(c, d).")
         check_temperature(T, "T")
+        if lamb_shift is not None and not isinstance(lamb_shift, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"lamb_shift must be True, False or None (the preset's default), got {lamb_shift!r}.")
         self.spectrum = spectrum
         self.T = T
         self.preset = PRESETS[preset]
@@ -478,11 +499,24 @@ class Bath:
         r"""Canonical :math:`\gamma(\omega)` (vectorised); :math:`\omega>0` = emission."""
         if is_symbolic(self.T):
             raise InvalidParameterError("this bath has a symbolic temperature; use rate_sym().")
-        return self.preset.factor * self.spectrum.rate(omega, float(self.T))
+        out = self.preset.factor * self.spectrum.rate(_frequencies(omega, allow_inf=False),
+                                                      float(self.T))
+        arr = np.asarray(out)
+        if not np.all(np.isfinite(arr)):
+            raise InvalidParameterError(
+                f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is not "
+                f"finite at omega = {omega}; check the spectral density (it must be finite for "
+                "omega > 0).")
+        if np.any(arr < 0):
+            raise NegativeCouplingError(
+                f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is "
+                f"negative at omega = {omega}; a spectral density must satisfy J(omega) >= 0 "
+                "for omega > 0.")
+        return out
 
     def lamb(self, omega: Any) -> np.ndarray | float:
         r"""Lamb-shift part :math:`\sigma(\omega)` of :math:`\Gamma(\omega)` (principal value)."""
-        w = np.asarray(omega, dtype=float)
+        w = _frequencies(omega, allow_inf=False)
         out = np.vectorize(self._lamb_scalar, otypes=[float])(w)
         return out if out.ndim else float(out)
 

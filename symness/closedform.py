@@ -50,7 +50,14 @@ def _sympify(expr: Any) -> Any:
         return sympy.ImmutableMatrix(expr)
     if isinstance(expr, (list, tuple)):
         return sympy.ImmutableMatrix(expr)
-    return sympy.sympify(expr)
+    if expr is None:
+        raise InvalidParameterError("ClosedForm needs an expression, got None.")
+    try:
+        return sympy.sympify(expr)
+    except sympy.SympifyError as exc:
+        raise InvalidParameterError(
+            f"ClosedForm: cannot read {expr!r} as a SymPy expression ({exc.__class__.__name__}); "
+            "pass a SymPy expression, matrix or a mapping of them.") from None
 
 
 class ClosedForm:
@@ -273,16 +280,49 @@ class ClosedForm:
 
     def evaluate(self, values: Mapping[Any, Any] | None = None, dps: int = 30, **kw: Any) -> Any:
         """Exact/high-precision value at one point (mpmath, ``dps`` digits), as float/complex."""
+        if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or dps < 1:
+            raise InvalidParameterError(f"dps = {dps!r} must be a positive integer (decimal digits).")
         vals = dict(values or {})
         vals.update(kw)
         by_name = {s.name: s for s in self.free_symbols}
-        subs = {(by_name[k] if isinstance(k, str) else k): sympy.sympify(v) for k, v in vals.items()}
+        subs = {}
+        for k, v in vals.items():
+            if isinstance(k, str) and k not in by_name:
+                raise InvalidParameterError(
+                    f"evaluate: {k!r} is not a free symbol of this closed form; its symbols are "
+                    f"{sorted(by_name)}.")
+            try:
+                val = sympy.sympify(v, strict=True)
+            except (sympy.SympifyError, TypeError):
+                raise InvalidParameterError(
+                    f"evaluate: the value of {k} must be a number or a SymPy expression, got "
+                    f"{v!r}.") from None
+            subs[by_name[k] if isinstance(k, str) else k] = val
+        missing = self.free_symbols - set(subs)
+        if missing:
+            raise InvalidParameterError(
+                f"evaluate: no value for {sorted(map(str, missing))}; pass them in values= "
+                "(or as keyword arguments).")
+
+        def num(x: Any) -> Any:
+            v = x.subs(subs).evalf(dps)
+            try:
+                out = _to_py(v)
+            except TypeError:
+                raise EvaluationError(
+                    f"evaluate: the closed form does not reduce to a number at {vals} "
+                    f"(got {v}); pass values for every symbol.") from None
+            if not np.isfinite(out):
+                raise EvaluationError(
+                    f"the closed form is not finite at {vals} ({dps}-digit arithmetic); the "
+                    "expression is singular there -- take a limit (ClosedForm.limit) or avoid "
+                    "the point.")
+            return out
 
         def one(e: Any) -> Any:
             if isinstance(e, sympy.MatrixBase):
-                return np.array([[_to_py(x.subs(subs).evalf(dps)) for x in e.row(i)]
-                                 for i in range(e.rows)])
-            return _to_py(e.subs(subs).evalf(dps))
+                return np.array([[num(x) for x in e.row(i)] for i in range(e.rows)])
+            return num(e)
         if self.is_mapping:
             return {k: one(v) for k, v in self._expr.items()}
         return one(self._expr)
@@ -322,6 +362,9 @@ class NumericFunction:
                  nonfinite: str = "raise"):
         if nonfinite not in ("raise", "keep"):
             raise InvalidParameterError("nonfinite must be 'raise' or 'keep'.")
+        if isinstance(mp_dps, bool) or not isinstance(mp_dps, (int, np.integer)) or mp_dps < 1:
+            raise InvalidParameterError(
+                f"mp_dps = {mp_dps!r} must be a positive integer (decimal digits).")
         self.form = form
         self.args = list(args)
         self.mp_dps = mp_dps
@@ -360,7 +403,12 @@ class NumericFunction:
         missing = [n for n in names if n not in vals]
         if missing:
             raise InvalidParameterError(f"missing arguments {missing}; arguments are {names}.")
-        return [np.asarray(vals[n]) for n in names]
+        out = [np.asarray(vals[n]) for n in names]
+        for n, x in zip(names, out):
+            if x.dtype.kind not in "biufc":
+                raise InvalidParameterError(
+                    f"argument {n} = {vals[n]!r} is not numeric; pass numbers or numpy arrays.")
+        return out
 
     def __call__(self, *a: Any, **kw: Any) -> Any:
         inputs = self._inputs(a, kw)

@@ -89,10 +89,27 @@ def _table(kind: OpKind) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     return ((m[0, 0], m[0, 1]), (m[1, 0], m[1, 1]))
 
 
-def _check_site(site: int, n: int) -> None:
-    if not isinstance(n, (int, np.integer)) or n < 1:
+#: Largest number of spins for which full-space operators are built (2**n basis states).
+MAX_SITES = 30
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _check_n(n: int) -> None:
+    if not _is_int(n) or n < 1:
         raise InvalidParameterError(f"number of sites n = {n!r} must be a positive integer.")
-    if not isinstance(site, (int, np.integer)) or not 1 <= site <= n:
+    if n > MAX_SITES:
+        raise InvalidParameterError(
+            f"n = {n} spins means a 2**{n}-dimensional Hilbert space, too large to build "
+            f"operators on; use n <= {MAX_SITES} (or work in a sector with Sector(n, up_spins))."
+        )
+
+
+def _check_site(site: int, n: int) -> None:
+    _check_n(n)
+    if not _is_int(site) or not 1 <= site <= n:
         raise SiteOutOfRangeError(
             f"site {site!r} is out of range for n = {n} sites; sites are 1-based (1..{n})."
         )
@@ -129,6 +146,12 @@ def op_product(factors: Mapping[int, OpKind], n: int, backend: Backend = "sparse
     backend
         ``"sparse"`` (default), ``"numpy"`` or ``"sympy"``.
     """
+    if not isinstance(factors, Mapping):
+        raise InvalidParameterError(
+            f"factors must be a mapping {{site: operator}} (1-based sites), got "
+            f"{type(factors).__name__}; e.g. op_product({{1: 'x', 3: 'z'}}, n)."
+        )
+    _check_n(n)
     for s in factors:
         _check_site(s, n)
     if backend == "sympy":
@@ -211,7 +234,23 @@ def bond_op(i: int, j: int, n: int, kind: str | Iterable[tuple[Any, OpKind, OpKi
     _check_site(j, n)
     if i == j:
         raise SiteOutOfRangeError(f"a bond needs two different sites, got i = j = {i}.")
-    terms = BOND_KINDS[kind] if isinstance(kind, str) else tuple(kind)
+    if isinstance(kind, str):
+        if kind not in BOND_KINDS:
+            raise InvalidParameterError(
+                f"unknown bond kind {kind!r}; use one of {sorted(BOND_KINDS)} or a list of "
+                "(coefficient, A, B) triples.")
+        terms = BOND_KINDS[kind]
+    else:
+        try:
+            terms = tuple(kind)
+        except TypeError:
+            raise InvalidParameterError(
+                f"bond kind must be a name from {sorted(BOND_KINDS)} or a list of "
+                f"(coefficient, A, B) triples, got {type(kind).__name__}.") from None
+        if not terms or any(not isinstance(t, (tuple, list)) or len(t) != 3 for t in terms):
+            raise InvalidParameterError(
+                f"bond kind {kind!r}: pass a non-empty list of (coefficient, A, B) triples, "
+                "e.g. [(J, 'x', 'x'), (J, 'y', 'y')].")
     total = None
     for coeff, a, b in terms:
         term = op_product({i: a, j: b}, n, backend)
@@ -232,6 +271,7 @@ def _is_real_number(c: Any) -> bool:
 
 def total_up(n: int, backend: Backend = "sparse"):
     r"""Number of up spins :math:`\sum_l \sigma^u_l` (diagonal)."""
+    _check_n(n)
     out = None
     for l in range(1, n + 1):
         t = site_op("u", l, n, backend)
@@ -241,6 +281,7 @@ def total_up(n: int, backend: Backend = "sparse"):
 
 def total_sz(n: int, backend: Backend = "sparse"):
     r"""Total magnetisation :math:`\sum_l \sigma^z_l` (Pauli units, eigenvalues n-2k)."""
+    _check_n(n)
     out = None
     for l in range(1, n + 1):
         t = site_op("z", l, n, backend)
@@ -250,11 +291,22 @@ def total_sz(n: int, backend: Backend = "sparse"):
 
 def up_count_of_index(index: int | np.ndarray, n: int):
     """Number of up spins of basis state(s) ``index`` (bit 0 = up)."""
-    idx = np.asarray(index)
+    _check_n(n)
+    idx = _check_index(index, n)
     down = np.zeros_like(idx)
     for l in range(n):
         down = down + ((idx >> l) & 1)
     return n - down
+
+
+def _check_index(index: Any, n: int) -> np.ndarray:
+    idx = np.asarray(index)
+    if idx.dtype.kind not in "iu":
+        raise InvalidParameterError(f"basis index {index!r} must be an integer in 0..{2**n - 1}.")
+    if np.any(idx < 0) or np.any(idx >= 2**n):
+        raise SiteOutOfRangeError(
+            f"basis index {index!r} out of range for n = {n} spins; use 0..{2**n - 1}.")
+    return idx
 
 
 def basis_label(index: int, n: int, up: str = "\u2191", down: str = "\u2193") -> str:
@@ -279,9 +331,9 @@ class Sector:
     up_spins: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n, (int, np.integer)) or self.n < 1:
+        if not _is_int(self.n) or self.n < 1:
             raise InvalidParameterError(f"n = {self.n!r} must be a positive integer.")
-        if not isinstance(self.up_spins, (int, np.integer)) or not 0 <= self.up_spins <= self.n:
+        if not _is_int(self.up_spins) or not 0 <= self.up_spins <= self.n:
             raise SectorError(
                 f"there is no sector with {self.up_spins!r} up spins for n = {self.n}; "
                 f"choose up_spins in 0..{self.n}."
@@ -315,6 +367,7 @@ class Sector:
 
     def restrict(self, op):
         """``E^T op E``: the block of ``op`` inside the sector (same container type)."""
+        op = self._full_space(op, "op")
         if isinstance(op, sympy.MatrixBase):
             return sympy.Matrix(op).extract(list(map(int, self.basis)), list(map(int, self.basis)))
         if sp.issparse(op):
@@ -322,9 +375,23 @@ class Sector:
             return op[self.basis][:, self.basis]
         return np.asarray(op)[np.ix_(self.basis, self.basis)]
 
+    def _full_space(self, op: Any, name: str) -> Any:
+        op = _as_operator(op)
+        d = 2**self.n
+        if getattr(op, "shape", None) != (d, d):
+            raise ShapeMismatchError(
+                f"{name} has shape {getattr(op, 'shape', None)}, but n = {self.n} spins need a "
+                f"{d} x {d} operator on the full space.")
+        return op
+
     def lift(self, op_k):
         """``E op_k E^T``: embed a sector operator into the full space."""
         E = self.embedding
+        op_k = _as_operator(op_k)
+        if getattr(op_k, "shape", None) != (self.dim, self.dim):
+            raise ShapeMismatchError(
+                f"op_k has shape {getattr(op_k, 'shape', None)}, but sector {self.up_spins} of "
+                f"n = {self.n} has dimension {self.dim}; pass a {self.dim} x {self.dim} operator.")
         if isinstance(op_k, sympy.MatrixBase):
             Es = self.embedding_sympy()
             return Es * op_k * Es.T
@@ -334,6 +401,7 @@ class Sector:
 
     def leakage(self, op) -> float:
         """Norm of the part of ``op`` that maps the sector out of itself (0 if conserved)."""
+        op = self._full_space(op, "op")
         A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
             np.array(op.evalf(), dtype=complex))
         cols = A[:, self.basis]
@@ -343,8 +411,23 @@ class Sector:
         return float(abs(out).max()) if out.nnz else 0.0
 
 
+def _as_operator(op: Any) -> Any:
+    """SymPy matrices stay SymPy; QuTiP objects and array-likes become numpy / sparse."""
+    if isinstance(op, sympy.MatrixBase) or sp.issparse(op):
+        return op
+    if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
+        return np.asarray(op.full())
+    arr = np.asarray(op)
+    if arr.dtype.kind not in "biufc":
+        raise InvalidParameterError(
+            f"expected a numeric matrix (numpy, scipy.sparse, SymPy or QuTiP), got "
+            f"{type(op).__name__}.")
+    return arr
+
+
 def sectors(n: int) -> list[Sector]:
     """All total-S^z sectors of ``n`` spins, ``up_spins = 0..n``."""
+    _check_n(n)
     return [Sector(n, k) for k in range(n + 1)]
 
 
@@ -355,6 +438,8 @@ def sector_of_index(index: int, n: int) -> Sector:
 
 def conserves_up_count(op, n: int, tol: float = 1e-12) -> bool:
     """True if ``op`` commutes with the total number of up spins (block-diagonal in sectors)."""
+    _check_n(n)
+    op = _as_operator(op)
     A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
         np.array(op.evalf(), dtype=complex))
     if A.shape != (2**n, 2**n):

@@ -45,8 +45,12 @@ def is_symbolic(*values: Any) -> bool:
     return False
 
 
-def _numeric_or_none(value: Any) -> np.ndarray | None:
-    """Return ``value`` as a float array, or None if it is symbolic."""
+def _numeric_or_none(value: Any, name: str = "value") -> np.ndarray | None:
+    """Return ``value`` as a numeric array, or None if it is symbolic.
+
+    Raises :class:`InvalidParameterError` for ``None``, booleans and strings,
+    which are never meaningful physical parameters.
+    """
     if isinstance(value, sympy.Basic):
         if value.free_symbols:
             return None
@@ -54,9 +58,18 @@ def _numeric_or_none(value: Any) -> np.ndarray | None:
             return np.asarray(complex(value))
         except TypeError:
             return None
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+        raise InvalidParameterError(
+            f"{name} = {value!r} is not a number; pass a real number "
+            "(or a SymPy expression for a symbolic result)."
+        )
     arr = np.asarray(value)
     if arr.dtype == object:
         return None
+    if arr.dtype.kind not in "iufc":
+        raise InvalidParameterError(
+            f"{name} = {value!r} is not a number (dtype {arr.dtype}); pass real numbers."
+        )
     return arr
 
 
@@ -73,7 +86,7 @@ def check_temperature(T: Any, name: str = "T", *, allow_zero: bool = True) -> No
                 f"{'>= 0' if allow_zero else '> 0'} (units of energy, k_B = 1)."
             )
         return
-    arr = _numeric_or_none(T)
+    arr = _numeric_or_none(T, name)
     if arr is None:
         return
     if np.iscomplexobj(arr):
@@ -82,6 +95,10 @@ def check_temperature(T: Any, name: str = "T", *, allow_zero: bool = True) -> No
         arr = arr.real
     if np.any(np.isnan(arr)):
         raise InvalidParameterError(f"{name} is NaN; pass a finite temperature.")
+    if np.any(np.isinf(arr)):
+        raise InvalidParameterError(
+            f"{name} = {T} is infinite; pass a finite temperature (units of energy, k_B = 1)."
+        )
     bad = arr < 0 if allow_zero else arr <= 0
     if np.any(bad):
         allowed = ">= 0" if allow_zero else "> 0"
@@ -92,19 +109,31 @@ def check_temperature(T: Any, name: str = "T", *, allow_zero: bool = True) -> No
         )
 
 
+def _real_or_none(value: Any, name: str) -> np.ndarray | None:
+    """Numeric ``value`` as a real array (None if symbolic); refuse a non-zero imaginary part."""
+    arr = _numeric_or_none(value, name)
+    if arr is None:
+        return None
+    if np.iscomplexobj(arr):
+        if np.any(np.abs(arr.imag) > 0):
+            raise InvalidParameterError(f"{name} = {value} is complex; pass a real number.")
+        arr = arr.real
+    return arr
+
+
 def check_nonnegative(value: Any, name: str) -> None:
     """Raise :class:`NegativeCouplingError` if ``value`` is (known to be) negative."""
     if isinstance(value, sympy.Basic) and value.free_symbols:
         if value.is_negative:
             raise NegativeCouplingError(f"{name} = {value} is declared negative; it must be >= 0.")
         return
-    arr = _numeric_or_none(value)
+    arr = _real_or_none(value, name)
     if arr is None:
         return
-    if np.iscomplexobj(arr):
-        arr = arr.real
     if np.any(np.isnan(arr)):
         raise InvalidParameterError(f"{name} is NaN; pass a finite value.")
+    if np.any(np.isinf(arr)):
+        raise InvalidParameterError(f"{name} = {value} is infinite; pass a finite value.")
     if np.any(arr < 0):
         raise NegativeCouplingError(f"{name} = {value} is negative; it must be >= 0.")
 
@@ -115,11 +144,11 @@ def check_positive(value: Any, name: str) -> None:
         if value.is_nonpositive:
             raise NegativeCouplingError(f"{name} = {value} is declared <= 0; it must be > 0.")
         return
-    arr = _numeric_or_none(value)
+    arr = _real_or_none(value, name)
     if arr is None:
         return
-    if np.iscomplexobj(arr):
-        arr = arr.real
+    if np.any(np.isinf(arr)):
+        raise InvalidParameterError(f"{name} = {value} is infinite; pass a finite value > 0.")
     if np.any(np.isnan(arr)) or np.any(arr <= 0):
         raise NegativeCouplingError(f"{name} = {value} must be > 0.")
 

@@ -32,6 +32,7 @@ import sympy
 from ..baths import Bath, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
 from ..spins import SINGLE_SITE, conserves_up_count, op_product
+from ..validation import check_nonnegative
 
 __all__ = ["Term", "Coupling", "Model", "terms_operator"]
 
@@ -152,9 +153,19 @@ class Coupling:
                         f"no numeric value for the bath parameter {v} of bath {self.name!r}; pass "
                         "it as a keyword argument.")
                 num[key] = float(v)
+                check_nonnegative(num[key], f"{key} of bath {self.name!r} ({getattr(spec, key)})")
             bath = Bath(SymmetrizedSpectrum(num["c"], num["d"], spec.scale), T, bath.preset.name,
                         lamb_shift=bath.lamb_shift, name=bath.name)
         return bath
+
+
+def _check_value(key: Any, v: Any) -> None:
+    """Refuse parameter values that cannot be a physical number (strings, booleans, NaN, inf)."""
+    if isinstance(v, (str, bytes, bool, np.bool_)):
+        raise InvalidParameterError(
+            f"parameter {key} = {v!r} is not a number; pass a real number (or a SymPy expression).")
+    if isinstance(v, (int, float, complex, np.number)) and not np.isfinite(v):
+        raise InvalidParameterError(f"parameter {key} = {v} is not finite; pass a finite number.")
 
 
 @dataclass
@@ -232,6 +243,7 @@ class Model:
                     raise InvalidParameterError(
                         f"model {self.name!r} has no parameter {k!r}; parameters: {sorted(by_name)}.")
                 k = by_name[k]
+            _check_value(k, v)
             out[k] = v
         return out
 
