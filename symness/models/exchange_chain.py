@@ -135,6 +135,8 @@ def exchange_chain(n: int = 7, *, pump: bool = False) -> ExchangeChain:
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise InvalidModelError(f"the exchange chain needs an integer n >= 2 sites, got {n!r}.")
+    if not isinstance(pump, bool):
+        raise InvalidModelError(f"pump must be True or False, got {pump!r}.")
     alphas = alpha_symbols(n)
     g = sympy.Symbol("g", positive=True)
     gamma = sympy.Symbol("gamma", nonnegative=True)

@@ -50,8 +50,8 @@ from sympy.utilities.lambdify import implemented_function
 
 from ..baths import Bath, SpectralDensity, Spectrum, flat
 from ..errors import InvalidParameterError
-from ..validation import check_nonnegative
-from .base import Coupling, Model, Term
+from ..validation import check_nonnegative, check_positive
+from .base import Coupling, Model, Term, _check_value
 
 __all__ = [
     "OMEGA",
@@ -184,6 +184,7 @@ def single_qubit_model(g_A: Any = None, g_B: Any = None, *, w0: Any = W0, T_A: A
         ``"A"`` and ``"B"`` with :math:`L = \sigma^-`, defaults
         ``omega_0 = 1, T_A = 1, T_B = 0.5``.
     """
+    check_positive(w0, "qubit splitting w0")
     gA = sympy.Function("g_A") if g_A is None else g_A
     gB = sympy.Function("g_B") if g_B is None else g_B
     values = {W0: 1.0, TA: 1.0, TB: 0.5}
@@ -225,6 +226,9 @@ def coupled_qubits_model(g_A: Any = None, g_B: Any = None, *, w1: Any = W1, w2: 
         (the paper prints no numerical parameters).  The paper's labels need
         :math:`\lambda < \sqrt{\omega_1\omega_2}`.
     """
+    check_positive(w1, "qubit splitting w1")
+    check_positive(w2, "qubit splitting w2")
+    _check_value("lam", lam)
     gA = sympy.Function("g_A") if g_A is None else g_A
     gB = sympy.Function("g_B") if g_B is None else g_B
     w1, w2, lam_ = (sympy.sympify(x) for x in (w1, w2, lam))

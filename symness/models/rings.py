@@ -37,7 +37,7 @@ import sympy
 from ..baths import Bath, ohmic
 from ..errors import InvalidModelError, InvalidParameterError
 from ..validation import check_nonnegative, check_positive, check_temperature
-from .base import Coupling, Model, Term
+from .base import Coupling, Model, Term, _check_value
 
 __all__ = ["xxz_ring", "two_branch_ring", "ring_model"]
 
@@ -60,6 +60,10 @@ def ring_model(name: str, n: int, *, J: float, Delta: float, fields: Mapping[int
     check_temperature(T_right, "T_right")
     check_nonnegative(gamma, "gamma")
     check_positive(cutoff, "cutoff")
+    _check_value("J", J)
+    _check_value("Delta", Delta)
+    for l, h in fields.items():
+        _check_value(f"fields[{l}]", h)
 
     Js = sympy.Symbol("J", real=True)
     Ds = sympy.Symbol("Delta", real=True)

@@ -38,7 +38,8 @@ from typing import Any
 import sympy
 
 from ..baths import Bath, weak_coupling_spectrum
-from ..errors import InvalidModelError
+from ..errors import InvalidModelError, InvalidParameterError
+from ..validation import check_nonnegative, check_temperature
 from .base import Coupling, Model, Term
 
 __all__ = ["tilted_ising", "SYMBOLS"]
@@ -115,8 +116,15 @@ def tilted_ising(n: int = 2, *, mean_field: bool = True, **values: Any) -> Model
     Paper: weak_coupling, eqs. (68)--(70), (105)--(110), (B19)--(B20), Fig. 3.
     Conventions: :math:`\hbar = k_B = 1`; site 1 touches the left bath.
     """
-    if not isinstance(n, int) or n < 2:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
         raise InvalidModelError(f"the tilted Ising chain needs n >= 2 spins, got {n!r}.")
+    if not isinstance(mean_field, bool):
+        raise InvalidParameterError(f"mean_field must be True or False, got {mean_field!r}.")
+    for key, v in values.items():
+        if key in ("T_L", "T_R"):
+            check_temperature(v, key)
+        elif key in ("c_L", "c_R", "d_L", "d_R"):
+            check_nonnegative(v, key)
     terms: list[Term] = [Term.of(h, (l, "z")) for l in range(1, n + 1)]
     bonds: dict[tuple[int, int], list[Term]] = {}
     for l in range(1, n):
