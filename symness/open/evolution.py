@@ -92,6 +92,10 @@ def _working_op(op: Any, space: Space) -> np.ndarray:
 
 def _initial_state(rho0: Any, space: Space) -> np.ndarray:
     arr = as_array(rho0)
+    if not sp.issparse(arr) and np.asarray(arr).dtype.kind not in "biufc":
+        raise InvalidParameterError(
+            f"the initial state must be a density matrix or a ket (numpy, scipy.sparse, SymPy or "
+            f"QuTiP), got {rho0!r}.")
     arr = arr.toarray() if sp.issparse(arr) else np.asarray(arr, dtype=complex)
     if arr.ndim == 1 or (arr.ndim == 2 and 1 in arr.shape):  # a ket
         psi = arr.reshape(-1)
@@ -164,6 +168,10 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
     t = np.asarray(times, dtype=float).ravel()
     if t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
         raise InvalidParameterError("times must be a non-empty, finite, non-decreasing sequence.")
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
+                or not np.isfinite(tol) or tol <= 0):
+            raise InvalidParameterError(f"{name} = {tol!r} must be a finite number > 0.")
     rho = _initial_state(rho0, space)
     d = space.dim
     eigen = gen.native_basis == "eigen"

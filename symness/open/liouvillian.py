@@ -384,7 +384,14 @@ class GKSLLiouvillian(Liouvillian):
 
 # ---------------------------------------------------------------------------- builders
 def _degeneracy_tol(space: Space, tol: float | None) -> float:
-    return 1e-9 * space.energy_scale if tol is None else float(tol)
+    if tol is None:
+        return 1e-9 * space.energy_scale
+    if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
+            or not np.isfinite(tol) or tol < 0):
+        raise InvalidParameterError(
+            f"degeneracy_tol = {tol!r} must be a finite number >= 0 (energy units); default "
+            "None is 1e-9 times the energy scale.")
+    return float(tol)
 
 
 def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | None = None,
@@ -421,6 +428,8 @@ def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | 
     magnification eqs. (26)-(28) are this generator with the ``ring4`` /
     ``magnification`` bath presets.
     """
+    if not isinstance(secular, (bool, np.bool_)):
+        raise InvalidParameterError(f"secular must be True or False, got {secular!r}.")
     system = as_system(system, values)
     space = system.space(up_spins)
     chans = channels(system, space, lamb_shift)
@@ -471,7 +480,12 @@ def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, S
     Hm = as_operator(H, "H")
     check_hermitian(Hm, "H")
     d = Hm.shape[0]
-    groups = dict(jumps) if isinstance(jumps, Mapping) else {"jumps": list(jumps)}
+    try:
+        groups = dict(jumps) if isinstance(jumps, Mapping) else {"jumps": list(jumps)}
+    except TypeError:
+        raise InvalidParameterError(
+            "jumps must be a list of (L, rate) pairs or a mapping {name: [(L, rate), ...]}, got "
+            f"{type(jumps).__name__}.") from None
     clean: dict[str, list[tuple[Any, float]]] = {}
     for name, lst in groups.items():
         out = []

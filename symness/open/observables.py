@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InvalidParameterError, SiteOutOfRangeError
+from ..errors import InvalidParameterError, ShapeMismatchError, SiteOutOfRangeError
 from ..spins import op_product
+from ..validation import as_array, check_hermitian
 
 __all__ = [
     "partial_trace",
@@ -30,6 +31,21 @@ __all__ = [
 _SY2 = np.array([[0, 0, 0, -1], [0, 0, 1, 0], [0, 1, 0, 0], [-1, 0, 0, 0]], dtype=complex)  # sy x sy
 
 
+def _matrix(m: Any, name: str, dim: int | None = None) -> np.ndarray:
+    """``m`` as a finite square complex numpy matrix (QuTiP / sparse accepted), of size ``dim``."""
+    m = as_array(m)
+    m = m.toarray() if sp.issparse(m) else np.asarray(m)
+    if m.dtype.kind not in "biufc":
+        raise InvalidParameterError(f"{name} must be a numeric matrix, got dtype {m.dtype}.")
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise ShapeMismatchError(f"{name} has shape {m.shape}; it must be a square matrix.")
+    if dim is not None and m.shape[0] != dim:
+        raise ShapeMismatchError(f"{name} has shape {m.shape}; expected {dim} x {dim}.")
+    if not np.all(np.isfinite(m)):
+        raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
+    return m.astype(complex)
+
+
 def partial_trace(rho: np.ndarray, keep: list[int] | tuple[int, ...], n: int) -> np.ndarray:
     """Reduced density matrix of the (1-based, increasing) sites ``keep`` of ``n`` spins."""
     keep = sorted(int(k) for k in keep)
@@ -38,7 +54,9 @@ def partial_trace(rho: np.ndarray, keep: list[int] | tuple[int, ...], n: int) ->
             raise SiteOutOfRangeError(f"site {k} is out of range 1..{n}.")
     if len(set(keep)) != len(keep):
         raise InvalidParameterError(f"sites {keep} repeat; give distinct sites.")
-    rho = np.asarray(rho)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InvalidParameterError(f"n = {n!r} must be a positive integer number of spins.")
+    rho = _matrix(rho, "rho", 2**n)
     t = rho.reshape((2,) * (2 * n))
     drop = [l for l in range(1, n + 1) if l not in keep]
     # move kept row/col axes first, contract the dropped ones
@@ -59,9 +77,11 @@ def concurrence(rho2: np.ndarray) -> float:
     (basis independent of the :math:`\sigma^z` sign convention).  Tiny negative
     eigenvalues from round-off or a non-positive Redfield state are clipped to 0.
     """
-    rho2 = np.asarray(rho2, dtype=complex)
+    rho2 = as_array(rho2)
+    rho2 = rho2.toarray() if sp.issparse(rho2) else np.asarray(rho2)
     if rho2.shape != (4, 4):
         raise InvalidParameterError(f"concurrence needs a 4 x 4 two-qubit state, got {rho2.shape}.")
+    rho2 = _matrix(rho2, "rho2", 4)
     rt = _SY2 @ rho2.conj() @ _SY2
     ev = np.linalg.eigvals(rho2 @ rt)
     lam = np.sort(np.sqrt(np.clip(ev.real, 0.0, None)))[::-1]
@@ -70,9 +90,17 @@ def concurrence(rho2: np.ndarray) -> float:
 
 def von_neumann_entropy(rho: np.ndarray) -> float:
     r""":math:`S = -\mathrm{tr}\,\rho\ln\rho` (natural log; eigenvalues :math:`\le 0` contribute 0)."""
-    p = np.linalg.eigvalsh((np.asarray(rho) + np.asarray(rho).conj().T) / 2)
+    rho = _matrix(rho, "rho")
+    p = np.linalg.eigvalsh((rho + rho.conj().T) / 2)
     p = p[p > 0]
     return float(-np.sum(p * np.log(p)))
+
+
+def _state_and_hamiltonian(rho: Any, H: Any) -> tuple[np.ndarray, np.ndarray]:
+    rho = _matrix(rho, "rho")
+    H = _matrix(H, "H", rho.shape[0])
+    check_hermitian(H, "H")
+    return rho, H
 
 
 def passive_state(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
@@ -80,6 +108,7 @@ def passive_state(rho: np.ndarray, H: np.ndarray) -> np.ndarray:
 
     ring4 eq. (15), magnification eqs. (39)-(40), in the basis of ``rho`` and ``H``.
     """
+    rho, H = _state_and_hamiltonian(rho, H)
     p = np.sort(np.linalg.eigvalsh((rho + rho.conj().T) / 2))[::-1]
     E, V = np.linalg.eigh(H)
     return (V * p) @ V.conj().T
@@ -90,6 +119,7 @@ def ergotropy(rho: np.ndarray, H: np.ndarray) -> float:
 
     ring4 eq. (14), magnification eq. (41); ``rho`` and ``H`` in the same basis.
     """
+    rho, H = _state_and_hamiltonian(rho, H)
     p = np.sort(np.linalg.eigvalsh((rho + rho.conj().T) / 2))[::-1]
     E = np.linalg.eigvalsh(H)
     return float(np.real(np.trace(rho @ H)) - np.dot(p, E))

@@ -295,6 +295,19 @@ def _choose(method: str, d: int, allowed: tuple[str, ...]) -> str:
     return method
 
 
+def _check_solver_options(*, tol: Any = 1e-14, maxiter: Any = 10, restart: Any = 60,
+                          positivity_tol: Any = 0.0) -> None:
+    """Refuse solver options that would be ignored or make the solver loop forever."""
+    for name, v in (("tol", tol), ("positivity_tol", positivity_tol)):
+        if (isinstance(v, bool) or not isinstance(v, (int, float, np.number))
+                or not np.isfinite(v) or v < 0 or (name == "tol" and v == 0)):
+            raise InvalidParameterError(
+                f"{name} = {v!r} must be a finite number {'> 0' if name == 'tol' else '>= 0'}.")
+    for name, v in (("maxiter", maxiter), ("restart", restart)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise InvalidParameterError(f"{name} = {v!r} must be an integer >= 1.")
+
+
 def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, maxiter: int = 10,
                  restart: int = 60, degeneracy_tol: float | None = None
                  ) -> tuple[np.ndarray, dict[str, Any]]:
@@ -304,6 +317,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     ``iterations``, ``rcond`` / ``relative_residual`` and ``residual``
     (:math:`\\|\\mathcal L\\rho\\|_F`).
     """
+    _check_solver_options(tol=tol, maxiter=maxiter, restart=restart)
     t0 = time.perf_counter()
     d = gen.dim
     space = gen.space
@@ -390,6 +404,7 @@ class NESS:
 
     def __init__(self, generator: Liouvillian, rho: np.ndarray, info: Mapping[str, Any],
                  positivity_tol: float = 1e-9):
+        _check_solver_options(positivity_tol=positivity_tol)
         self.generator = generator
         self.space: Space = generator.space
         self.system: OpenSystem | None = generator.system
@@ -555,6 +570,10 @@ class NESS:
         :math:`J\langle\sigma^x_i\sigma^y_j - \sigma^y_i\sigma^x_j\rangle`.  ``h_ij`` is the
         model's bond operator, or the two-site Pauli part of :math:`H`.
         """
+        if (not isinstance(bond, (tuple, list)) or len(bond) != 2
+                or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in bond)):
+            raise InvalidParameterError(
+                f"bond = {bond!r}: pass a pair of 1-based sites, e.g. spin_current((1, 2)).")
         i, j = bond
         op = spin_current_operator(self._bond(i, j), j, self._n(), dense=self.space.full_dim <= 256)
         return float(np.real(self.expect(op)))

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ..errors import InvalidParameterError, ShapeMismatchError
+
 __all__ = [
     "vec",
     "unvec",
@@ -48,6 +50,10 @@ def unvec(v: np.ndarray, d: int | None = None) -> np.ndarray:
     v = np.asarray(v)
     if d is None:
         d = int(round(np.sqrt(v.size)))
+    if v.size != d * d:
+        raise ShapeMismatchError(
+            f"a vector of length {v.size} is not a vectorised {d} x {d} matrix (needs {d * d} "
+            "entries).")
     return v.reshape(d, d)
 
 
@@ -104,6 +110,8 @@ class HermitianParam:
     """
 
     def __init__(self, d: int):
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+            raise InvalidParameterError(f"d = {d!r} must be a positive integer dimension.")
         self.d = d
         self.iu = np.triu_indices(d, 1)
         self.m = len(self.iu[0])

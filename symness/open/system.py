@@ -237,8 +237,13 @@ class OpenSystem:
         H = as_operator(H, "H")
         check_hermitian(H, "H")
         dim = H.shape[0]
+        if dim == 0:
+            raise ShapeMismatchError("H is an empty (0 x 0) matrix; pass the system Hamiltonian.")
         self.H = H
         self.dim = dim
+        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer))
+                              or n < 1):
+            raise InvalidParameterError(f"n = {n!r} must be a positive integer number of spins.")
         if n is None:
             k = int(round(np.log2(dim))) if dim > 0 else 0
             n = k if 2**k == dim else None
