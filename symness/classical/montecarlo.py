@@ -170,13 +170,21 @@ def simulate(ring: IsingRing, J_upper: Any, J_lower: Any, T_left: Any, T_right: 
         raise InvalidParameterError("simulate() needs numeric couplings and temperatures.")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
         raise InvalidParameterError(f"steps = {steps!r}: pass an integer number of attempts >= 2.")
+    if isinstance(walkers, bool) or not isinstance(walkers, (int, np.integer)) or walkers < 1:
+        raise InvalidParameterError(
+            f"walkers = {walkers!r}: pass an integer number of walkers >= 1 (2 or more give "
+            "error bars).")
     walkers = max(2, min(int(walkers), int(steps)))
     per_walker = int(np.ceil(steps / walkers))
     if burn_in is None:
         burn_in = max(200 * ring.n_spins, per_walker // 4)
     if burn_in < 0:
         raise InvalidParameterError("burn_in must be >= 0.")
-    rng = np.random.default_rng(seed)
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"seed = {seed!r}: pass None or a non-negative integer.") from None
     n = ring.n_spins
     space = ring.space
     classes = ring.classes(*J)

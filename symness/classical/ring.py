@@ -698,6 +698,9 @@ class IsingRing:
         bath (roundoff), counts as zero.  Keyword arguments go to
         :meth:`heat_currents`.
         """
+        if (isinstance(rtol, bool) or not isinstance(rtol, (int, float, np.number))
+                or not 0 <= rtol < 1):
+            raise InvalidParameterError(f"rtol = {rtol!r} must be a number in [0, 1).")
         I = self.heat_currents(J_upper, J_lower, T_left, T_right, **kw)
         if any(isinstance(v, sympy.Basic) for v in I.values()):
             raise InvalidParameterError("classify() needs numbers; pass numeric couplings and temperatures.")

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import InvalidParameterError, SiteOutOfRangeError
+
 __all__ = ["StateSpace", "quantum_index", "spin_index"]
 
 UP, DOWN = "\u2191", "\u2193"
@@ -45,7 +47,15 @@ def quantum_index(k: int | np.ndarray, n: int) -> int | np.ndarray:
     symness.spins: site 1 is the most significant bit and a bit is 1 for *down*;
     here site 1 is the least significant bit and a bit is 1 for *up*.
     """
-    k = np.asarray(k, dtype=np.int64)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InvalidParameterError(f"n = {n!r} must be a positive integer number of spins.")
+    k_in = np.asarray(k)
+    if k_in.dtype.kind not in "iu":
+        raise InvalidParameterError(f"k = {k!r} must be an integer configuration index.")
+    if np.any(k_in < 0) or np.any(k_in >= 2**n):
+        raise SiteOutOfRangeError(
+            f"configuration index k = {k!r} is out of range for n = {n} spins; use 0..{2**n - 1}.")
+    k = k_in.astype(np.int64)
     out = np.zeros_like(k)
     for i in range(n):  # site i+1
         down = 1 - ((k >> i) & 1)
