@@ -36,6 +36,8 @@ import mpmath
 import numpy as np
 import sympy
 
+from ..errors import NegativeTemperatureError
+
 __all__ = ["Bose", "BoseDifference", "bose_numeric", "bose_difference_numeric", "bose_atoms"]
 
 
@@ -101,6 +103,9 @@ class Bose(sympy.Function):
 
     @classmethod
     def eval(cls, omega: sympy.Expr, T: sympy.Expr) -> sympy.Expr | None:
+        if T.is_negative:
+            raise NegativeTemperatureError(
+                f"Bose({omega}, {T}): the temperature {T} is negative; temperatures must be >= 0.")
         if omega.is_Number and T.is_Number and T > 0 and omega != 0:
             return 1 / (sympy.exp(omega / T) - 1)
         return None
@@ -155,6 +160,11 @@ class BoseDifference(sympy.Function):
 
     @classmethod
     def eval(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> sympy.Expr | None:
+        for T in (TA, TB):
+            if T.is_negative:
+                raise NegativeTemperatureError(
+                    f"BoseDifference({omega}, {TA}, {TB}): the temperature {T} is negative; "
+                    "temperatures must be >= 0.")
         if TA == TB:
             return sympy.S.Zero
         return None

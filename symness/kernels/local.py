@@ -39,6 +39,7 @@ from ..closedform import ClosedForm
 from ..errors import InvalidParameterError
 from ..models.base import sites_of
 from ..models.qubits import LAM, TA, TB, W1, W2, coupled_qubits_model
+from ..validation import check_positive, check_temperature
 from .functions import Bose
 from .pauli import CONVENTIONS, manifestly_nonnegative
 from .qubits import G_A, G_B, _g_numeric, _g_symbolic, _substitute, _symbolic_args, _validate
@@ -174,6 +175,10 @@ def violation_condition(w1: Any = W1, w2: Any = W2, T_A: Any = TA, T_B: Any = TB
     decreasing in :math:`\omega_X/T_X`: :math:`\mathrm{sign}(f_A - f_B) =
     \mathrm{sign}(\omega_2/T_B - \omega_1/T_A)`.
     """
+    check_temperature(T_A, "T_A")
+    check_temperature(T_B, "T_B")
+    check_positive(w1, "qubit splitting w1")
+    check_positive(w2, "qubit splitting w2")
     return sympy.StrictLessThan((T_A - T_B) * (w2 * T_A - w1 * T_B), 0)
 
 

@@ -113,7 +113,12 @@ def _couplings(couplings: Any, dim: int, n_sites: int | None) -> list[_CouplingS
     if isinstance(couplings, Mapping):
         items = [(k, *(v if isinstance(v, tuple) else (v,))) for k, v in couplings.items()]
     else:
-        items = list(couplings)
+        try:
+            items = list(couplings)
+        except TypeError:
+            raise InvalidParameterError(
+                "pauli_kernel: couplings must be a list of (S, Bath[, kind]) tuples or "
+                f"symness.models.Coupling objects, got {type(couplings).__name__}.") from None
     out: list[_CouplingSpec] = []
     default_names = iter("ABCDEFGHIJ")
     for item in items:
@@ -511,7 +516,14 @@ def pauli_kernel(H: Any, couplings: Any = None, *, at: Mapping[Any, Any] | None 
         symbols.update(model.symbols)
         paper, equation = model.paper, model.equation
         H = model.hamiltonian("sympy")
-    Hm = sympy.Matrix(H)
+    if hasattr(H, "full") and hasattr(H, "dims"):  # qutip.Qobj, duck-typed
+        H = H.full()
+    try:
+        Hm = sympy.Matrix(H)
+    except (TypeError, ValueError, sympy.SympifyError):
+        raise InvalidParameterError(
+            f"pauli_kernel: H must be a square matrix (sympy.Matrix, numpy array) or a Model, got "
+            f"{type(H).__name__}.") from None
     dim = Hm.rows
     n_sites = dim.bit_length() - 1 if dim and (dim & (dim - 1)) == 0 else None
     specs = _couplings(couplings, dim, n_sites)

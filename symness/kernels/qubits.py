@@ -133,6 +133,11 @@ def _g_numeric(g: Any, label: str) -> Callable[[np.ndarray], np.ndarray]:
     return f
 
 
+def _check_order(order: Any) -> None:
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+        raise InvalidParameterError(f"order = {order!r} must be an integer >= 1 (number of orders).")
+
+
 class QubitResult:
     r"""Steady state and heat currents of qubits between reservoirs A and B.
 
@@ -235,6 +240,7 @@ class QubitResult:
         r"""Expansion for :math:`T_A, T_B \gg \omega` (eqs. 4.2--4.3, 4.12--4.15; classical limit)."""
         self._need_symbolic("high_temperature()")
         self._need_symbol_T()
+        _check_order(order)
         chans = {k: _high_t(c.currents["A"], order) for k, c in self.channels.items()}
         pops = _high_t(self.populations, order)
         return self._expansion_form(pops, chans, f"high temperature T >> omega ({order} order(s))",
@@ -244,6 +250,7 @@ class QubitResult:
         r"""Expansion for :math:`T_A, T_B \ll \omega` in Boltzmann factors (eqs. 4.4--4.5, 4.16--4.19)."""
         self._need_symbolic("low_temperature()")
         self._need_symbol_T()
+        _check_order(order)
         chans = {k: _low_t(c.currents["A"], order) for k, c in self.channels.items()}
         pops = _low_t(self.populations, order)
         return self._expansion_form(pops, chans, f"low temperature T << omega ({order} order(s) in "

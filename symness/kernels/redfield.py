@@ -146,6 +146,9 @@ def redfield_kernel(pk: PauliKernel, variant: str = "redfield") -> RedfieldKerne
     """
     if variant not in ("redfield", "paper"):
         raise InvalidParameterError("variant must be 'redfield' or 'paper'.")
+    if not isinstance(pk, PauliKernel):
+        raise InvalidParameterError(
+            f"redfield_kernel takes the PauliKernel of pauli_kernel(...), got {type(pk).__name__}.")
     d = pk.dim
     E = pk.energies
     by_bath: dict[str, dict[tuple[int, int, int, int], sympy.Expr]] = {}
@@ -215,6 +218,12 @@ def coherence_steady_state(pk: PauliKernel, pair: tuple[int, int] = (1, 2), *,
     (default ``(1, 2)`` = the paper's :math:`\rho_{23}`).
     """
     R = redfield_kernel(pk, variant)
+    if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+            or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) for k in pair)
+            or not all(0 <= k < pk.dim for k in pair) or pair[0] == pair[1]):
+        raise InvalidParameterError(
+            f"pair = {pair!r}: pass two different 0-based level indices in 0..{pk.dim - 1} "
+            "(e.g. (1, 2) for the paper's rho_23).")
     p, pp = pair
     E = pk.energies
     rho = pk.steady_state()
