@@ -33,6 +33,9 @@ __all__ = ["expansion_symbol", "split_terms", "OrderedModel", "expand_model"]
 
 def expansion_symbol(model: Model, small: sympy.Symbol | str | None = None) -> sympy.Symbol:
     """The model's weak-coupling parameter (a symbol named ``lambda`` or ``lam`` by default)."""
+    if not isinstance(model, Model):
+        raise InvalidModelError(
+            f"expected a symness.models.Model (e.g. tilted_ising(3)), got {type(model).__name__}.")
     syms = set(model.parameters) | set(model.values)
     for c in model.couplings:
         for t in c.terms:

@@ -41,11 +41,21 @@ from typing import Any
 import numpy as np
 import scipy.linalg as sla
 
-from ..errors import DegeneracyError, InvalidParameterError, NonUniqueSteadyStateError
+from ..errors import (
+    DegeneracyError,
+    InvalidParameterError,
+    NonUniqueSteadyStateError,
+    ShapeMismatchError,
+)
 from ..models.base import Model, terms_operator
 from .expansion import OrderedModel, bath_xi, expand_model
 
 __all__ = ["Hierarchy", "perturbative_ness"]
+
+
+def _check_order(m: Any, name: str) -> None:
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 0:
+        raise InvalidParameterError(f"{name} = {m!r} must be an integer >= 0 (a power of lambda).")
 
 
 class Hierarchy:
@@ -81,6 +91,9 @@ class Hierarchy:
     def __init__(self, model: Model | OrderedModel, small: Any = None,
                  values: Mapping[Any, Any] | None = None, *, tol: float = 1e-9,
                  allow_degenerate: bool = False, **kw: Any):
+        if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
+                or not np.isfinite(tol) or tol <= 0):
+            raise InvalidParameterError(f"tol = {tol!r} must be a finite number > 0 (relative).")
         vals = dict(values or {})
         vals.update(kw)
         om = model if isinstance(model, OrderedModel) else expand_model(model, small, vals)
@@ -152,12 +165,22 @@ class Hierarchy:
         self.max_order = max([*self.Ht, *(o for _, o, _, _ in self.dissipators)])
 
     # ------------------------------------------------------------------ basis
+    def _square(self, m: Any, name: str) -> np.ndarray:
+        a = np.asarray(m.full() if hasattr(m, "full") and hasattr(m, "dims") else m)
+        if a.shape != (self.dim, self.dim):
+            raise ShapeMismatchError(
+                f"{name} has shape {a.shape}; the {self.n}-spin hierarchy needs a "
+                f"{self.dim} x {self.dim} matrix.")
+        return a
+
     def to_basis(self, rho: np.ndarray) -> np.ndarray:
         """Matrix in the computational basis -> the :math:`|E_{n,k}\\rangle` basis."""
+        rho = self._square(rho, "rho")
         return self.V.conj().T @ rho @ self.V
 
     def from_basis(self, rt: np.ndarray) -> np.ndarray:
         """Matrix in the :math:`|E_{n,k}\\rangle` basis -> the computational basis."""
+        rt = self._square(rt, "rt")
         return self.V @ rt @ self.V.conj().T
 
     # ------------------------------------------------------------ superoperators
@@ -244,6 +267,7 @@ class Hierarchy:
 
     def rho_tilde(self, m: int) -> np.ndarray:
         r""":math:`\rho_m` in the :math:`|E_{n,k}\rangle` basis (eqs. 45--47 for m = 0, 52/55/62 above)."""
+        _check_order(m, "m")
         rhos = self._rhos
         while len(rhos) <= m:
             rhos.append(self._next(rhos))
@@ -276,10 +300,14 @@ class Hierarchy:
 
     def series(self, order: int) -> list[np.ndarray]:
         """``[rho_0, ..., rho_order]`` in the computational basis."""
+        _check_order(order, "order")
         return [self.rho(m) for m in range(order + 1)]
 
     def truncated(self, lam: float, order: int) -> np.ndarray:
         r""":math:`\sum_{m\le \mathrm{order}}\lambda^m\rho_m`."""
+        if (isinstance(lam, bool) or not isinstance(lam, (int, float, np.number))
+                or not np.isfinite(lam)):
+            raise InvalidParameterError(f"lam = {lam!r} must be a finite real number.")
         return sum(lam**m * r for m, r in enumerate(self.series(order)))
 
     # -------------------------------------------------------------- diagnostics

@@ -174,6 +174,9 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
         out["T1"] = hh / sympy.atanh(out["t1"])
         out["T2"] = hh / sympy.atanh(out["t2"])
         return out
+    for v, nm in ((theta, "theta"), (h, "h")):
+        if isinstance(v, (bool, str)) or not np.isfinite(complex(v)) or complex(v).imag != 0:
+            raise InvalidParameterError(f"{nm} = {v!r} must be a finite real number.")
     hf = float(h)
     if hf == 0:
         raise InvalidParameterError("h = 0: the hierarchy needs a non-zero field h (H0 = h sum sigma^z).")
@@ -321,6 +324,16 @@ def current_forms(orders: tuple[int, ...] = (2,)) -> ClosedForm:
     :math:`J_{12} = -\langle\mathcal D_R^\dagger(H_{>1})\rangle`, which needs only
     :math:`\rho_{k-2}`; the direct :math:`\langle i[H_\times, H_{>1}]\rangle` is used in the tests.
     """
+    try:
+        orders = tuple(orders)
+    except TypeError:
+        raise InvalidParameterError(
+            f"orders = {orders!r}: pass a tuple of powers of lambda, e.g. (2,) or (2, 3).") from None
+    if not orders or any(isinstance(k, bool) or not isinstance(k, (int, np.integer))
+                         or not 0 <= k <= 3 for k in orders):
+        raise InvalidParameterError(
+            f"orders = {orders!r}: pass a non-empty tuple of powers k in 0..3 (k = 0, 1 vanish; "
+            "k = 3 takes ~25 s; higher orders are not implemented).")
     ops = _current_operators()
     exprs = {}
     for k in orders:
