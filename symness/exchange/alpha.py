@@ -97,7 +97,12 @@ def check_particle_number(N: Any) -> int:
 
 
 def _check_x(x: Any) -> np.ndarray:
-    arr = np.asarray(x, dtype=float)
+    check_temperature(x, "x = k_B T / eps_0")
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"x = k_B T / eps_0 = {x!r} is not a real number; pass finite numbers >= 0.") from None
     check_temperature(arr, "x = k_B T / eps_0")
     if not np.all(np.isfinite(arr)):
         raise InvalidParameterError(
@@ -111,7 +116,13 @@ def box_levels(N: int, n: Any) -> np.ndarray:
     Units :math:`\hbar = m = 1`, density :math:`\rho = 1`.
     """
     N = check_particle_number(N)
-    n = np.asarray(n, dtype=float)
+    try:
+        n = np.asarray(n, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"n = {n!r}: pass level numbers n = 1, 2, ...") from None
+    if np.any(~np.isfinite(n)) or np.any(n < 1) or np.any(n != np.round(n)):
+        raise InvalidParameterError(
+            f"n = {n}: box levels are numbered by integers n >= 1 (e_n = pi^2 n^2 / (2 N^2)).")
     return math.pi**2 * n**2 / (2.0 * N**2)
 
 
@@ -280,6 +291,9 @@ def alpha_ratio_mpmath(N: int, x: Any, dps: int | None = None) -> mpmath.mpf:
         As in :func:`alpha_ratio`; ``x`` a single number > 0 (string for exact input).
     """
     N = check_particle_number(N)
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
+                            or dps < 1):
+        raise InvalidParameterError(f"dps = {dps!r} must be None or a positive integer.")
     guard = 40 if dps is None else int(dps)
     with mpmath.workdps(30):
         xm = mpmath.mpf(x)

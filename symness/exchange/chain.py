@@ -157,7 +157,12 @@ def parse_configuration(state: str | Sequence[int], n: int | None = None) -> tup
         return len(s), np.array([i + 1 for i, ch in enumerate(s) if ch in downs], dtype=int)
     if n is None:
         raise InvalidParameterError("give n when the configuration is a list of down sites.")
-    d = np.array(sorted(set(int(v) for v in state)), dtype=int)
+    try:
+        d = np.array(sorted(set(int(v) for v in state)), dtype=int)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"cannot read the configuration {state!r}: pass a string like '↑↑↑↓↑↑↑' or a list "
+            "of 1-based down sites.") from None
     if d.size and (d.min() < 1 or d.max() > n):
         raise InvalidParameterError(f"down sites {list(d)} must lie in 1..{n}.")
     return n, d

@@ -47,6 +47,8 @@ def degeneracies(N: int, s_max: int) -> np.ndarray:
     Fermi sea :math:`s_0 = N(N+1)(2N+1)/6`.
     """
     N = check_particle_number(N)
+    if isinstance(s_max, bool) or not isinstance(s_max, (int, np.integer)):
+        raise InvalidParameterError(f"s_max = {s_max!r} must be an integer >= 0.")
     s_max = int(s_max)
     if s_max < 0:
         raise InvalidParameterError(f"s_max = {s_max} must be >= 0.")
@@ -63,6 +65,11 @@ def degeneracies(N: int, s_max: int) -> np.ndarray:
     return d[N]
 
 
+#: Limits of the brute-force enumeration (manifolds listed; largest sum of n_i^2 counted).
+_ENUM_MAX = 200_000
+_ENUM_S_MAX = 200_000
+
+
 def enumerate_manifolds(N: int, e_max: float) -> tuple[np.ndarray, list[tuple[int, ...]]]:
     r"""Brute force: every manifold with :math:`E_A \le` ``e_max``, sorted by energy.
 
@@ -72,11 +79,20 @@ def enumerate_manifolds(N: int, e_max: float) -> tuple[np.ndarray, list[tuple[in
     :func:`~symness.exchange.alpha_ratio`).
     """
     N = check_particle_number(N)
+    if (isinstance(e_max, bool) or not isinstance(e_max, (int, float, np.number))
+            or not np.isfinite(e_max)):
+        raise InvalidParameterError(f"e_max = {e_max!r} must be a finite real energy.")
     c = _c(N)
     s_max = int(math.floor(e_max / c + 1e-9))
     s0 = N * (N + 1) * (2 * N + 1) // 6
     if s_max < s0:
         return np.zeros(0), []
+    count = int(degeneracies(N, s_max).sum()) if s_max <= _ENUM_S_MAX else None
+    if count is None or count > _ENUM_MAX:
+        raise InvalidParameterError(
+            f"enumerate_manifolds(N={N}, e_max={e_max}) would list "
+            f"{'too many' if count is None else count} manifolds (more than {_ENUM_MAX}); lower "
+            "e_max, or use degeneracies() / manifolds_needed() for counts.")
     # the largest orbital leaves room for the N-1 lowest ones
     mmax = math.isqrt(s_max - (N - 1) * N * (2 * N - 1) // 6)
     out = []
@@ -102,6 +118,10 @@ def energy_distribution(N: int, x: float, tail: float = 60.0) -> tuple[np.ndarra
     (summing to one).  Used for the manifold average of eq. (17).
     """
     N = check_particle_number(N)
+    if (isinstance(tail, bool) or not isinstance(tail, (int, float, np.number))
+            or not np.isfinite(tail) or tail <= 0):
+        raise InvalidParameterError(
+            f"tail = {tail!r} must be a finite number > 0 (neglected weight < e^-tail).")
     xv = float(_check_x(x))
     c = _c(N)
     s0 = N * (N + 1) * (2 * N + 1) // 6

@@ -41,12 +41,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import expm_multiply
 
-from ..errors import ConvergenceError, InvalidParameterError
+from ..errors import ConvergenceError, InvalidParameterError, NonUniqueSteadyStateError
 from ..models.base import terms_operator
 from ..open import evolve, gksl_liouvillian, gksl_ness
 from ..spins import op_product
 from ..sweep import sweep
-from ..validation import check_nonnegative
+from ..validation import check_nonnegative, is_symbolic
 from .chain import (
     bond_current_terms,
     linear_profile,
@@ -285,6 +285,12 @@ def steady_state(alphas: Sequence[float], *, gamma: float = 3.102, gamma_I: floa
     the steady state is the polarized chain (zero current).
     """
     L, model, values = open_liouvillian(alphas, gamma=gamma, gamma_I=gamma_I, jumps=jumps, g=g)
+    if not is_symbolic(gamma) and float(gamma) == 0:
+        raise NonUniqueSteadyStateError(
+            "gamma = 0: without the edge baths nothing restores the up spins, and the chain's "
+            "single-magnon modes with a node at the pumped centre site (or every state, without "
+            "the pump) never relax, so the steady state is not unique. Pass gamma > 0.",
+            reason="no edge dissipation")
     n = model.n
     blocks = MagnonBlocks(L, n)
     if method == "blocks":
