@@ -4,6 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.abspath(".."))
+sys.path.insert(0, os.path.abspath("_ext"))
 
 from symness import __version__  # noqa: E402
 
@@ -16,11 +17,12 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "paperpages",
 ]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "figures/**/*.txt", "examples/*.py"]
+exclude_patterns = ["_build", "_ext", "figures/**/*.txt", "examples/*.py"]
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
@@ -28,7 +30,8 @@ napoleon_use_ivar = True
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
-suppress_warnings = ["myst.header"]
+# ref.python: the ambiguous type-hint name "Channel" (symness.open.channels vs symness.kernels.qubits)
+suppress_warnings = ["myst.header", "ref.python"]
 nitpicky = False
 html_theme = "alabaster"
 html_title = f"symness {version}"

@@ -66,3 +66,26 @@ def test_failing_check_gives_nonzero_exit(monkeypatch):
 def test_help_without_command():
     buf = io.StringIO()
     assert cli.main([], out=buf) == 0
+
+
+def test_figures_subprocess_writes_area_subdirectory(tmp_path):
+    """``symness figures -o DIR`` writes DIR/<area>/<key>.png and the caption file."""
+    import pytest
+
+    pytest.importorskip("matplotlib")
+    r = run("figures", "-o", str(tmp_path), "-k", "classical_fig4")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "classical" / "classical_fig4.png").stat().st_size > 1000
+    assert "Fig. 4" in (tmp_path / "classical" / "classical_fig4.txt").read_text()
+
+
+def test_every_registered_figure_is_in_docs():
+    """docs/figures holds every registered figure (PNG + caption) in an area sub-directory."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "figures"
+    registry.load_plugins()
+    for spec in registry.registered_figures():
+        found = list(docs.glob(f"*/{spec.key}.png"))
+        assert len(found) == 1, spec.key
+        assert found[0].with_suffix(".txt").exists(), spec.key

@@ -17,6 +17,11 @@ def test_sphinx_build_is_warning_free(tmp_path):
                         str(ROOT / "docs"), str(tmp_path / "html")],
                        capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+    # one generated page per paper: derived closed forms (from the code), figures, errata
+    for key in ("ring4", "magnification", "qubit_kernels", "weak_coupling", "coldatom"):
+        html = (tmp_path / "html" / "papers" / f"{key}.html").read_text(encoding="utf-8")
+        assert "<img" in html and "Errata" in html and "Derived closed forms" in html, key
+    assert "begin{align*}" in (tmp_path / "html" / "papers" / "magnification.html").read_text(encoding="utf-8")
 
 
 def test_latex_document_compiles(tmp_path, latex_file):

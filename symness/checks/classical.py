@@ -11,6 +11,7 @@ parameter points plus seeded random ones.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -241,25 +242,25 @@ def latex_ohm() -> str:
 def fig4(outdir: Any) -> list[Any]:
     from ..classical.figures import figure4
 
-    return figure4(outdir)
+    return figure4(Path(outdir) / "classical")
 
 
 @figure("classical_fig5", paper=PAPER, caption="Fig. 5(a, d): N_U = 2, N_D = 3, currents vs T_L and J_2")
 def fig5(outdir: Any) -> list[Any]:
     from ..classical.figures import figure5
 
-    return figure5(outdir)
+    return figure5(Path(outdir) / "classical")
 
 
 @figure("classical_fig7", paper=PAPER, caption="Fig. 7: four-spin ring, currents vs T_L and J_2")
 def fig7(outdir: Any) -> list[Any]:
     from ..classical.figures import figure7
 
-    return figure7(outdir)
+    return figure7(Path(outdir) / "classical")
 
 
 @figure("classical_fig8", paper=PAPER, caption="Fig. 8: CCA ring, currents vs T_L, T_R and mu")
 def fig8(outdir: Any) -> list[Any]:
     from ..classical.figures import figure8
 
-    return figure8(outdir)
+    return figure8(Path(outdir) / "classical")

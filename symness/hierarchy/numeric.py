@@ -204,7 +204,7 @@ class Hierarchy:
         return np.where(self._same, 0.0, rt)
 
     def P1(self, rt: np.ndarray) -> np.ndarray:
-        """Projection on Ker P0 L1 P0: the diagonal in the |E_{n,k}> basis (eq. 33)."""
+        """Projection on Ker P0 L1 P0: the diagonal in the ``|E_{n,k}>`` basis (eq. 33)."""
         return np.diag(np.diag(rt))
 
     def Q1(self, rt: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@ r"""Observables of the weak-coupling NESS: local temperatures, heat and bond ene
 
 Paper: weak_coupling, eqs. (100), (115), (150); Figs. 4--6.
 
-Conventions
------------
+Conventions of the observables
+------------------------------
 * Local temperature of site :math:`l` (eq. 100): :math:`t_l = \tanh(\beta_l h) = -\langle\sigma^z_l\rangle`,
   :math:`T_l = h/\operatorname{artanh} t_l` (needs :math:`|t_l| < 1`).
 * Heat current from bath :math:`\alpha` **into the system** (``docs/conventions.md``):
