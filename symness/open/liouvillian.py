@@ -528,6 +528,11 @@ def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
     tol = _degeneracy_tol(space, degeneracy_tol)
     jumps: dict[str, list[tuple[np.ndarray, float]]] = {}
     extra_H = np.zeros((space.dim, space.dim), dtype=complex)
+    unknown = sorted(set(local_hamiltonians or {}) - {c.name for c in system.couplings})
+    if unknown:
+        raise InvalidParameterError(
+            f"local_hamiltonians names baths {unknown} that the system does not have; its baths "
+            f"are {[c.name for c in system.couplings]}.")
     for c in system.couplings:
         Hl = (local_hamiltonians or {}).get(c.name, c.local_hamiltonian)
         if Hl is None:
