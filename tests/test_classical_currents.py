@@ -104,7 +104,9 @@ def test_classify_regimes():
     # equal couplings: Ohm's law, never magnified
     reg = IsingRing(1, 0).classify(1, 1, 3.0, 1.0)
     assert reg.direction == "parallel" and not reg.magnified and reg.magnification < 1
-    assert IsingRing(1, 0).classify(1, 1, 1.0, 1.0).direction == "none"
+    none = IsingRing(1, 0).classify(1, 1, 1.0, 1.0)
+    assert none.direction == "none" and none.magnification is None and not none.magnified  # never NaN
+    assert "no heat current" in str(none)
     assert "parallel" in str(IsingRing(1, 0).classify(1, 1, 3.0, 1.0))
 
 

@@ -102,17 +102,20 @@ class Regime:
         circulating current (``I_U * I_D > 0``).
     magnification
         :math:`\\max(|I_U|, |I_D|)/|I_L|` (>= 1 exactly when magnified; ``inf``
-        when :math:`I_L = 0` but a branch current is not).
+        when :math:`I_L = 0` but a branch current is not; ``None`` for the
+        regime ``"none"``, where no current flows and the ratio is undefined).
     currents
         The heat currents used (``"left"``, ``"right"``, ``"upper"``, ``"lower"``).
     """
 
     direction: str
     magnified: bool
-    magnification: float
+    magnification: float | None
     currents: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
+        if self.magnification is None:
+            return f"{self.direction} (no heat current)"
         m = " (magnified)" if self.magnified else ""
         return f"{self.direction}{m}, |I_branch|/|I_L| = {self.magnification:.4g}"
 
@@ -714,7 +717,7 @@ class IsingRing:
         big = max(max(abs(v) for v in I.values()), 0.0)
         zero = max(rtol * big, 1e-13 * gross)
         if big <= zero:
-            return Regime("none", False, float("nan"), I)
+            return Regime("none", False, None, I)
         u, d, left = (0.0 if abs(I[k]) <= zero else I[k] for k in ("upper", "lower", "left"))
         if u * d > 0:
             direction = "clockwise" if u > 0 else "anticlockwise"
