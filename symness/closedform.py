@@ -276,7 +276,12 @@ class ClosedForm:
         vals = dict(values or {})
         vals.update(kw)
         by_name = {s.name: s for s in self.free_symbols}
-        subs = {(by_name[k] if isinstance(k, str) else k): sympy.sympify(v) for k, v in vals.items()}
+        # a Python float becomes a dps-digit Float holding its exact binary value: a plain
+        # sympify gives 15 digits, at which functions that evaluate on Float arguments
+        # (Bose, BoseDifference, ...) would be computed -- not at ``dps`` digits
+        subs = {(by_name[k] if isinstance(k, str) else k):
+                (sympy.Float(v, dps) if isinstance(v, (float, np.floating)) else sympy.sympify(v))
+                for k, v in vals.items()}
 
         def one(e: Any) -> Any:
             if isinstance(e, sympy.MatrixBase):
