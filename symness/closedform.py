@@ -292,7 +292,11 @@ class ClosedForm:
                     f"evaluate: {k!r} is not a free symbol of this closed form; its symbols are "
                     f"{sorted(by_name)}.")
             try:
-                val = sympy.sympify(v, strict=True)
+                # a Python float becomes a dps-digit Float holding its exact binary value: a plain
+                # sympify gives 15 digits, at which functions that evaluate on Float arguments
+                # (Bose, BoseDifference, ...) would be computed -- not at ``dps`` digits
+                val = (sympy.Float(v, dps) if isinstance(v, (float, np.floating)) and not isinstance(v, bool)
+                       else sympy.sympify(v, strict=True))
             except (sympy.SympifyError, TypeError):
                 raise InvalidParameterError(
                     f"evaluate: the value of {k} must be a number or a SymPy expression, got "

@@ -19,6 +19,15 @@ explicit forms never overflow, whatever the temperature, and the denominators
 have positive coefficients (no cancellation) -- the lambdified functions are
 finite and accurate from :math:`T = 10^{-3}J` to :math:`10^3 J`.
 
+The numerators vanish at :math:`T_L = T_R`.  In the explicit forms they are
+written as sums of :class:`BoltzmannDifference` terms
+:math:`c\,(e^{-P/T_L - Q/T_R} - e^{-P/T_R - Q/T_L})` (the antisymmetry of the
+currents under :math:`L \leftrightarrow R`), each evaluated as
+:math:`e^{A}\,(-\operatorname{expm1}(\delta))` with
+:math:`\delta = (P-Q)(T_R - T_L)/(T_LT_R)`: full relative accuracy also for a
+small bias :math:`T_L \approx T_R` (linear response), where the expanded
+polynomial would lose :math:`\log_{10}(T/|T_L - T_R|)` digits.
+
 Results
 -------
 :func:`three_spin_equal`, :func:`three_spin_stationary`,
@@ -36,6 +45,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import mpmath
+import numpy as np
 import sympy
 
 from ..closedform import ClosedForm
@@ -50,7 +61,7 @@ __all__ = [
     "J", "J_U", "J_D", "T_L", "T_R",
     "ring_currents", "three_spin_equal", "three_spin_stationary", "three_spin_large_TL",
     "three_spin_unequal", "three_spin_magnification", "four_spin_unequal", "branch_ratio",
-    "MagnificationDecision", "Derivation",
+    "MagnificationDecision", "Derivation", "BoltzmannDifference",
 ]
 
 #: Common coupling of the equal-coupling forms (energy units).
@@ -73,6 +84,101 @@ _NORM_TEXT = {
 }
 _KEYS = ("left", "upper", "lower")
 _TEX = {"left": "I_L", "right": "I_R", "upper": "I_U", "lower": "I_D"}
+
+
+def _boltzmann_difference_numeric(A: Any, B: Any, delta: Any) -> Any:
+    r""":math:`e^A - e^B` with :math:`\delta = B - A` given separately (arrays or mpmath numbers)."""
+    if any(isinstance(v, (mpmath.mpf, mpmath.mpc)) for v in (A, B, delta)):
+        return mpmath.exp(A) * -mpmath.expm1(delta) if delta <= 0 else -mpmath.exp(B) * -mpmath.expm1(-delta)
+    a, b, d = (np.asarray(v, dtype=float) for v in (A, B, delta))
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        out = np.where(d <= 0, np.exp(a) * -np.expm1(d), -np.exp(b) * -np.expm1(-d))
+    return out if out.ndim else float(out)
+
+
+class BoltzmannDifference(sympy.Function):
+    r"""Difference of two Boltzmann factors :math:`e^{A} - e^{B}`, arguments ``(A, B, delta)``.
+
+    ``delta`` is :math:`B - A` written so that it is formed without cancellation (e.g.
+    :math:`4J(T_R - T_L)/(T_LT_R)`); the NumPy implementation (picked up by
+    :meth:`ClosedForm.lambdify`) is :math:`e^{A}(-\operatorname{expm1}\delta)` for
+    :math:`\delta \le 0` and :math:`-e^{B}(-\operatorname{expm1}(-\delta))` otherwise: full
+    relative accuracy for :math:`T_L \approx T_R` and no overflow.  Printed
+    :math:`\left(e^{A} - e^{B}\right)`; ``.rewrite(sympy.exp)`` gives the plain difference.
+    """
+
+    nargs = 3
+    is_real = True
+    _imp_ = staticmethod(_boltzmann_difference_numeric)
+
+    @classmethod
+    def eval(cls, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr) -> sympy.Expr | None:
+        if A == B or delta == 0:
+            return sympy.S.Zero
+        return None
+
+    def _eval_rewrite_as_exp(self, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr, **kw: Any) -> sympy.Expr:
+        return sympy.exp(A) - sympy.exp(B)
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr:
+        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        A, B, _ = self.args
+        if argindex == 1:
+            return sympy.exp(A)
+        if argindex == 2:
+            return -sympy.exp(B)
+        return sympy.S.Zero
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        A, B, _ = self.args
+        base = f"\\left({printer._print(sympy.exp(A))} - {printer._print(sympy.exp(B))}\\right)"
+        return f"{base}^{{{exp}}}" if exp is not None else base
+
+
+def _antisymmetric_explicit(expr: sympy.Expr, defs: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
+    r"""Explicit form of a current with its numerator as a sum of :class:`BoltzmannDifference` terms.
+
+    ``expr`` is a ratio of polynomials in the Metropolis factors ``defs`` (``x_L = exp(-E/T_L)``,
+    ...).  If the numerator is antisymmetric under :math:`L \leftrightarrow R`, every pair of
+    monomials :math:`c(m_Lm'_R - m_Rm'_L)` becomes :math:`c\,(e^{-P/T_L-Q/T_R} - e^{-P/T_R-Q/T_L})`;
+    otherwise the plain substitution is returned.  The value is unchanged (tested).
+    """
+    plain = expr.xreplace(defs)
+    sides = {"L": T_L, "R": T_R}
+    energy: dict[sympy.Symbol, sympy.Expr] = {}
+    for v, d in defs.items():
+        side = v.name.rsplit("_", 1)[-1]
+        if not isinstance(d, sympy.exp) or side not in sides:
+            return plain
+        energy[v] = sympy.factor(-d.args[0] * sides[side])
+    left = sorted((v for v in defs if v.name.endswith("_L")), key=lambda v: v.name)
+    right = [next((w for w in defs if w.name == v.name[:-1] + "R"), None) for v in left]
+    if None in right or len(right) != len(defs) - len(left) or any(
+            sympy.simplify(energy[v] - energy[w]) != 0 for v, w in zip(left, right)):
+        return plain
+    num, den = sympy.fraction(sympy.factor(expr))
+    const, poly = num.as_independent(*defs, as_Add=False)
+    P = sympy.Poly(sympy.expand(poly), *left, *right)
+    terms = dict(P.terms())
+    k = len(left)
+    pairs = []
+    seen = set()
+    for mono, c in P.terms():
+        if mono in seen:
+            continue
+        partner = mono[k:] + mono[:k]
+        if partner == mono or sympy.expand(terms.get(partner, 0) + c) != 0:
+            return plain  # not antisymmetric
+        seen.update({mono, partner})
+        e_left = sum((m * energy[v] for m, v in zip(mono[:k], left)), sympy.S.Zero)
+        e_right = sum((m * energy[v] for m, v in zip(mono[k:], left)), sympy.S.Zero)
+        A = -sympy.factor(e_left) / T_L - sympy.factor(e_right) / T_R
+        B = -sympy.factor(e_left) / T_R - sympy.factor(e_right) / T_L
+        delta = sympy.factor(e_left - e_right) * (T_R - T_L) / (T_L * T_R)
+        pairs.append(c.as_expr() * BoltzmannDifference(A, B, delta))
+    return const * sympy.Add(*pairs) / den.xreplace(defs)
 
 
 @dataclass
@@ -164,7 +270,7 @@ def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalizati
     names = _nice_names(chosen)
     defs = {names[v]: chosen.values[v] for v in chosen.variables}
     compact = {k: sympy.factor(chosen.current(k, substitute=False).xreplace(names)) for k in _KEYS}
-    explicit = {k: compact[k].xreplace(defs) for k in _KEYS}
+    explicit = {k: _antisymmetric_explicit(compact[k], defs) for k in _KEYS}
     seconds = time.perf_counter() - t0
     Zc = sympy.expand(chosen.Z.xreplace(names))
     size = {"states": ring.n_states, "terms in Z": len(sympy.Add.make_args(Zc)),

@@ -132,8 +132,12 @@ def open_chain_magnons() -> ClosedForm:
         assert sympy.simplify(sympy.expand_trig(sympy.expand(r.subs(p, 2 * q)))) == 0
     pk = sympy.pi * k / N
     norm = sympy.sqrt((2 - sympy.KroneckerDelta(k, 0)) / N)
+    # E_k = -2J(1 - cos p_k) printed as -4J sin^2(p_k/2): the same value, without the
+    # cancellation of 1 - cos p_k for k << N (relative error ~1e-16 N^2/k^2 otherwise)
+    E_k = -4 * Jv * sympy.sin(pk / 2) ** 2
+    assert sympy.simplify(sympy.expand_trig(E.subs(p, 2 * q) - E_k.subs(pk / 2, q))) == 0
     return ClosedForm(
-        {"E_k": (-2 * Jv * (1 - sympy.cos(pk))), PSI_K: norm * sympy.cos(pk * (jj - sympy.Rational(1, 2)))},
+        {"E_k": E_k, PSI_K: norm * sympy.cos(pk * (jj - sympy.Rational(1, 2)))},
         {alpha: "exchange coefficient", g: "interaction strength", N: "number of sites",
          k: "magnon index 0..N-1", jj: "site 1..N"},
         name="", paper="coldatom", equation="(20)",

@@ -78,7 +78,31 @@ def _homogenize(expr: sympy.Expr) -> sympy.Expr:
         q = sum((c * u ** (m[0] // 2) for m, c in poly.terms()), sympy.S.Zero)
         return hom_even(q).xreplace({u: _C**2, s2: _S**2})
     res = hom(num) / hom(den)
-    return res.xreplace({_C: sympy.cos(theta), _S: sympy.sin(theta)})
+    return _group_t(res.xreplace({_C: sympy.cos(theta), _S: sympy.sin(theta)}))
+
+
+def _group_t(expr: sympy.Expr) -> sympy.Expr:
+    r"""Group every sum as a polynomial in the bath/angle parameters with factored coefficients in :math:`t_{L,R}`.
+
+    E.g. :math:`4c_Lc_Rt_L^3C^4 - 8c_Lc_Rt_L^2t_RC^4 + 4c_Lc_Rt_Lt_R^2C^4` becomes
+    :math:`4c_Lc_Rt_L(t_L - t_R)^2C^4`.  The expression is unchanged; numerically, the
+    difference :math:`t_L - t_R` is formed once (exactly, for close values) instead of being
+    left to cancellation between large terms (catastrophic at :math:`t_L pprox t_R` and small
+    :math:`	heta`, where the remaining terms are :math:`O(\sin^4	heta)`).
+    """
+    gens = [c_L, c_R, d_L, d_R, sympy.sin(theta), sympy.cos(theta)]
+
+    def one(f: sympy.Expr) -> sympy.Expr:
+        base, e = f.as_base_exp()
+        if not (isinstance(base, sympy.Add) and base.free_symbols & {t_L, t_R}):
+            return f
+        terms = sympy.Poly(base, *gens).terms()
+        grouped = sympy.Add(*[sympy.factor(c) * sympy.Mul(*[g**k for g, k in zip(gens, m)])
+                              for m, c in terms])
+        return grouped**e
+    num, den = sympy.fraction(expr)
+    return sympy.Mul(*[one(f) for f in sympy.Mul.make_args(num)]) / sympy.Mul(
+        *[one(f) for f in sympy.Mul.make_args(den)])
 
 
 @lru_cache(maxsize=1)
@@ -112,15 +136,54 @@ def zeroth_order_form() -> ClosedForm:
                                   "eq. (103), exact for unequal baths.")
 
 
+_D = sympy.Symbol("D")  # t_L - t_R, evaluated separately (stable)
+
+
 @lru_cache(maxsize=1)
 def _lambdified() -> Any:
-    ex = _zeroth_exprs()
-    args = [_C, _S, t_L, t_R, c_L, c_R, d_L, d_R]
-    num_den = {}
-    for k in ("t1", "t2", "g"):
-        num, den = sympy.fraction(ex[k])
-        num_den[k] = (sympy.lambdify(args, num, "numpy"), sympy.lambdify(args, den, "numpy"))
-    return args, num_den
+    r"""Numeric pieces of the zeroth order, written for full relative accuracy.
+
+    With :math:`D = t_L - t_R` as an argument of its own, the grouped form (:func:`_group_t`)
+    is :math:`t_l = (W_{lL} t_L + W_{lR} t_R)/N` with weights :math:`W \ge 0` and
+    :math:`N = W_{lL} + W_{lR}` depending on :math:`D` only -- a weighted mean of the bath
+    values (checked here).  Hence :math:`1 - t_l` is the same mean of :math:`u_lpha = 1 - t_lpha`,
+    which keeps the local temperatures accurate when :math:`t_l 	o 1` (low temperature).
+    Returns ``(args, weights, g)``: ``weights[l] = (W_lL, W_lR, N)`` and ``g`` as numpy functions
+    of ``args = [C, S, t_L, t_R, D, c_L, c_R, d_L, d_R]``.
+    """
+    form = zeroth_order_form()
+    trig = {sympy.cos(theta): _C, sympy.sin(theta): _S}
+    args = [_C, _S, t_L, t_R, _D, c_L, c_R, d_L, d_R]
+    weights = {}
+    for k in ("t1", "t2"):
+        num, den = sympy.fraction(form.expr[k].xreplace(trig).xreplace({t_L - t_R: _D}))
+        wl, wr = sympy.diff(num, t_L), sympy.diff(num, t_R)
+        if (sympy.expand(num - wl * t_L - wr * t_R) != 0 or sympy.expand(wl + wr - den) != 0
+                or (wl.free_symbols | wr.free_symbols) & {t_L, t_R}):
+            raise AssertionError(f"{k} is not a weighted mean of t_L, t_R")
+        weights[k] = tuple(sympy.lambdify(args, e, "numpy") for e in (wl, wr, den))
+    g = form.expr["g"].xreplace(trig).xreplace({t_L - t_R: _D})
+    if g.free_symbols & {t_L, t_R}:
+        raise AssertionError("g depends on t_L, t_R other than through t_L - t_R")
+    return args, weights, sympy.lambdify(args, g, "numpy")
+
+
+def _tanh_parts(y: float) -> tuple[float, float, float]:
+    """``(tanh y, 1 - tanh y, log(1 - tanh y))`` for ``y >= 0`` (``inf`` allowed), without cancellation."""
+    if y == np.inf:
+        return 1.0, 0.0, -np.inf
+    e = np.exp(-2.0 * y)
+    return float(np.tanh(y)), float(2.0 * e / (1.0 + e)), float(np.log(2.0) - 2.0 * y - np.log1p(e))
+
+
+def _tanh_difference(yl: float, yr: float, delta: float) -> float:
+    r""":math:`\tanh y_L - \tanh y_R` for :math:`|y_L - y_R| = |\delta| \le 1` to full relative accuracy.
+
+    ``delta`` is :math:`y_L - y_R` computed without cancellation by the caller.
+    """
+    # sinh(y_L - y_R) / (cosh y_L cosh y_R), sech y = 2 e^{-y} / (1 + e^{-2y})
+    sech = [2.0 * np.exp(-y) / (1.0 + np.exp(-2.0 * y)) for y in (yl, yr)]
+    return float(np.sinh(delta) * sech[0] * sech[1])
 
 
 def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any = 1, c_R: Any = 1,
@@ -191,21 +254,45 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
             "c_L = c_R = 0 no bath flips a spin, so eq. (47) leaves the populations free (the closed form "
             "then gives the theta -> 0 limit only). Choose 0 < theta < pi and c_L + c_R > 0.",
             reason="degenerate P1 L2 P1")
-    vals = [np.cos(th), np.sin(th), tl, tr, float(c_L), float(c_R), float(d_L), float(d_R)]
-    _, fns = _lambdified()
-    out = {}
-    for k, (fn, fd) in fns.items():
-        den = float(fd(*vals))
-        num = float(fn(*vals))
-        if abs(den) < 1e-14 * max(1.0, abs(num)):
+    # stable pieces: y = |h|/T >= 0 (the zeroth order is odd in h for t1, t2 and even for g)
+    sgn = 1.0 if hf > 0 else -1.0
+    with np.errstate(divide="ignore"):
+        yl = abs(hf) / float(T_L) if float(T_L) > 0 else np.inf
+        yr = abs(hf) / float(T_R) if float(T_R) > 0 else np.inf
+    (tl, ul, lul), (tr, ur, lur) = _tanh_parts(yl), _tanh_parts(yr)
+    if float(T_L) > 0 and float(T_R) > 0:
+        # D = t_L - t_R with the exact T_R - T_L: y_L - y_R = |h| (T_R - T_L) / (T_L T_R)
+        yl_minus_yr = abs(hf) * (float(T_R) - float(T_L)) / (float(T_L) * float(T_R))
+        # |y_L - y_R| > 1: u_R / u_L >= 4 or <= 1/4, so u_R - u_L has no cancellation
+        D = _tanh_difference(yl, yr, yl_minus_yr) if abs(yl_minus_yr) <= 1.0 else ur - ul
+    else:
+        D = ur - ul
+    vals = [np.cos(th), np.sin(th), tl, tr, D, float(c_L), float(c_R), float(d_L), float(d_R)]
+    _, weights, gfun = _lambdified()
+    out: dict[str, Any] = {}
+    temps = {}
+    for k, (fl, fr, fn) in weights.items():
+        wl, wr, den = float(fl(*vals)), float(fr(*vals)), float(fn(*vals))
+        if not den > 0:
             raise NonUniqueSteadyStateError(
                 f"the zeroth-order two-spin state is not unique at theta = {theta}, c_L = {c_L}, c_R = {c_R}: "
                 "eq. (47) has a degenerate kernel (sin theta = 0 decouples the baths from the spin flips, "
                 "or c_L = c_R = 0). Choose 0 < theta < pi and c_L + c_R > 0.", reason="degenerate P1 L2 P1")
-        out[k] = num / den
-    with np.errstate(divide="ignore"):
-        out["T1"] = hf / float(np.arctanh(out["t1"])) if abs(out["t1"]) < 1 else 0.0
-        out["T2"] = hf / float(np.arctanh(out["t2"])) if abs(out["t2"]) < 1 else 0.0
+        t = (wl * tl + wr * tr) / den
+        u = (wl * ul + wr * ur) / den            # 1 - t, as accurate as u_L, u_R
+        out[k] = sgn * t
+        # artanh t = (log(1 + t) - log(1 - t))/2, log(1 - t) in log space (no underflow)
+        with np.errstate(divide="ignore"):
+            if u > 0.5:
+                logu = float(np.log1p(-t))
+            else:
+                parts = [np.log(w) + lu for w, lu in ((wl, lul), (wr, lur)) if w > 0]
+                logu = float(np.logaddexp.reduce(parts)) - float(np.log(den)) if parts else -np.inf
+            at = 0.5 * (float(np.log1p(t)) - logu)
+        temps[k] = abs(hf) / at if at > 0 else np.inf
+    out["g"] = float(gfun(*vals))
+    out["T1"] = temps["t1"]
+    out["T2"] = temps["t2"]
     return out
 
 

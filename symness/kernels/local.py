@@ -40,7 +40,7 @@ from ..errors import InvalidParameterError
 from ..models.base import sites_of
 from ..models.qubits import LAM, TA, TB, W1, W2, coupled_qubits_model
 from ..validation import check_positive, check_temperature
-from .functions import Bose
+from .functions import Bose, FermiDifference, fermi_difference_numeric
 from .pauli import CONVENTIONS, manifestly_nonnegative
 from .qubits import G_A, G_B, _g_numeric, _g_symbolic, _substitute, _symbolic_args, _validate
 
@@ -248,7 +248,8 @@ def local_lindblad(w1: Any, w2: Any, lam: Any, T_A: Any, T_B: Any, g_A: Any, g_B
         def S(e: Any) -> Any:
             return _substitute(der.explicit(e), subs, gA, gB)
         P = S(der.factor)
-        bias = S(F_A - F_B)
+        # the same value as S(F_A - F_B), written for stable numerics near f_A = f_B
+        bias = _substitute(FermiDifference(W1, TA, W2, TB), subs, gA, gB)
         return LocalResult(True, S(der.rho), {"A": P * bias, "B": -P * bias}, P, bias, params)
     fA, fB = _g_numeric(g_A, "A"), _g_numeric(g_B, "B")
     vals = _numeric_values(w1, w2, lam, T_A, T_B, fA, fB)
@@ -257,7 +258,7 @@ def local_lindblad(w1: Any, w2: Any, lam: Any, T_A: Any, T_B: Any, g_A: Any, g_B
     rho = fun["rho"](*vals)
     w1a, w2a = np.asarray(w1, float), np.asarray(w2, float)
     ta, tb = np.asarray(T_A, float), np.asarray(T_B, float)
-    bias = _fermi(w1a, ta) - _fermi(w2a, tb)
+    bias = fermi_difference_numeric(w1a, ta, w2a, tb)
     qa = np.asarray(P) * bias
     qa = qa.item() if np.ndim(qa) == 0 else qa
     return LocalResult(False, rho, {"A": qa, "B": -qa}, P, bias, params)
