@@ -594,17 +594,26 @@ class IsingRing:
             SymPy expressions when any argument is symbolic.  Steady state:
             :math:`I_L = -I_R = I_U - I_D`.
         """
-        scale = self._norm(normalization)
         sym, J, T = self._args(J_upper, J_lower, T_left, T_right)
-        tr = self._transitions(J)
-        masks = self._current_masks(tr)
         if not sym:
-            p = self.stationary(*J, *T, initial=initial, cls=cls, method=method)
-            rates = numeric_rates(tr, np.array(J), T[0], T[1])
-            flux = rates * p[tr.src]
-            Jv = np.array(J)
-            return {k: float(np.sum(flux[m] * (coef[m] @ Jv)) / scale) for k, (m, coef) in masks.items()}
-        return self._symbolic_currents(J, T, tr, masks, scale, initial, cls)
+            return self._numeric_currents(J, T, normalization=normalization, initial=initial, cls=cls,
+                                          method=method)[0]
+        tr = self._transitions(J)
+        return self._symbolic_currents(J, T, tr, self._current_masks(tr), self._norm(normalization), initial, cls)
+
+    def _numeric_currents(self, J: Sequence[Any], T: Sequence[Any], *, normalization: str = "paper",
+                          initial: Any = None, cls: int | None = None, method: str = "auto"
+                          ) -> tuple[dict[str, float], Transitions, np.ndarray, np.ndarray, int]:
+        """Numeric currents with what they were computed from: ``(I, transitions, rates, P, scale)``."""
+        scale = self._norm(normalization)
+        tr = self._transitions(J)
+        p = self.stationary(*J, *T, initial=initial, cls=cls, method=method)
+        rates = numeric_rates(tr, np.array(J), T[0], T[1])
+        flux = rates * p[tr.src]
+        Jv = np.array(J)
+        I = {k: float(np.sum(flux[m] * (coef[m] @ Jv)) / scale)
+             for k, (m, coef) in self._current_masks(tr).items()}
+        return I, tr, rates, p, scale
 
     def _symbolic_currents(self, J: Sequence[Any], T: Sequence[Any], tr: Transitions,
                            masks: dict[str, tuple[np.ndarray, np.ndarray]], scale: int,
@@ -704,16 +713,13 @@ class IsingRing:
         if (isinstance(rtol, bool) or not isinstance(rtol, (int, float, np.number))
                 or not 0 <= rtol < 1):
             raise InvalidParameterError(f"rtol = {rtol!r} must be a number in [0, 1).")
-        I = self.heat_currents(J_upper, J_lower, T_left, T_right, **kw)
-        if any(isinstance(v, sympy.Basic) for v in I.values()):
-            raise InvalidParameterError("classify() needs numbers; pass numeric couplings and temperatures.")
-        # roundoff scale: the one-way energy flux exchanged with the left bath
         sym, J, T = self._args(J_upper, J_lower, T_left, T_right)
-        tr = self._transitions(J)
-        p = self.stationary(*J, *T, initial=kw.get("initial"), cls=kw.get("cls"))
+        if sym:
+            raise InvalidParameterError("classify() needs numbers; pass numeric couplings and temperatures.")
+        I, tr, rates, p, scale = self._numeric_currents(J, T, **kw)
+        # roundoff scale: the one-way energy flux exchanged with the left bath
         m = tr.bath == LEFT
-        gross = float(np.sum(np.abs(tr.energy(np.array(J))[m]) * numeric_rates(tr, np.array(J), *T)[m]
-                             * p[tr.src[m]])) / self._norm(kw.get("normalization", "paper"))
+        gross = float(np.sum(np.abs(tr.energy(np.array(J))[m]) * rates[m] * p[tr.src[m]])) / scale
         big = max(max(abs(v) for v in I.values()), 0.0)
         zero = max(rtol * big, 1e-13 * gross)
         if big <= zero:
