@@ -39,6 +39,7 @@ from sympy import ZZ
 from sympy.polys.matrices import DomainMatrix
 
 from ..errors import ConvergenceError, InvalidParameterError
+from ..markov import gth_stationary
 
 __all__ = ["closed_classes", "transient_states", "numeric_stationary", "exact_stationary",
            "ExactStationary", "lumping", "GTH_MAX", "LU_MAX", "EXACT_MAX", "EXACT_MAX_MANY"]
@@ -117,23 +118,13 @@ def _class_generator(states: np.ndarray, src: np.ndarray, dst: np.ndarray, rates
 
 def _gth(W: np.ndarray) -> np.ndarray:
     """Grassmann-Taksar-Heyman: stationary vector of a dense generator (columns = from)."""
-    A = np.array(W, dtype=float).T.copy()  # A[i, j] = rate i -> j
-    np.fill_diagonal(A, 0.0)
-    n = A.shape[0]
-    for k in range(n - 1, 0, -1):
-        s = A[k, :k].sum()
-        if not s > 0:
-            raise ConvergenceError(
-                "GTH elimination met a state with no exit rate (a rate underflowed to 0 in "
-                "float64); the temperatures are too low for float64 -- use the closed form "
-                "(ClosedForm.lambdify falls back to mpmath) or raise the temperatures.")
-        A[:k, k] /= s
-        A[:k, :k] += np.outer(A[:k, k], A[k, :k])
-    p = np.zeros(n)
-    p[0] = 1.0
-    for k in range(1, n):
-        p[k] = p[:k] @ A[:k, k]
-    return p / p.sum()
+    p = gth_stationary(np.asarray(W, dtype=float).T)  # rate matrix Q[i, j] = rate i -> j
+    if p is None:
+        raise ConvergenceError(
+            "GTH elimination met a state with no exit rate (a rate underflowed to 0 in "
+            "float64); the temperatures are too low for float64 -- use the closed form "
+            "(ClosedForm.lambdify falls back to mpmath) or raise the temperatures.")
+    return p
 
 
 def _krylov(W: sp.csr_matrix, tol: float) -> np.ndarray:
