@@ -155,11 +155,30 @@ class Liouvillian:
         return f"{type(self).__name__}(dim={self.dim}{sec}, baths={self.names})"
 
 
-class RedfieldLiouvillian(Liouvillian):
+class _EigenbasisLiouvillian(Liouvillian):
+    """A generator held in the energy eigenbasis: the site-basis action goes through it."""
+
+    native_basis = "eigen"
+
+    def apply_eigen(self, rho: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def apply(self, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        sp_ = self.space
+        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
+
+
+class RedfieldLiouvillian(_EigenbasisLiouvillian):
     """Non-secular Redfield generator, held in the energy eigenbasis (see module docstring)."""
 
     kind = "redfield"
-    native_basis = "eigen"
 
     def __init__(self, system: OpenSystem, space: Space, chans: list[Channel]):
         super().__init__(space, system, system.names)
@@ -214,25 +233,15 @@ class RedfieldLiouvillian(Liouvillian):
         R -= np.kron(self.M, I) + np.kron(I, self.M.conj())
         return R
 
-    # site basis ---------------------------------------------------------------
-    def apply(self, rho: np.ndarray) -> np.ndarray:
-        sp_ = self.space
-        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
-
-    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
-        sp_ = self.space
-        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
-
     def matrix(self, basis: str = "site") -> np.ndarray:
         """Dense matrix (``d^2 x d^2``) on row-major ``vec(rho)`` in ``basis``."""
         return self._basis_change(self.dense_eigen(), basis, "eigen")
 
 
-class DaviesLiouvillian(Liouvillian):
+class DaviesLiouvillian(_EigenbasisLiouvillian):
     """Secular (Davies) generator in GKSL form, a sparse matrix in the eigenbasis."""
 
     kind = "davies"
-    native_basis = "eigen"
 
     def __init__(self, system: OpenSystem, space: Space, chans: list[Channel], tol: float,
                  per_class: bool = True):
@@ -280,14 +289,6 @@ class DaviesLiouvillian(Liouvillian):
         if name not in self.D_eigen:
             return np.zeros((d, d), dtype=complex)
         return (self.D_eigen[name] @ np.asarray(rho, dtype=complex).reshape(-1)).reshape(d, d)
-
-    def apply(self, rho: np.ndarray) -> np.ndarray:
-        sp_ = self.space
-        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
-
-    def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
-        sp_ = self.space
-        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
 
     def matrix(self, basis: str = "site"):
         """Dense matrix in the site basis (default), or the native sparse matrix (``basis="eigen"``)."""
