@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -33,18 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory: VmHWM (reset at exec, unlike ru_maxrss, which a
-    subprocess inherits from its parent on Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _memory import peak_memory_mb  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def chain(n: int, transverse: float = 0.0):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _memory import peak_memory_mb  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def one(N: int) -> dict:
@@ -44,7 +45,7 @@ def one(N: int) -> dict:
     return {"N": N, "dim": ness.space.dim, "seconds": total, "eigh": t_eigh,
             "iterations": ness.info.get("iterations", 0), "method": ness.info["method"],
             "residual": ness.residual, "jL": J["L"], "balance": abs(J["L"] + J["R"]) / abs(J["L"]),
-            "maxrss_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "maxrss_MB": peak_memory_mb()}
 
 
 def main() -> None:
