@@ -46,6 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import NonUniqueSteadyStateError
+from ..spins import up_count_of_index
 from .superop import HermitianParam
 
 __all__ = ["BlockLayout", "up_counts", "coherence_blocks"]
@@ -53,11 +54,7 @@ __all__ = ["BlockLayout", "up_counts", "coherence_blocks"]
 
 def up_counts(n: int) -> np.ndarray:
     """Number of up spins of every basis state of ``n`` spins (index 0 = all up)."""
-    idx = np.arange(2**n)
-    down = np.zeros_like(idx)
-    for l in range(n):
-        down += (idx >> l) & 1
-    return n - down
+    return up_count_of_index(np.arange(2**n), n)
 
 
 def _definite_change(op: sp.csr_matrix, ups: np.ndarray, tol: float) -> int | None:

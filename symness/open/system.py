@@ -39,7 +39,7 @@ from ..errors import (
     SectorError,
     ShapeMismatchError,
 )
-from ..spins import Sector, conserves_up_count, op_product
+from ..spins import Sector, conserves_up_count, op_product, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
@@ -417,16 +417,8 @@ def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
         return conserves_up_count(op, n, tol)
     a = np.asarray(op)
     rows, cols = np.nonzero(np.abs(a) > tol)
-    ups = _up_counts(n)
+    ups = up_count_of_index(np.arange(2**n), n)
     return bool(np.all(ups[rows] == ups[cols]))
-
-
-def _up_counts(n: int) -> np.ndarray:
-    idx = np.arange(2**n)
-    down = np.zeros_like(idx)
-    for l in range(n):
-        down += (idx >> l) & 1
-    return n - down
 
 
 # ---------------------------------------------------------------------------- model compilation
