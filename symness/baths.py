@@ -251,9 +251,62 @@ class SpectralDensity(Spectrum):
     def lamb_shift_defined(self) -> bool:
         return self.decays
 
+    @property
+    def free_symbols(self) -> set[sympy.Symbol]:
+        """Symbolic parameters of the density (its frequency variable excluded)."""
+        if self.expr is None:
+            return set()
+        return set(self.expr.free_symbols) - {self.omega_symbol}
+
+    def subs(self, values: Any) -> SpectralDensity:
+        """The density with its symbolic parameters replaced by ``values`` (``{symbol or name: number}``)."""
+        if self.expr is None or not self.free_symbols:
+            return self
+        by_name = {s.name: s for s in self.free_symbols}
+        vals = {by_name.get(k, k) if isinstance(k, str) else k: v for k, v in dict(values).items()}
+        expr = self.expr.subs({k: v for k, v in vals.items() if k in self.free_symbols})
+        used = {str(k): v for k, v in vals.items() if k in self.free_symbols}
+        name = f"{self.name} at {used}"
+        if expr.free_symbols - {self.omega_symbol}:
+            return SpectralDensity(name=name, func=_symbolic_func(name, [expr]), expr=expr,
+                                   omega_symbol=self.omega_symbol, slope0=self.slope0, scale=self.scale,
+                                   decays=self.decays)
+        sc = sympy.sympify(self.scale).subs(vals) if isinstance(self.scale, sympy.Basic) else self.scale
+        return custom(expr, self.omega_symbol, name=name, scale=float(sc), decays=self.decays)
 
 
-def ohmic(gamma: float, cutoff: float, s: float = 1.0) -> SpectralDensity:
+
+def _param(value: Any, name: str, *, positive: bool = False) -> tuple[sympy.Expr, float | None]:
+    """A spectral-density parameter as (SymPy value, float or ``None`` if symbolic), validated."""
+    (check_positive if positive else check_nonnegative)(value, name)
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        return value, None
+    if isinstance(value, sympy.Basic):
+        return value, float(value)
+    return sympy.sympify(value), float(value)
+
+
+def _symbolic_func(name: str, params: list[sympy.Expr]) -> Callable[[np.ndarray], np.ndarray]:
+    """Numeric J(omega) of a density with symbolic parameters: refuse, saying what to do."""
+    free = sorted({str(s) for p in params for s in getattr(p, "free_symbols", ())})
+
+    def func(x: np.ndarray) -> np.ndarray:
+        raise InvalidParameterError(
+            f"the spectral density {name} has symbolic parameters {free}; substitute numbers first "
+            f"(spectrum.subs({{{free[0] if free else 'g'}: 0.01}})), or give the model values for them "
+            "so the numeric solvers can substitute them.")
+    return func
+
+
+def _slope0(expr: sympy.Expr, w: sympy.Symbol) -> Any:
+    r""":math:`\lim_{\omega\to 0^+} J(\omega)/\omega` (a number, ``inf``, or a SymPy expression)."""
+    slope = sympy.limit(expr / w, w, 0, "+")
+    if slope.free_symbols:
+        return slope
+    return float(slope) if slope.is_finite else math.inf
+
+
+def ohmic(gamma: Any, cutoff: Any, s: Any = 1.0) -> SpectralDensity:
     r"""(Sub/super-)ohmic density :math:`J(\omega) = \gamma\,\omega\,(\omega/\omega_c)^{s-1} e^{-\omega/\omega_c}`.
 
     Parameters
@@ -261,66 +314,78 @@ def ohmic(gamma: float, cutoff: float, s: float = 1.0) -> SpectralDensity:
     gamma
         Coupling strength :math:`\gamma >= 0` (units: dimensionless for
         ``s = 1``).  Its meaning depends on the bath preset (see module doc).
+        A number or a SymPy expression (e.g. a positive symbol).
     cutoff
-        Cutoff frequency :math:`\omega_c > 0`.
+        Cutoff frequency :math:`\omega_c > 0` (energy units), number or SymPy expression.
     s
         Ohmicity; ``s = 1`` (default) is ohmic.
+
+    Symbolic parameters work in every symbolic derivation (``pauli_kernel``...);
+    the numeric solvers substitute them from a model's values, or use
+    :meth:`SpectralDensity.subs`.
     """
-    check_nonnegative(gamma, "gamma")
-    check_positive(cutoff, "cutoff")
-    check_positive(s, "s")
+    (g, gf), (wc, cf), (sv, sf) = (_param(gamma, "gamma"), _param(cutoff, "cutoff", positive=True),
+                                   _param(s, "s", positive=True))
     w = sympy.Symbol("omega", positive=True)
-    g, wc = sympy.sympify(gamma), sympy.sympify(cutoff)
-    expr = g * w * (w / wc) ** (sympy.sympify(s) - 1) * sympy.exp(-w / wc)
-    gf, cf, sf = float(gamma), float(cutoff), float(s)
+    if sf == 1.0:
+        sv = sympy.S.One
+    expr = g * w * (w / wc) ** (sv - 1) * sympy.exp(-w / wc)
+    name = f"ohmic(gamma={gamma}, cutoff={cutoff}, s={s})"
+    if gf is None or cf is None or sf is None:
+        return SpectralDensity(name=name, func=_symbolic_func(name, [g, wc, sv]), expr=expr, omega_symbol=w,
+                               slope0=_slope0(expr, w), scale=cf if cf is not None else 1.0)
 
     def func(x: np.ndarray) -> np.ndarray:
         return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
 
     slope0 = gf if sf == 1.0 else (0.0 if sf > 1.0 else math.inf)
-    return SpectralDensity(
-        name=f"ohmic(gamma={gamma}, cutoff={cutoff}, s={s})",
-        func=func, expr=expr, omega_symbol=w, slope0=slope0, scale=cf,
-    )
+    return SpectralDensity(name=name, func=func, expr=expr, omega_symbol=w, slope0=slope0, scale=cf)
 
 
-def flat(value: float) -> SpectralDensity:
+def flat(value: Any) -> SpectralDensity:
     r"""Flat spectral function :math:`J(\omega) = g` for :math:`\omega > 0`.
 
     The qubit-kernel paper's "numbers" for :math:`g_A, g_B` (eq. 3.6 evaluated at
-    the relevant frequencies).  The zero-frequency rate and the Lamb shift are
-    infinite for a flat density; both raise if requested.
+    the relevant frequencies); ``value`` may be a number or a SymPy expression
+    (e.g. ``flat(g)`` with ``g = Symbol("g", positive=True)``).  The
+    zero-frequency rate and the Lamb shift are infinite for a flat density;
+    both raise if requested.
     """
-    check_nonnegative(value, "value")
+    v, vf = _param(value, "value")
     w = sympy.Symbol("omega", positive=True)
-    v = float(value) if not isinstance(value, sympy.Basic) else value
+    name = f"flat({value})"
+    if vf is None:
+        return SpectralDensity(name=name, func=_symbolic_func(name, [v]), expr=v + 0 * w, omega_symbol=w,
+                               slope0=math.inf, scale=1.0, decays=False)
     return SpectralDensity(
-        name=f"flat({value})",
-        func=lambda x: np.full_like(np.asarray(x, dtype=float), float(v)),
-        expr=sympy.sympify(value) + 0 * w, omega_symbol=w,
-        slope0=math.inf if float(v) != 0 else 0.0, scale=1.0, decays=False,
+        name=name,
+        func=lambda x: np.full_like(np.asarray(x, dtype=float), vf),
+        expr=v + 0 * w, omega_symbol=w,
+        slope0=math.inf if vf != 0 else 0.0, scale=1.0, decays=False,
     )
 
 
-def drude(gamma: float, cutoff: float) -> SpectralDensity:
+def drude(gamma: Any, cutoff: Any) -> SpectralDensity:
     r"""Drude (Lorentz) density :math:`J(\omega) = \gamma\,\omega\,\omega_c^2/(\omega^2 + \omega_c^2)`.
 
-    Normalised so that :math:`J'(0) = \gamma`, like :func:`ohmic`.
+    Normalised so that :math:`J'(0) = \gamma`, like :func:`ohmic`; parameters may be SymPy expressions.
     """
-    check_nonnegative(gamma, "gamma")
-    check_positive(cutoff, "cutoff")
+    (g, gf), (wc, cf) = _param(gamma, "gamma"), _param(cutoff, "cutoff", positive=True)
     w = sympy.Symbol("omega", positive=True)
-    g, wc = sympy.sympify(gamma), sympy.sympify(cutoff)
-    gf, cf = float(gamma), float(cutoff)
+    expr = g * w * wc**2 / (w**2 + wc**2)
+    name = f"drude(gamma={gamma}, cutoff={cutoff})"
+    if gf is None or cf is None:
+        return SpectralDensity(name=name, func=_symbolic_func(name, [g, wc]), expr=expr, omega_symbol=w,
+                               slope0=g, scale=cf if cf is not None else 1.0)
     return SpectralDensity(
-        name=f"drude(gamma={gamma}, cutoff={cutoff})",
+        name=name,
         func=lambda x: gf * x * cf**2 / (x**2 + cf**2),
-        expr=g * w * wc**2 / (w**2 + wc**2), omega_symbol=w, slope0=gf, scale=cf,
+        expr=expr, omega_symbol=w, slope0=gf, scale=cf,
     )
 
 
 def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symbol | None = None,
-           *, name: str = "custom", scale: float = 1.0) -> SpectralDensity:
+           *, name: str = "custom", scale: float = 1.0, decays: bool = True) -> SpectralDensity:
     r"""A user spectral density, from a vectorised callable or a SymPy expression.
 
     Parameters
@@ -342,11 +407,13 @@ def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symb
             omega = syms[0]
         wpos = sympy.Symbol("omega", positive=True)
         expr = J.subs(omega, wpos)
+        if expr.free_symbols - {wpos}:
+            return SpectralDensity(name=name, func=_symbolic_func(name, [expr]), expr=expr, omega_symbol=wpos,
+                                   slope0=_slope0(expr, wpos), scale=scale, decays=decays)
         func = sympy.lambdify(wpos, expr, "numpy")
-        slope = sympy.limit(expr / wpos, wpos, 0, "+")
-        slope0 = float(slope) if slope.is_finite else math.inf
+        slope0 = _slope0(expr, wpos)
         return SpectralDensity(name=name, func=lambda x: np.asarray(func(x), float) + 0 * x,
-                               expr=expr, omega_symbol=wpos, slope0=slope0, scale=scale)
+                               expr=expr, omega_symbol=wpos, slope0=slope0, scale=scale, decays=decays)
     if not callable(J):
         raise InvalidParameterError("custom() takes a callable J(omega) or a SymPy expression.")
     h = 1e-7 * scale

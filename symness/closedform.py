@@ -34,7 +34,7 @@ import sympy
 
 from .errors import InvalidParameterError, SymnessError
 
-__all__ = ["ClosedForm", "NumericFunction", "EvaluationError"]
+__all__ = ["ClosedForm", "NumericFunction", "NumericBackend", "LazyDefinition", "EvaluationError"]
 
 
 class EvaluationError(SymnessError, ArithmeticError):
@@ -83,11 +83,23 @@ class ClosedForm:
         Units and conventions the result uses.
     description
         One sentence on what the result is.
+    definitions
+        Auxiliary symbols and their definitions, in order (a definition may use
+        the model's parameters and earlier auxiliary symbols): Bohr frequencies,
+        mixing amplitudes, rate symbols, named sub-expressions.  They are printed
+        as "where ..." rows, are *not* arguments of :meth:`lambdify` (they are
+        computed inside) and :meth:`explicit` substitutes them.
+    numeric
+        Optional numeric implementation (see :class:`NumericBackend`) used by
+        :meth:`lambdify` instead of SymPy's code generation -- for derived
+        results too large to print as one expression.
     """
 
     def __init__(self, expr: Any, symbols: Mapping[sympy.Symbol, str] | None = None, *,
                  name: str = "", assumptions: Iterable[str] = (), paper: str = "",
-                 equation: str = "", conventions: str = "", description: str = ""):
+                 equation: str = "", conventions: str = "", description: str = "",
+                 definitions: Mapping[sympy.Symbol, Any] | None = None,
+                 numeric: NumericBackend | None = None):
         if isinstance(expr, ClosedForm):
             expr = expr.expr
         if _is_mapping(expr):
@@ -101,6 +113,12 @@ class ClosedForm:
         self.equation = equation
         self.conventions = conventions
         self.description = description
+        self.definitions: dict[sympy.Symbol, Any] = {}
+        for k, v in (definitions or {}).items():
+            if not isinstance(k, sympy.Symbol):
+                raise InvalidParameterError(f"ClosedForm: a definition's key must be a SymPy symbol, got {k!r}.")
+            self.definitions[k] = v if isinstance(v, LazyDefinition) else _sympify(v)
+        self.numeric = numeric
 
     # ----------------------------------------------------------------- structure
     @property
@@ -118,23 +136,34 @@ class ClosedForm:
         return list(self._expr)
 
     def __getitem__(self, key: Any) -> ClosedForm:
+        numeric = None
         if self.is_mapping:
             sub = self._expr[str(key)]
             name = f"{self.name}_{{{key}}}" if self.name else str(key)
+            if self.numeric is not None:
+                start = 0
+                for k, v in self._expr.items():
+                    size = len(v) if isinstance(v, sympy.MatrixBase) else 1
+                    if k == str(key):
+                        numeric = self.numeric.select(list(range(start, start + size)))
+                    start += size
         else:
             sub = self._expr[key]
             name = f"{self.name}_{{{key}}}" if self.name else ""
-        return self._derive(sub, name=name)
+        return self._derive(sub, name=name, numeric=numeric)
 
     def _exprs(self) -> list[Any]:
         return list(self._expr.values()) if self.is_mapping else [self._expr]
 
     @property
     def free_symbols(self) -> set[sympy.Symbol]:
+        """The parameters of the result: free symbols, auxiliary (defined) symbols excluded."""
         out: set[sympy.Symbol] = set()
         for e in self._exprs():
             out |= e.free_symbols
-        return out
+        for v in self.definitions.values():
+            out |= v.free_symbols
+        return out - set(self.definitions)
 
     @property
     def args(self) -> list[sympy.Symbol]:
@@ -147,18 +176,25 @@ class ClosedForm:
     def _derive(self, expr: Any, **changes: Any) -> ClosedForm:
         kw = dict(symbols=self.symbols, name=self.name, assumptions=self.assumptions,
                   paper=self.paper, equation=self.equation, conventions=self.conventions,
-                  description=self.description)
+                  description=self.description, definitions=self.definitions)
         kw.update(changes)
         return ClosedForm(expr, **kw)
 
     def map(self, func: Callable[[Any], Any], **changes: Any) -> ClosedForm:
-        """Apply ``func`` to every expression (element-wise for matrices)."""
+        """Apply ``func`` to every expression (element-wise for matrices); definitions are kept."""
         def one(e: Any) -> Any:
             if isinstance(e, sympy.MatrixBase):
                 return e.applyfunc(func)
             return func(e)
         new = {k: one(v) for k, v in self._expr.items()} if self.is_mapping else one(self._expr)
         return self._derive(new, **changes)
+
+    def explicit(self) -> ClosedForm:
+        """The result with every auxiliary symbol replaced by its definition (no ``where`` rows)."""
+        if not self.definitions:
+            return self
+        defs = self.definitions
+        return self._derive(self.map(lambda e: _substitute_all(e, defs)).expr, definitions={})
 
     # ----------------------------------------------------------------- algebra
     def subs(self, *args: Any, **kwargs: Any) -> ClosedForm:
@@ -173,7 +209,8 @@ class ClosedForm:
             args = args + ({by_name[k]: v for k, v in kwargs.items()},)
         out = self
         for a in args:
-            out = out.map(lambda e, a=a: e.subs(a))
+            defs = {k: _definition_subs(v, a) for k, v in out.definitions.items()}
+            out = out.map(lambda e, a=a: e.subs(a), definitions=defs)
         return out
 
     def simplify(self, **kwargs: Any) -> ClosedForm:
@@ -191,30 +228,53 @@ class ClosedForm:
             return s.removeO() if remove_order else s
         note = f"series in {x} about {x0} to O(({x}-{x0})^{n})" if x0 != 0 else \
             f"series in {x} to O({x}^{n})"
-        return self.map(one, assumptions=self.assumptions + [note])
+        return self.explicit().map(one, assumptions=self.assumptions + [note])
 
     def limit(self, x: sympy.Symbol, x0: Any, dir: str = "+") -> ClosedForm:
-        """Limit of every expression as ``x -> x0``."""
-        return self.map(lambda e: sympy.limit(e, x, x0, dir),
-                        assumptions=self.assumptions + [f"limit {x} -> {x0}"])
+        """Limit of every expression as ``x -> x0`` (on the explicit form)."""
+        return self.explicit().map(lambda e: sympy.limit(e, x, x0, dir),
+                                   assumptions=self.assumptions + [f"limit {x} -> {x0}"])
 
     # ----------------------------------------------------------------- LaTeX
     def latex(self, **kwargs: Any) -> str:
         """LaTeX source (``equation*``/``align*`` body without the environment)."""
         def tex(e: Any) -> str:
             return sympy.latex(e, **kwargs)
+        where = [f"{tex(k)} &= {v.latex() if isinstance(v, LazyDefinition) else tex(v)}"
+                 for k, v in self._used_definitions().items()]
         if self.is_mapping:
             rows = []
             for k, v in self._expr.items():
                 lhs = f"{self.name}_{{{_tex_key(k)}}}" if self.name else _tex_key(k)
                 rows.append(f"{lhs} &= {tex(v)}")
+            if where:
+                rows[-1] += ","
+                rows += [r"&\text{where}"] + where
             return " \\\\\n".join(rows)
         lhs = f"{self.name} = " if self.name else ""
+        if where:
+            body = f"{lhs.replace(' = ', ' &= ') if lhs else '&'}{tex(self._expr)},"
+            return " \\\\\n".join([body, r"&\text{where}"] + where)
         return lhs + tex(self._expr)
+
+    def _used_definitions(self) -> dict[sympy.Symbol, Any]:
+        """The definitions the expressions need (directly or through other definitions), in order."""
+        if not self.definitions:
+            return {}
+        need: set[sympy.Symbol] = set()
+        for e in self._exprs():
+            need |= e.free_symbols & set(self.definitions)
+        keys = set(self.definitions)
+        grow = True
+        while grow:
+            more = set().union(*(self.definitions[k].free_symbols & keys for k in need)) - need if need else set()
+            grow = bool(more)
+            need |= more
+        return {k: v for k, v in self.definitions.items() if k in need}
 
     def latex_block(self) -> str:
         """A self-contained LaTeX block: the equation(s), symbols, assumptions, source."""
-        env = "align*" if self.is_mapping else "equation*"
+        env = "align*" if self.is_mapping or self._used_definitions() else "equation*"
         body = self.latex()
         parts = []
         if self.description:
@@ -234,7 +294,7 @@ class ClosedForm:
         return "\n\n".join(parts)
 
     def _repr_latex_(self) -> str:
-        if self.is_mapping:
+        if self.is_mapping or self._used_definitions():
             return "$\\begin{aligned}" + self.latex() + "\\end{aligned}$"
         return "$\\displaystyle " + self.latex() + "$"
 
@@ -308,6 +368,12 @@ class ClosedForm:
                 f"evaluate: no value for {sorted(map(str, missing))}; pass them in values= "
                 "(or as keyword arguments).")
 
+        for k, d in self.definitions.items():  # auxiliary symbols, in order, at dps digits
+            if isinstance(d, LazyDefinition):
+                subs[k] = d.evaluate(subs, dps)
+            else:
+                subs[k] = sympy.sympify(d).subs(subs).evalf(dps)
+
         def num(x: Any) -> Any:
             v = x.subs(subs).evalf(dps)
             try:
@@ -353,6 +419,78 @@ def _tex_escape(s: str) -> str:
     return "$".join(pieces)
 
 
+class LazyDefinition:
+    """A definition too large to hold as a SymPy expression until someone asks for it.
+
+    E.g. a tree-theorem polynomial with 50 000 terms, kept in python-flint:
+    building it as a SymPy expression takes tens of seconds, evaluating it
+    exactly from the ring takes milliseconds.  Implementations give
+    :attr:`free_symbols`, :meth:`sympy` (the expression, built on demand),
+    :meth:`latex` (a summary line) and :meth:`evaluate` (an exact value).
+    """
+
+    free_symbols: set[sympy.Symbol]
+
+    def sympy(self) -> sympy.Expr:
+        raise NotImplementedError
+
+    def latex(self) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, values: Mapping[sympy.Symbol, Any], dps: int) -> sympy.Expr:
+        """The value (a SymPy number, ``dps`` digits) with ``values`` for the free symbols."""
+        raise NotImplementedError
+
+    def subs(self, *args: Any) -> Any:
+        return self.sympy().subs(*args)
+
+
+def _definition_subs(v: Any, a: Any) -> Any:
+    if isinstance(v, LazyDefinition):
+        keys = set(a) if isinstance(a, Mapping) else {a[0]} if isinstance(a, tuple) else set()
+        keys = {sympy.sympify(k) for k in keys}
+        return v.subs(a) if keys & v.free_symbols else v
+    return v.subs(a)
+
+
+class NumericBackend:
+    """Numeric implementation of a :class:`ClosedForm` that SymPy's code generation cannot handle well.
+
+    Its outputs are the form's *flattened* entries (mapping values in order,
+    matrices row by row).  Subclasses implement :meth:`fast` (vectorised
+    float64, flagging the points it cannot resolve) and :meth:`exact` (one point
+    in extended precision).
+    """
+
+    #: the parameters the backend needs (the form's free symbols)
+    params: list[sympy.Symbol]
+
+    def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+        """``(outputs, unresolved)`` at 1-d arrays of parameter values; ``unresolved`` is a boolean mask."""
+        raise NotImplementedError
+
+    def exact(self, values: Mapping[sympy.Symbol, Any], dps: int) -> list[Any]:
+        """The outputs at one point (mpmath or Python numbers in), at least ``dps`` digits."""
+        raise NotImplementedError
+
+    def select(self, indices: Sequence[int]) -> NumericBackend:
+        """A backend for a subset of the outputs."""
+        return _Selected(self, list(indices))
+
+
+class _Selected(NumericBackend):
+    def __init__(self, parent: NumericBackend, indices: list[int]):
+        self.parent, self.indices, self.params = parent, indices, parent.params
+
+    def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+        out, bad = self.parent.fast(values)
+        return [out[i] for i in self.indices], bad
+
+    def exact(self, values: Mapping[sympy.Symbol, Any], dps: int) -> list[Any]:
+        out = self.parent.exact(values, dps)
+        return [out[i] for i in self.indices]
+
+
 class NumericFunction:
     """Callable produced by :meth:`ClosedForm.lambdify`.
 
@@ -384,8 +522,16 @@ class NumericFunction:
             else:
                 self._layout.append((key, ()))
                 flat.append(e)
+        self._backend: NumericBackend | None = None
+        if form.numeric is not None and set(form.numeric.params) <= set(self.args):
+            self._backend = form.numeric
+            self._np = None
+        else:
+            if form.definitions:  # auxiliary symbols are computed inside: substitute them
+                defs = form.definitions
+                flat = [_substitute_all(e, defs) for e in flat]
+            self._np = sympy.lambdify(self.args, flat, modules=["scipy", "numpy"], cse=True)
         self._flat = flat
-        self._np = sympy.lambdify(self.args, flat, modules=["scipy", "numpy"], cse=True)
         self._mp: Callable[..., Any] | None = None
         #: number of points evaluated by the mpmath fallback (diagnostic)
         self.fallback_count = 0
@@ -456,6 +602,11 @@ class NumericFunction:
 
     def _fast(self, cols: list[np.ndarray], idx: np.ndarray) -> list[np.ndarray]:
         sub = [c[idx] for c in cols]
+        if self._backend is not None:
+            vals, bad = self._backend.fast(dict(zip(self.args, sub)))
+            if np.any(bad):
+                raise _Unresolved(np.asarray(bad))
+            return [np.broadcast_to(np.asarray(v), idx.shape) for v in vals]
         with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
             vals = self._np(*sub)
         outs = []
@@ -472,6 +623,13 @@ class NumericFunction:
             return
         try:
             vals = self._fast(cols, idx)
+        except _Unresolved as exc:  # the backend names the points it cannot resolve in float64
+            good = idx[~exc.mask]
+            for j in idx[exc.mask]:
+                out[:, j] = self._exact(cols, j)
+            if good.size:
+                self._fill(cols, good, out)
+            return
         except (FloatingPointError, ZeroDivisionError, OverflowError):
             if idx.size == 1:
                 out[:, idx[0]] = self._exact(cols, idx[0])
@@ -485,6 +643,10 @@ class NumericFunction:
 
     def _exact(self, cols: list[np.ndarray], j: int) -> np.ndarray:
         self.fallback_count += 1
+        if self._backend is not None:
+            point = {s: c[j].item() for s, c in zip(self.args, cols)}
+            vals = self._backend.exact(point, self.mp_dps)
+            return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
         if self._mp is None:
             self._mp = sympy.lambdify(self.args, self._flat, modules="mpmath")
         with mpmath.workdps(self.mp_dps):
@@ -495,3 +657,25 @@ class NumericFunction:
                 return np.full(len(self._flat), np.nan, dtype=complex)
             return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals],
                             dtype=complex)
+
+
+class _Unresolved(Exception):
+    """Raised by a numeric backend's fast path: the points in ``mask`` need extended precision."""
+
+    def __init__(self, mask: np.ndarray):
+        super().__init__("unresolved points")
+        self.mask = mask
+
+
+def _substitute_all(expr: Any, defs: Mapping[sympy.Symbol, Any]) -> Any:
+    """Replace auxiliary symbols by their (possibly nested) definitions until none is left."""
+    out = sympy.sympify(expr) if not isinstance(expr, sympy.MatrixBase) else expr
+    keys = set(defs)
+    if any(isinstance(v, LazyDefinition) for v in defs.values()):
+        defs = {k: v.sympy() if isinstance(v, LazyDefinition) else v for k, v in defs.items()}
+    for _ in range(len(defs) + 1):
+        if not (out.free_symbols & keys):
+            return out
+        out = out.xreplace(dict(defs))
+    raise InvalidParameterError("ClosedForm: the definitions refer to each other in a cycle; "
+                                f"check {sorted(map(str, out.free_symbols & keys))}.")

@@ -19,7 +19,8 @@ Hierarchy
     ├── NonUniqueSteadyStateError    (carries .reason and .classes)
     ├── SectorError                  (also a ValueError; empty / non-existent sector)
     ├── ConvergenceError             (also a RuntimeError)
-    └── DegeneracyError              (a derivation's non-degeneracy hypothesis fails)
+    ├── DegeneracyError              (a derivation's non-degeneracy hypothesis fails)
+    └── DerivationTooLargeError      (a closed form would be too large or intractable; names the route)
 
     SymnessWarning (UserWarning)
     └── PositivityWarning            (a steady state with negative eigenvalues)
@@ -43,6 +44,7 @@ __all__ = [
     "SectorError",
     "ConvergenceError",
     "DegeneracyError",
+    "DerivationTooLargeError",
     "SymnessWarning",
     "PositivityWarning",
 ]
@@ -95,6 +97,21 @@ class DegeneracyError(SymnessError, ValueError):
     non-degenerate spectrum (degenerate Bohr frequencies, degenerate
     perturbation-theory blocks, ...).
     """
+
+
+class DerivationTooLargeError(SymnessError):
+    """A symbolic derivation was refused before expanding: its result would be too large (or intractable).
+
+    Raised in well under a second from a size estimate (number of spanning
+    trees, polynomial degree, block size), before anything is expanded.  The
+    message names the route to take instead (implicit spectrum or implicit
+    populations, a numeric solver, a smaller model) and the limit to raise.
+    Attribute :attr:`estimate` holds the estimated size.
+    """
+
+    def __init__(self, message: str, *, estimate: float | None = None):
+        super().__init__(message)
+        self.estimate = estimate
 
 
 class NonUniqueSteadyStateError(SymnessError):

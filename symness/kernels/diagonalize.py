@@ -32,7 +32,8 @@ from typing import Any
 
 import sympy
 
-from ..errors import InvalidModelError, InvalidParameterError
+from ..errors import DerivationTooLargeError, InvalidModelError, InvalidParameterError
+from ..naming import SymbolNamer
 from ..validation import check_hermitian, check_square
 
 __all__ = ["Eigensystem", "diagonalize", "resolve_point"]
@@ -168,7 +169,8 @@ def _two_by_two(H: sympy.Matrix, i: int, j: int, names: tuple[str, ...],
 
 
 def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,
-                mixing_names: list[tuple[str, ...]] | None = None) -> Eigensystem:
+                mixing_names: list[tuple[str, ...]] | None = None, *,
+                namer: SymbolNamer | None = None, max_block: int = 6) -> Eigensystem:
     """Exact eigen-decomposition of a Hermitian SymPy matrix, levels ordered by energy.
 
     Parameters
@@ -190,6 +192,12 @@ def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,
         ``H`` is not Hermitian.
     InvalidParameterError
         The level order cannot be decided (pass ``at=``).
+    DerivationTooLargeError
+        A block larger than ``max_block`` (8 for purely numeric blocks), or one
+        whose characteristic polynomial has an irreducible factor of degree 3 or
+        more: SymPy's roots would be unusable (or never come).  Raised before
+        any root is sought; ``pauli_kernel(..., spectrum="numeric")`` takes the
+        implicit-spectrum route instead.
     """
     H = sympy.Matrix(H)
     check_square(H, "H")
@@ -197,10 +205,18 @@ def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,
     n = H.rows
     point = resolve_point(at, H.free_symbols)
     blocks = _blocks(H)
+    for blk in blocks:
+        if len(blk) > 2:
+            _check_tractable(H.extract(blk, blk), max_block)
     mixed = [blk for blk in blocks if len(blk) == 2]
     if mixing_names is None:
-        mixing_names = [("alpha", "beta", "Omega")] if len(mixed) == 1 else \
-            [(f"alpha_{k + 1}", f"beta_{k + 1}", f"Omega_{k + 1}") for k in range(len(mixed))]
+        sfx = [""] if len(mixed) == 1 else [str(k + 1) for k in range(len(mixed))]
+        if namer is not None:
+            fam = [namer.family(b, sfx) for b in ("alpha", "beta", "Omega")]
+            mixing_names = [(fam[0][k].name, fam[1][k].name, fam[2][k].name) for k in range(len(mixed))]
+        else:
+            mixing_names = [("alpha", "beta", "Omega")] if len(mixed) == 1 else \
+                [(f"alpha_{k + 1}", f"beta_{k + 1}", f"Omega_{k + 1}") for k in range(len(mixed))]
     if len(mixing_names) < len(mixed):
         raise InvalidParameterError(f"{len(mixed)} mixed 2x2 blocks need {len(mixed)} mixing name pairs.")
     pairs: list[tuple[sympy.Expr, sympy.Matrix]] = []
@@ -243,6 +259,28 @@ def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,
         where = f" (order taken at {({str(s): v for s, v in point.items()})})" if point else ""
         assumptions.append(f"levels ordered {ordering}{where}")
     return Eigensystem(energies, V, defs, meanings, assumptions, degenerate)
+
+
+def _check_tractable(block: sympy.Matrix, max_block: int) -> None:
+    """Refuse a block whose exact eigenvalues SymPy cannot give in usable form (before seeking them)."""
+    n = block.rows
+    numeric = not block.free_symbols
+    limit = max(max_block, 8) if numeric else max_block
+    if n > limit:
+        raise DerivationTooLargeError(
+            f"H has a connected block of {n} levels (> {limit}); its exact eigenvalues are out of reach. "
+            "Use the implicit spectrum: pauli_kernel(..., spectrum='numeric') keeps the results closed-form in "
+            "the energies and matrix elements and evaluates those numerically at each point.", estimate=n)
+    cp = block.charpoly(sympy.Dummy("lambda"))
+    lam = cp.gen  # a PurePoly keeps its own generator
+    _, factors = sympy.factor_list(cp.as_expr())
+    worst = max([sympy.degree(f, lam) for f, _ in factors] or [0])
+    if worst > 2:
+        raise DerivationTooLargeError(
+            f"a {n}-level block of H has a characteristic polynomial with an irreducible factor of degree "
+            f"{worst} (roots as nested radicals or none at all). Use the implicit spectrum: "
+            "pauli_kernel(..., spectrum='numeric') keeps the results closed-form in the energies and matrix "
+            "elements and evaluates those numerically at each point.", estimate=worst)
 
 
 def _order(energies: list[sympy.Expr], point: Mapping[sympy.Symbol, Any],

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..baths import Bath, SymmetrizedSpectrum
+from ..baths import Bath, SpectralDensity, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
 from ..spins import SINGLE_SITE, conserves_up_count, op_product
 from ..validation import check_nonnegative
@@ -143,6 +143,13 @@ class Coupling:
             T = float(T)
         bath = self.bath.with_temperature(T)
         spec = bath.spectrum
+        if isinstance(spec, SpectralDensity) and spec.free_symbols:  # e.g. flat(g), ohmic(gamma, omega_c)
+            missing = sorted(str(s) for s in spec.free_symbols if s not in (values or {}))
+            if missing:
+                raise InvalidParameterError(
+                    f"no numeric value for the spectral-density parameters {missing} of bath "
+                    f"{self.name!r}; pass them as keyword arguments.")
+            bath = Bath(spec.subs(values or {}), T, bath.preset.name, lamb_shift=bath.lamb_shift, name=bath.name)
         if isinstance(spec, SymmetrizedSpectrum) and any(
                 isinstance(v, sympy.Basic) and v.free_symbols for v in (spec.c, spec.d)):
             num = {}
@@ -221,7 +228,7 @@ class Model:
     # ------------------------------------------------------------- parameters
     @property
     def parameters(self) -> list[sympy.Symbol]:
-        """All parameter symbols (Hamiltonian, couplings, bath temperatures)."""
+        """All parameter symbols (Hamiltonian, couplings, bath temperatures and spectral densities)."""
         syms: set[sympy.Symbol] = set()
         for t in self.terms:
             syms |= t.coeff.free_symbols
@@ -230,6 +237,7 @@ class Model:
                 syms |= t.coeff.free_symbols
             if isinstance(c.bath.T, sympy.Basic):
                 syms |= c.bath.T.free_symbols
+            syms |= set(getattr(c.bath.spectrum, "free_symbols", None) or ())
         return sorted(syms, key=lambda s: s.name)
 
     def resolve(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> dict[sympy.Symbol, Any]:

@@ -406,7 +406,9 @@ class OpenSystem:
 
 
 def _symbolic_spectrum(spec: Any) -> bool:
-    """Whether a spectrum carries symbolic parameters (``c``, ``d`` of a weak-coupling spectrum)."""
+    """Whether a spectrum carries symbolic parameters (``c``, ``d`` of a weak-coupling spectrum, ``flat(g)``)."""
+    if getattr(spec, "free_symbols", None):
+        return True
     return any(isinstance(getattr(spec, k, None), sympy.Basic) and getattr(spec, k).free_symbols
                for k in ("c", "d"))
 

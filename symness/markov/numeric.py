@@ -1,4 +1,4 @@
-"""Stationary distributions of finite Markov chains, shared by the classical and quantum solvers.
+"""Stationary distributions of finite Markov chains (numeric), shared by the classical and quantum solvers.
 
 Used by :mod:`symness.classical.stationary` (Ising-ring master equations) and by
 :mod:`symness.open.secular` / :mod:`symness.open.pauli` (Pauli rate equations of
@@ -7,9 +7,11 @@ the Davies generator).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["gth_stationary"]
+__all__ = ["gth_stationary", "gth_stationary_batch", "gth_stationary_mp"]
 
 
 def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
@@ -62,3 +64,57 @@ def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
     for m in range(1, n):
         p[m] = p[:m] @ cols[m]
     return p / p.sum()
+
+
+def gth_stationary_batch(Q: np.ndarray) -> np.ndarray:
+    """GTH stationary distributions of a stack of rate matrices ``Q[..., i, j]`` (rate i -> j), vectorised.
+
+    The same subtraction-free state reduction as :func:`gth_stationary`, carried
+    out for every matrix of the stack at once (loops over the ``n`` states,
+    NumPy over the stack).  Rows of the result that are not finite mark a
+    reducible chain (a state with no rate into the lower-indexed states).
+    """
+    Q = np.array(Q, dtype=float)
+    n = Q.shape[-1]
+    shape = Q.shape[:-2]
+    Q = Q.reshape((-1, n, n))
+    idx = np.arange(n)
+    Q[:, idx, idx] = 0.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        for m in range(n - 1, 0, -1):
+            s = Q[:, m, :m].sum(axis=-1)
+            col = Q[:, :m, m] / s[:, None]
+            Q[:, :m, :m] += col[:, :, None] * Q[:, m, None, :m]
+            Q[:, :m, m] = col
+        p = np.zeros((Q.shape[0], n))
+        p[:, 0] = 1.0
+        for m in range(1, n):
+            p[:, m] = np.einsum("pi,pi->p", p[:, :m], Q[:, :m, m])
+        p /= p.sum(axis=-1, keepdims=True)
+    return p.reshape(shape + (n,))
+
+
+def gth_stationary_mp(Q: list[list[Any]], ctx: Any = None) -> list[Any]:
+    """GTH in mpmath (``Q[i][j]`` = rate i -> j, mpmath numbers), at the precision of ``ctx`` (default mpmath.mp).
+
+    Raises ``ZeroDivisionError`` for a reducible chain.
+    """
+    import mpmath
+
+    ctx = ctx or mpmath.mp
+    n = len(Q)
+    Q = [[ctx.mpf(0) if i == j else ctx.mpf(Q[i][j]) for j in range(n)] for i in range(n)]
+    for m in range(n - 1, 0, -1):
+        s = ctx.fsum(Q[m][:m])
+        if s == 0:
+            raise ZeroDivisionError("reducible chain")
+        for i in range(m):
+            Q[i][m] = Q[i][m] / s
+            if Q[i][m]:
+                for j in range(m):
+                    Q[i][j] += Q[i][m] * Q[m][j]
+    p = [ctx.mpf(1)] + [ctx.mpf(0)] * (n - 1)
+    for m in range(1, n):
+        p[m] = ctx.fsum(p[i] * Q[i][m] for i in range(m))
+    tot = ctx.fsum(p)
+    return [x / tot for x in p]

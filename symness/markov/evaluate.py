@@ -1,0 +1,71 @@
+r"""Exact values of the tree polynomials: where double precision cannot resolve a result.
+
+The closed forms of :mod:`symness.markov.symbolic` are ratios of integer
+polynomials in non-negative variables (rates, Bohr frequencies).  A heat
+current's numerator is a *difference* of large positive sums, so close to
+equilibrium (or where the rates span many decades) double precision loses
+every digit.  :class:`ExactPolynomials` evaluates the polynomials in exact
+rational arithmetic (python-flint ``fmpq_mpoly``, in C) at the exact binary
+values of variables computed to any precision: the only error left is that of
+the variables, amplified by the condition number -- the caller picks their
+precision from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import flint
+import mpmath
+import numpy as np
+
+from .symbolic import PolyRing
+
+__all__ = ["ExactPolynomials", "mpf_to_fmpq"]
+
+
+class ExactPolynomials:
+    """Exact rational evaluation of integer polynomials of one :class:`PolyRing`.
+
+    The rational copies are built on first use (``to_dict`` of a 400 000-term
+    polynomial takes a few seconds), so constructing this object is free.
+    """
+
+    def __init__(self, ring: PolyRing, polys: Sequence[Any]):
+        self.ring = ring
+        self.polys = list(polys)
+        self._q: list[Any] | None = None
+
+    def _rational(self) -> list[Any]:
+        if self._q is None:
+            names = tuple(f"x{k}" for k in range(self.ring.ctx.nvars()))
+            qctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+            self._q = [qctx.from_dict(p.to_dict()) for p in self.polys]
+        return self._q
+
+    def __call__(self, x: Sequence[Any]) -> list[flint.fmpq]:
+        """Values at ``x`` (mpmath numbers, floats, ints or python-flint rationals, in ring order)."""
+        q = [v if isinstance(v, flint.fmpq) else mpf_to_fmpq(v) for v in x]
+        q += [flint.fmpq(0)] * (self.ring.ctx.nvars() - len(q))
+        return [p(*q) for p in self._rational()]
+
+
+def mpf_to_fmpq(v: Any) -> flint.fmpq:
+    """The exact binary value of an mpmath number (or float, int) as a python-flint rational."""
+    if isinstance(v, (int, np.integer)):
+        return flint.fmpq(int(v))
+    f = v if hasattr(v, "man_exp") else mpmath.mpf(v)
+    if not mpmath.isfinite(f):
+        raise ValueError(f"not a finite number: {v}")
+    man, exp = f.man_exp
+    man = int(man)
+    exp = int(exp)
+    if exp >= 0:
+        return flint.fmpq(man * (1 << exp))
+    return flint.fmpq(man, 1 << (-exp))
+
+
+def fmpq_to_mpf(r: flint.fmpq, ctx: Any) -> Any:
+    """A python-flint rational as an mpmath number of context ``ctx`` (correctly rounded)."""
+    return ctx.mpf(int(r.p)) / ctx.mpf(int(r.q))
