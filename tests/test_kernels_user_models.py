@@ -247,3 +247,16 @@ def test_random_models_match_davies(d, seed):
     scale = max(abs(ref["L"]), 1e-14)
     assert abs(q["L"] - ref["L"]) < 1e-9 * scale
     assert q["L"] >= -1e-15  # heat flows from the hot bath (T_1 > T_2) into the system
+
+
+def test_docs_page_your_own_model_runs():
+    """The walk-through in docs/your-own-model.md runs as written and its cross-check holds."""
+    import re
+    from pathlib import Path
+    page = (Path(__file__).resolve().parents[1] / "docs" / "your-own-model.md").read_text(encoding="utf-8")
+    code = "\n".join(re.findall(r"```python\n(.*?)```", page, flags=re.S))
+    ns: dict = {}
+    exec(compile(code, "your-own-model.md", "exec"), ns)  # noqa: S102 - our own documentation
+    assert ns["currents"]["c"] > 0  # the refrigerator cools at this point
+    for b in "crh":
+        assert ns["currents"][b] == pytest.approx(ns["reference"][b], rel=1e-9)
