@@ -320,6 +320,8 @@ def ohmic(gamma: Any, cutoff: Any, s: Any = 1.0) -> SpectralDensity:
     s
         Ohmicity; ``s = 1`` (default) is ohmic.
 
+    Notes
+    -----
     Symbolic parameters work in every symbolic derivation (``pauli_kernel``...);
     the numeric solvers substitute them from a model's values, or use
     :meth:`SpectralDensity.subs`.

@@ -693,7 +693,7 @@ class PauliKernel(Mapping[str, ClosedForm]):
         return nums
 
     def populations_form(self) -> ClosedForm:
-        """Steady populations as a ClosedForm column (energy order).
+        r"""Steady populations as a ClosedForm column (energy order).
 
         Small models: the factored populations with the rates written out.  Large
         models: :math:`\rho_k = P_k/Z` with the tree polynomials :math:`P_k`, :math:`Z`
