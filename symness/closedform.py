@@ -527,10 +527,10 @@ class NumericFunction:
             self._backend = form.numeric
             self._np = None
         else:
-            if form.definitions:  # auxiliary symbols are computed inside: substitute them
-                defs = form.definitions
-                flat = [_substitute_all(e, defs) for e in flat]
-            self._np = sympy.lambdify(self.args, flat, modules=["scipy", "numpy"], cse=True)
+            # auxiliary symbols are computed inside, one definition after the other (never substituted:
+            # nested definitions substituted into each other can grow without bound)
+            self._defs = form._used_definitions()
+            self._np = _chain(self.args, self._defs, flat, ["scipy", "numpy"])
         self._flat = flat
         self._mp: Callable[..., Any] | None = None
         #: number of points evaluated by the mpmath fallback (diagnostic)
@@ -648,7 +648,7 @@ class NumericFunction:
             vals = self._backend.exact(point, self.mp_dps)
             return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
         if self._mp is None:
-            self._mp = sympy.lambdify(self.args, self._flat, modules="mpmath")
+            self._mp = _chain(self.args, self._defs, self._flat, "mpmath", cse=False)
         with mpmath.workdps(self.mp_dps):
             point = [mpmath.mpmathify(c[j].item()) for c in cols]
             try:
@@ -657,6 +657,27 @@ class NumericFunction:
                 return np.full(len(self._flat), np.nan, dtype=complex)
             return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals],
                             dtype=complex)
+
+
+def _chain(args: list[sympy.Symbol], defs: Mapping[sympy.Symbol, Any], flat: list[Any], modules: Any,
+           cse: bool = True) -> Callable[..., Any]:
+    """A numeric function of ``args`` that evaluates ``defs`` in order, then ``flat``."""
+    keys = list(defs)
+    steps = []
+    for k, key in enumerate(keys):
+        d = defs[key]
+        expr = d.sympy() if isinstance(d, LazyDefinition) else d
+        steps.append(sympy.lambdify(list(args) + keys[:k], expr, modules=modules, cse=cse))
+    main = sympy.lambdify(list(args) + keys, flat, modules=modules, cse=cse)
+    if not steps:
+        return main
+
+    def run(*vals: Any) -> Any:
+        env = list(vals)
+        for f in steps:
+            env.append(f(*env))
+        return main(*env)
+    return run
 
 
 class _Unresolved(Exception):

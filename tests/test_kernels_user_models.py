@@ -260,3 +260,42 @@ def test_docs_page_your_own_model_runs():
     assert ns["currents"]["c"] > 0  # the refrigerator cools at this point
     for b in "crh":
         assert ns["currents"][b] == pytest.approx(ns["reference"][b], rel=1e-9)
+
+
+@pytest.mark.parametrize("which", ["coupled_qubits", "zz", "v_system"])
+def test_redfield_steady_state_closed_form_vs_redfield_ness(which):
+    """Non-secular closed form (populations and coherences, all orders in the coupling) vs the numeric Redfield."""
+    from symness.kernels.redfield import redfield_steady_state
+    from symness.models import coupled_qubits_model
+    from symness.open import redfield_ness
+    if which == "coupled_qubits":
+        model = coupled_qubits_model(g_A=0.01, g_B=0.02)
+        pk = pauli_kernel(model)
+        vals = {"omega_1": 1.0, "omega_2": 0.6, "lambda": 0.2, "T_A": 1.0, "T_B": 0.5}
+        R = redfield_ness(model, **vals).rho
+        subs = {s: vals[s.name] for s in pk.parameters}
+    else:
+        if which == "zz":
+            H, cs = _zz_model()
+            cs = [(S, Bath(ohmic(sympy.Rational(1, 50), 5), b.T, name=b.name)) for S, b in cs]
+            at = {w1: 1.0, w2: 0.6, g: 0.1}
+            subs = {**at, Th: 2.0, Tc: 0.5}
+        else:
+            e, t = sympy.symbols("epsilon t", positive=True)  # a qutrit whose upper two levels mix
+            H = sympy.Matrix([[0, 0, 0], [0, e, t], [0, t, 2 * e]])
+            cs = [(sympy.Matrix([[0, 1, 0], [1, 0, 1], [0, 1, 0]]), Bath(ohmic(sympy.Rational(1, 40), 6), Th,
+                                                                        name="h")),
+                  (sympy.diag(1, 0, -1), Bath(ohmic(sympy.Rational(1, 60), 6), Tc, name="c"))]
+            at = {e: 1.0, t: 0.3}
+            subs = {**at, Th: 1.5, Tc: 0.3}
+        pk = pauli_kernel(H, cs, at=at)
+        Hn = np.array(sympy.Matrix(H).subs(subs), dtype=complex)
+        sysm = OpenSystem(Hn, [(np.array(S, dtype=complex), Bath(b.spectrum, float(subs[b.T]), name=b.name))
+                               for S, b in cs])
+        R = redfield_ness(sysm).rho
+    form = redfield_steady_state(pk)
+    rho = form.lambdify()(**{s.name: v for s, v in subs.items() if s in set(form.args)})
+    V = np.array(pk.explicit(pk.eigensystem.vectors).subs(subs).evalf(25), dtype=complex)
+    ref = V.conj().T @ np.asarray(R) @ V
+    assert np.abs(rho - ref).max() < 1e-12
+    assert abs(np.trace(rho) - 1) < 1e-14 and np.allclose(rho, rho.conj().T, atol=1e-15)

@@ -13,9 +13,10 @@ qubit_kernels paper (Fogedby 2023).  Documented entry points::
 ``local_lindblad(...)``
     the local master equation for the coupled qubits and its second-law
     violation region (Sec. IV C 2).
-``redfield_kernel``, ``coherence_steady_state``
-    the full (non-secular) kernel of eq. (5.2) and the steady coherence
-    :math:`\rho_{23}` (Sec. IV C 1).
+``redfield_kernel``, ``coherence_steady_state``, ``redfield_steady_state``
+    the full (non-secular) kernel of eq. (5.2), the leading-order steady coherence
+    :math:`\rho_{23}` (Sec. IV C 1), and the exact Redfield steady state (populations
+    and coherences) of any small model.
 
 Conventions: ``docs/conventions.md`` and ``docs/kernels.md``.
 """
@@ -24,7 +25,7 @@ from .functions import Bose, BoseDifference
 from .local import LocalResult, local_lindblad, violation_condition
 from .pauli import BohrChannel, PauliKernel, Transition, manifestly_nonnegative, pauli_kernel
 from .qubits import Channel, QubitResult, coupled_qubits, single_qubit
-from .redfield import RedfieldKernel, coherence_steady_state, redfield_kernel
+from .redfield import RedfieldKernel, coherence_steady_state, redfield_kernel, redfield_steady_state
 
 __all__ = [
     "pauli_kernel",
@@ -44,4 +45,5 @@ __all__ = [
     "redfield_kernel",
     "RedfieldKernel",
     "coherence_steady_state",
+    "redfield_steady_state",
 ]

@@ -55,11 +55,14 @@ def mpf_to_fmpq(v: Any) -> flint.fmpq:
     """The exact binary value of an mpmath number (or float, int) as a python-flint rational."""
     if isinstance(v, (int, np.integer)):
         return flint.fmpq(int(v))
-    f = v if hasattr(v, "man_exp") else mpmath.mpf(v)
+    if isinstance(v, (float, np.floating)):
+        n, d = float(v).as_integer_ratio()  # exact; raises for inf / nan
+        return flint.fmpq(n, d)
+    f = v if hasattr(v, "_mpf_") else mpmath.mpf(v)
     if not mpmath.isfinite(f):
         raise ValueError(f"not a finite number: {v}")
-    man, exp = f.man_exp
-    man = int(man)
+    sign, man, exp, _ = f._mpf_  # mpmath keeps the mantissa unsigned: the sign is separate
+    man = -int(man) if sign else int(man)
     exp = int(exp)
     if exp >= 0:
         return flint.fmpq(man * (1 << exp))

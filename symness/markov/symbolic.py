@@ -39,7 +39,7 @@ import sympy
 
 from ..closedform import LazyDefinition
 
-__all__ = ["PolyRing", "principal_minor", "stationary_polynomials", "PolynomialDefinition"]
+__all__ = ["PolyRing", "minor", "principal_minor", "stationary_polynomials", "PolynomialDefinition"]
 
 
 class PolyRing:
@@ -112,18 +112,27 @@ class PolyRing:
 
 
 def principal_minor(M: Sequence[Sequence[Any]], idx: Sequence[int], one: Any) -> Any:
-    """``det M[idx, idx]`` by Laplace expansion along rows, sub-minors memoised by column bitmask.
+    """``det M[idx, idx]`` (see :func:`minor`)."""
+    return minor(M, idx, idx, one)
 
-    ``M`` holds ring elements (or ``None`` for zero).  Cost: :math:`2^{m}` cached
-    sub-minors for an ``m x m`` minor, each a sum over the non-zero entries of one
-    row -- cheap for the sparse generators of spin networks (``m <= 12`` or so).
+
+def minor(M: Sequence[Sequence[Any]], rows: Sequence[int], cols: Sequence[int], one: Any) -> Any:
+    """``det M[rows, cols]`` by Laplace expansion along rows, sub-minors memoised by column bitmask.
+
+    ``M`` holds ring elements (or ``None`` for zero); ``rows`` and ``cols`` are
+    taken in the order given.  Cost: :math:`2^{m}` cached sub-minors for an
+    ``m x m`` minor, each a sum over the non-zero entries of one row -- cheap for
+    the sparse generators of spin networks (``m <= 12`` or so).
     """
-    m = len(idx)
+    m = len(rows)
+    if m != len(cols):
+        raise ValueError("minor: as many rows as columns")
+    idx = list(cols)
     if m == 0:
         return one
     memo: dict[int, Any] = {0: one}
     for size in range(1, m + 1):
-        r = idx[m - size]
+        r = rows[m - size]
         row = M[r]
         for S in combinations(range(m), size):
             mask = 0
