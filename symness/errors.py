@@ -22,7 +22,8 @@ Hierarchy
     └── DegeneracyError              (a derivation's non-degeneracy hypothesis fails)
 
     SymnessWarning (UserWarning)
-    └── PositivityWarning            (a steady state with negative eigenvalues)
+    ├── PositivityWarning            (a steady state with negative eigenvalues)
+    └── PrecisionWarning             (a result float64 cannot resolve to the wanted accuracy)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "DegeneracyError",
     "SymnessWarning",
     "PositivityWarning",
+    "PrecisionWarning",
 ]
 
 
@@ -127,4 +129,15 @@ class PositivityWarning(SymnessWarning):
 
     Redfield (non-GKSL) steady states are not guaranteed positive; a negative
     eigenvalue signals the master equation is used beyond its validity.
+    """
+
+
+class PrecisionWarning(SymnessWarning):
+    """A reported number is less accurate than requested and could not be recomputed.
+
+    Issued when the estimated forward error of a result (round-off in the
+    terms that cancel, the residual and conditioning of the linear solve)
+    exceeds its tolerance and no extended-precision recomputation was done
+    (too large a problem, or ``precision="double"``).  The message gives the
+    estimated error; increase the precision or change the parameters.
     """

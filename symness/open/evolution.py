@@ -35,6 +35,7 @@ from .liouvillian import (
     local_lindblad_liouvillian,
     redfield_liouvillian,
 )
+from .observables import as_state
 from .superop import HermitianParam
 from .system import Space
 
@@ -112,9 +113,7 @@ def _initial_state(rho0: Any, space: Space) -> np.ndarray:
     if arr.shape != (space.dim,) * 2:
         raise ShapeMismatchError(f"initial state of shape {arr.shape} does not match the space (dimension "
                                  f"{space.full_dim}, working dimension {space.dim}).")
-    if np.max(np.abs(arr - arr.conj().T)) > 1e-10 * max(1.0, np.max(np.abs(arr))):
-        raise InvalidParameterError("the initial density matrix is not Hermitian; pass a density matrix.")
-    return arr
+    return as_state(arr, "the initial state", tol=1e-10)
 
 
 def _generator(obj: Any, kind: str, up_spins: int | None, values: Mapping[str, Any]) -> Liouvillian:

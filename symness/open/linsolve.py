@@ -19,10 +19,21 @@ from scipy.sparse.linalg import LinearOperator, onenormest, splu
 
 from ..errors import NonUniqueSteadyStateError
 
-__all__ = ["RCOND_MIN", "rcond_from_lu", "dense_solve", "sparse_solve", "non_unique"]
+__all__ = ["RCOND_MIN", "rcond_from_lu", "dense_solve", "sparse_solve", "non_unique", "safe_norm"]
 
 #: below this reciprocal condition number the trace-fixed system counts as singular
 RCOND_MIN = 1e-13
+
+
+def safe_norm(x: Any) -> float:
+    """Frobenius / 2-norm of an array without overflow (entries near the float64 limit, e.g. rates ~ T = 1e300)."""
+    a = np.asarray(x)
+    if a.size == 0:
+        return 0.0
+    m = float(np.max(np.abs(a)))
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    return m * float(np.linalg.norm(a / m))
 
 
 def rcond_from_lu(lu: Any, anorm: float) -> float:

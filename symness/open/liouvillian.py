@@ -120,6 +120,12 @@ class Liouvillian:
         return self.space.dim
 
     @property
+    def conserves_energy(self) -> bool:
+        """Whether :math:`\\sum_b \\mathrm{tr}(H\\mathcal D_b\\rho) = \\mathrm{tr}(H\\mathcal L\\rho)`
+        (the Hamiltonian part is :math:`-i[H,\\cdot]` with the system's own :math:`H`)."""
+        return True
+
+    @property
     def sector(self):
         return self.space.sector
 
@@ -359,6 +365,11 @@ class GKSLLiouvillian(Liouvillian):
             L = L + D
         return sp.csr_matrix(L)
 
+    @cached_property
+    def conserves_energy(self) -> bool:  # a Lamb shift added to H breaks sum_b J_b = 0
+        diff = self.H - sp.csr_matrix(self.space.H)
+        return not (diff.nnz and np.max(np.abs(diff.data)) > 0)
+
     def _dissipate(self, name: str, rho: np.ndarray) -> np.ndarray:
         out = np.zeros_like(rho)
         for (L, r), LdL in zip(self.jumps[name], self._LdL[name]):
@@ -384,7 +395,17 @@ class GKSLLiouvillian(Liouvillian):
 
 
 # ---------------------------------------------------------------------------- builders
+#: ``degeneracy_tol`` may not exceed this fraction of the width of the working-space spectrum
+DEGENERACY_TOL_MAX_REL = 1e-3
+
+
 def _degeneracy_tol(space: Space, tol: float | None) -> float:
+    """The level/Bohr-frequency grouping tolerance: default, or a user value checked against the spectrum.
+
+    A tolerance of :data:`DEGENERACY_TOL_MAX_REL` times the spectral width or
+    more would treat distinct levels as one (e.g. ``1e6`` merges the whole
+    spectrum into a single level and every current vanishes): refused.
+    """
     if tol is None:
         return 1e-9 * space.energy_scale
     if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
@@ -392,6 +413,18 @@ def _degeneracy_tol(space: Space, tol: float | None) -> float:
         raise InvalidParameterError(
             f"degeneracy_tol = {tol!r} must be a finite number >= 0 (energy units); default "
             "None is 1e-9 times the energy scale.")
+    E = space.E
+    width = float(E[-1] - E[0]) if E.size else 0.0
+    if width > 0 and tol >= DEGENERACY_TOL_MAX_REL * width:
+        gaps = np.diff(E)
+        physical = gaps[gaps > 1e-9 * space.energy_scale]
+        hint = (f" (the smallest gap above round-off here is {physical.min():.3g})" if physical.size else "")
+        raise InvalidParameterError(
+            f"degeneracy_tol = {tol!r} is not small compared with the spectrum (width {width:.6g}; "
+            f"the bound is {DEGENERACY_TOL_MAX_REL:g} times the width): it would merge distinct levels "
+            "and Bohr frequencies, and the secular generator would lose their transitions. Choose it far "
+            f"below every physical gap{hint} and far above round-off, or leave the default None "
+            "(1e-9 times the energy scale).")
     return float(tol)
 
 

@@ -77,12 +77,14 @@ from ..errors import (
 )
 from ..spins import op_product
 from .coherence import BlockLayout, coherence_blocks
-from .linsolve import RCOND_MIN, dense_solve, sparse_solve
+from .currents import conserve, eigen_heat_currents, pauli_heat_currents, site_heat_currents
+from .linsolve import RCOND_MIN, dense_solve, safe_norm, sparse_solve
 from .liouvillian import (
     DaviesLiouvillian,
     GKSLLiouvillian,
     Liouvillian,
     RedfieldLiouvillian,
+    _degeneracy_tol,
     as_system,
     davies_liouvillian,
     gksl_liouvillian,
@@ -146,6 +148,37 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
             reason="conserved total S^z", classes=list(dims))
 
 
+def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
+    """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
+    if not system.couplings and system.space(up_spins).dim > 1:
+        raise NonUniqueSteadyStateError(
+            "the generator has more than one stationary state: no bath is coupled to the system, so "
+            "every eigenstate of H is stationary. Add bath couplings (S, Bath(...)).",
+            reason="no bath")
+    blocks = system.invariant_blocks(up_spins)
+    if len(blocks) <= 1:
+        return
+    space = system.space(up_spins)
+    why = ""
+    if system.n is not None:
+        full = [b if space.sector is None else space.sector.basis[b] for b in blocks]
+        n = system.n
+        fixed = [l for l in range(1, n + 1)
+                 if all(np.unique((f >> (n - l)) & 1).size == 1 for f in full)]
+        if fixed:
+            why = (f" The sigma^z of site(s) {fixed} is conserved: no bond and no bath flips "
+                   "those spins (a decoupled spin?).")
+    sizes = [int(b.size) for b in blocks]
+    raise NonUniqueSteadyStateError(
+        f"the generator has more than one stationary state: H and every bath coupling leave "
+        f"{len(blocks)} subspaces of the "
+        f"{'sector' if space.sector is not None else 'Hilbert space'} invariant (dimensions {sizes}; "
+        f"exact zero pattern in the site basis), so each keeps its own weight and the steady state is "
+        f"not unique.{why} Couple every part of the system to the rest (a bond, a transverse field, "
+        "a bath), or solve the blocks separately.", reason="invariant subspaces",
+        classes=[b.tolist() for b in blocks])
+
+
 # ---------------------------------------------------------------------------- linear algebra
 def _dense_solve(Mmat: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float]:
     return dense_solve(Mmat, b)
@@ -186,7 +219,7 @@ def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart
                      degeneracy_tol: float | None) -> tuple[np.ndarray, dict[str, Any]]:
     d = gen.dim
     space = gen.space
-    dtol = 1e-9 * space.energy_scale if degeneracy_tol is None else degeneracy_tol
+    dtol = _degeneracy_tol(space, degeneracy_tol)
     Ls, _, _ = secular_matrices(space.E, gen.channels, dtol, per_class=False)
     pre = SecularSolver(Ls, d)
     P = HermitianParam(d)
@@ -371,7 +404,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     rho = (rho + rho.conj().T) / 2
     rho = rho / np.trace(rho).real
     if "residual" not in info:
-        info["residual"] = float(np.linalg.norm(gen.apply(rho)))
+        info["residual"] = safe_norm(gen.apply(rho))
     info["seconds"] = time.perf_counter() - t0
     return rho, info
 
@@ -490,15 +523,33 @@ class NESS:
         return n
 
     # ----------------------------------------------------------------- currents
-    def bath_heat_currents(self) -> dict[str, float]:
-        """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`."""
+    @cached_property
+    def _currents(self) -> tuple[dict[str, float], dict[str, float]]:
         gen = self.generator
-        if self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
-            E = self.space.E
-            return {name: float(np.real(E @ np.diagonal(gen.dissipator_eigen(name, self._rho_eigen))))
-                    for name in gen.names}
-        H = self.space.H
-        return {name: float(np.real(np.sum(H.T * gen.dissipator(name, self.rho_sector)))) for name in gen.names}
+        state_error = float(self.info.get("state_error", 0.0))
+        if self.info.get("method") == "pauli+GTH":
+            vals, errs = pauli_heat_currents(self.space.E, gen.pauli.D, np.real(np.diagonal(self._rho_eigen)))
+        elif self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
+            vals, errs = eigen_heat_currents(gen, self._rho_eigen, state_error)
+        else:
+            vals, errs = site_heat_currents(gen, self.rho_sector, state_error)
+        if gen.conserves_energy:
+            vals, errs = conserve(vals, errs)
+        return vals, errs
+
+    def bath_heat_currents(self) -> dict[str, float]:
+        """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`.
+
+        Computed with an error estimate (:meth:`current_errors`); when one bath's
+        current is dominated by cancellation (a very hot bath), energy
+        conservation :math:`\\sum_b J_b = 0` gives it from the others
+        (:mod:`symness.open.currents`).
+        """
+        return dict(self._currents[0])
+
+    def current_errors(self) -> dict[str, float]:
+        """Estimated absolute forward error of each :meth:`bath_heat_currents` value (same units)."""
+        return dict(self._currents[1])
 
     def heat_current(self, name: str) -> float:
         """Energy per unit time from bath ``name`` into the system (the model's bath names, e.g. ``"L"``)."""
@@ -575,6 +626,10 @@ class NESS:
             raise InvalidParameterError(
                 f"bond = {bond!r}: pass a pair of 1-based sites, e.g. spin_current((1, 2)).")
         i, j = bond
+        if i == j:
+            raise InvalidParameterError(
+                f"bond = {bond!r} joins site {i} to itself; a spin current flows between two different "
+                "sites, e.g. spin_current((1, 2)).")
         op = spin_current_operator(self._bond(i, j), j, self._n(), dense=self.space.full_dim <= 256)
         return float(np.real(self.expect(op)))
 
@@ -588,8 +643,13 @@ class NESS:
         return np.array([self.magnetization(l) for l in range(1, self._n() + 1)])
 
     def zz_correlation(self, i: int, j: int) -> float:
-        """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37)."""
-        return float(np.real(self.expect(op_product({i: "z", j: "z"}, self._n()))))
+        """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37); ``1`` for ``i == j``."""
+        n = self._n()
+        Zi = op_product({i: "z"}, n)  # checks the sites
+        Zj = op_product({j: "z"}, n)
+        if i == j:  # (sigma^z_i)^2 = 1
+            return float(np.real(np.trace(self.rho_sector)))
+        return float(np.real(self.expect(Zi @ Zj)))
 
     def reduced(self, sites: tuple[int, ...] | list[int]) -> np.ndarray:
         """Reduced density matrix of ``sites`` (sorted, site basis)."""
@@ -597,20 +657,20 @@ class NESS:
 
     def concurrence(self, i: int, j: int) -> float:
         """Wootters concurrence of sites ``i`` and ``j`` (magnification eq. 38)."""
-        return concurrence(self.reduced((i, j)))
+        return concurrence(self.reduced((i, j)), positive=False)
 
     # ----------------------------------------------------------------- thermodynamics
     def passive_state(self) -> np.ndarray:
         """Passive state in the working space (ring4 eq. 15): same spectrum, decreasing with energy."""
-        return passive_state(self.rho_sector, self.space.H)
+        return passive_state(self.rho_sector, self.space.H, positive=False)
 
     def ergotropy(self) -> float:
         """Ergotropy within the working space (the sector, as the papers plot it; ring4 eq. 14)."""
-        return ergotropy(self.rho_sector, self.space.H)
+        return ergotropy(self.rho_sector, self.space.H, positive=False)
 
     def entropy(self) -> float:
         """Von Neumann entropy :math:`-\\mathrm{tr}\\rho\\ln\\rho`."""
-        return von_neumann_entropy(self.rho_sector)
+        return von_neumann_entropy(self.rho_sector, positive=False)
 
     def energy(self) -> float:
         """:math:`\\mathrm{tr}(H\\rho)`."""
@@ -677,6 +737,7 @@ def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "au
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
+    _structure_guard(system, up_spins)
     gen = redfield_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins)
     return _ness(gen, method, positivity_tol, tol=tol, maxiter=maxiter)
 
@@ -705,6 +766,7 @@ def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | 
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
+    _structure_guard(system, up_spins)
     gen = davies_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins,
                              degeneracy_tol=degeneracy_tol)
     return _ness(gen, "auto", positivity_tol)

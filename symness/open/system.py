@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sympy
+from scipy.sparse import csgraph
 
 from ..baths import Bath
 from ..errors import (
@@ -381,6 +382,45 @@ class OpenSystem:
             sp_ = Space(sector.dim, _maybe_real(np.asarray(Hk)), sector, self.dim)
         self._spaces[up_spins] = sp_
         return sp_
+
+    def invariant_blocks(self, up_spins: int | None = None, rtol: float = 1e-14) -> list[np.ndarray]:
+        r"""Subspaces of the working basis that :math:`H` and every coupling leave invariant.
+
+        The connected components of the graph whose edges are the non-zero
+        entries (above ``rtol`` times each operator's largest entry) of
+        :math:`H` and of every coupling operator in the working site/sector
+        basis.  Each component is an exact invariant subspace of all of them:
+        its projector commutes with :math:`H` and every :math:`S_b`, so it is
+        conserved by every Born-Markov generator and the steady state is unique
+        only if there is a single component (e.g. a spin that no bond and no
+        bath reaches splits the basis in two).  Decided from the sparsity
+        pattern, so round-off in an eigenbasis plays no part.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            The components (working-basis indices), largest first.
+        """
+        space = self.space(up_spins)
+        d = space.dim
+        rows, cols = [np.arange(d)], [np.arange(d)]
+        for op in [self.H] + [c.op for c in self.couplings]:
+            if space.sector is not None:
+                op = space.sector.restrict(sp.csr_matrix(op)) if sp.issparse(op) else \
+                    np.asarray(op)[np.ix_(space.sector.basis, space.sector.basis)]
+            C = sp.coo_matrix(op)
+            if C.nnz == 0:
+                continue
+            mag = np.abs(C.data)
+            keep = mag > rtol * mag.max()
+            rows.append(C.row[keep])
+            cols.append(C.col[keep])
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        G = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(d, d))
+        ncomp, comp = csgraph.connected_components(G, directed=False)
+        blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
+        blocks.sort(key=lambda b: (-b.size, b[0]))
+        return blocks
 
     def _check_sector(self, up_spins: Any) -> Sector:
         if self.n is None:

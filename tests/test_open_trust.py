@@ -1,0 +1,200 @@
+"""Trust at the edges (issue 15): inputs refused clearly, and physics that survives extreme parameters.
+
+References are independent: mpmath at high precision on the same generator
+(rates from the spectral density and the Bose function, the stationary state
+by exact-arithmetic-like LU), or physical laws (energy conservation, trace
+one, Hermiticity, heat flowing from hot to cold).
+"""
+
+import warnings
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from symness import InvalidParameterError, NonUniqueSteadyStateError, SymnessError
+from symness.baths import ohmic
+from symness.models import xxz_ring
+from symness.open import (
+    Bath,
+    OpenSystem,
+    concurrence,
+    davies_ness,
+    ergotropy,
+    evolve,
+    passive_state,
+    redfield_ness,
+    von_neumann_entropy,
+)
+from symness.spins import bond_op, sigma
+
+SPEC = ohmic(0.01, 10.0)
+
+
+def chain(n=6, last_field="z", bond_to_last=False):
+    """XXZ chain on sites 1..n-1 (site n decoupled unless ``bond_to_last``), baths at sites 1 and n-1."""
+    last = n if bond_to_last else n - 1
+    H = sum(bond_op(l, l + 1, n, [(1.0, "x", "x"), (1.0, "y", "y"), (1.3, "z", "z")]) for l in range(1, last))
+    H = H + 0.7 * sigma("z", 2, n) + 0.3 * sigma("x", 3, n) + 0.45 * sigma(last_field, n, n)
+    cpl = [(sigma("x", 1, n), Bath(SPEC, 2.0, "ring4")), (sigma("x", n - 1, n), Bath(SPEC, 1.0, "ring4"))]
+    return OpenSystem(H, cpl)
+
+
+# ----------------------------------------------------------------------------- non-unique steady states
+def test_decoupled_spin_is_refused_by_every_solver():
+    system = chain(last_field="z")
+    for solve in (davies_ness, redfield_ness):
+        with pytest.raises(NonUniqueSteadyStateError, match=r"site\(s\) \[6\] is conserved") as exc:
+            solve(system)
+        assert exc.value.reason == "invariant subspaces"
+        assert sorted(len(c) for c in exc.value.classes) == [32, 32]
+
+
+def test_decoupled_spin_in_a_transverse_field_is_refused_despite_eigenvector_leakage():
+    """sigma^x_6 is conserved but the site basis does not show it; eigh leaks ~1e-12 between its sectors."""
+    with pytest.raises(NonUniqueSteadyStateError, match="round-off level") as exc:
+        davies_ness(chain(last_field="x"))
+    assert exc.value.reason == "closed classes up to round-off"
+    assert len(exc.value.classes) == 2
+
+
+def test_connected_chain_is_unique_and_conserves_energy():
+    ness = davies_ness(chain(last_field="x", bond_to_last=True))
+    J = ness.bath_heat_currents()
+    assert J["L"] > 0 > J["R"]  # hot left bath (T = 2) to cold right bath (T = 1)
+    assert abs(J["L"] + J["R"]) <= 1e-15 * abs(J["L"])
+    assert abs(np.trace(ness.rho) - 1) < 1e-14
+
+
+# ----------------------------------------------------------------------------- a very hot bath
+def _davies_reference(system, up_spins, dps):
+    """Davies heat currents by mpmath: Pauli rates J(w)(1+n(w)) from the ohmic density, exact-ish LU."""
+    mp.mp.dps = dps
+    try:
+        space = system.space(up_spins)
+        E, V = space.E, space.V
+        d = E.size
+        ops = [V.conj().T @ space.restrict(c.op) @ V for c in system.couplings]
+        W = {}
+        for c, S in zip(system.couplings, ops):
+            T = mp.mpf(c.bath.T)
+            f = mp.mpf(c.bath.preset.factor)
+            Wb = mp.zeros(d, d)
+            for a in range(d):
+                for k in range(d):
+                    if a == k or abs(S[a, k]) < 1e-13:
+                        continue
+                    w = mp.mpf(E[k]) - mp.mpf(E[a])  # energy given to the bath in k -> a
+                    Jw = mp.mpf("0.01") * abs(w) * mp.exp(-abs(w) / 10)
+                    n = 1 / mp.expm1(abs(w) / T)
+                    Wb[a, k] = f * Jw * (1 + n if w > 0 else n) * mp.mpf(abs(S[a, k])) ** 2
+            W[c.name] = Wb
+        Wt = sum(W.values(), mp.zeros(d, d))
+        A = mp.zeros(d, d)
+        for a in range(d):
+            for k in range(d):
+                A[a, k] = Wt[a, k] if a != k else -sum(Wt[x, k] for x in range(d) if x != k)
+        for k in range(d):
+            A[0, k] = 1
+        rhs = mp.zeros(d, 1)
+        rhs[0] = 1
+        p = mp.lu_solve(A, rhs)
+        return {name: float(sum(Wb[a, k] * p[k] * (mp.mpf(E[a]) - mp.mpf(E[k]))
+                                for a in range(d) for k in range(d) if a != k))
+                for name, Wb in W.items()}
+    finally:
+        mp.mp.dps = 15
+
+
+@pytest.mark.parametrize("T_left", [1e12, 1e300])
+def test_very_hot_bath_currents_are_right_and_conserve_energy(T_left):
+    model = xxz_ring(4, J=1.0, Delta=1.3, fields={2: 0.7}, T_left=T_left, T_right=1.0)
+    system = OpenSystem.from_model(model)
+    ness = davies_ness(system, up_spins=2)
+    assert ness.info["method"] == "pauli+GTH"
+    J = ness.bath_heat_currents()
+    ref = _davies_reference(system, 2, dps=30 + int(np.log10(T_left)))
+    for name in J:
+        assert abs(J[name] - ref[name]) <= 1e-12 * abs(ref[name])
+        assert ness.current_errors()[name] <= 1e-13 * abs(ref[name])
+    assert J["L"] > 0 > J["R"]
+    assert abs(J["L"] + J["R"]) <= 4e-16 * abs(J["L"])
+
+
+# ----------------------------------------------------------------------------- observables of a NESS
+@pytest.fixture(scope="module")
+def ring_ness():
+    return redfield_ness(xxz_ring(4, Delta=1.3, fields={2: 0.7}, coupling="x"))
+
+
+def test_zz_correlation_of_a_site_with_itself_is_one(ring_ness):
+    assert ring_ness.zz_correlation(2, 2) == pytest.approx(1.0, abs=1e-14)
+    assert ring_ness.zz_correlation(1, 3) == pytest.approx(ring_ness.zz_correlation(3, 1), abs=1e-15)
+    with pytest.raises(SymnessError, match="out of range"):
+        ring_ness.zz_correlation(5, 5)
+
+
+def test_spin_current_from_a_site_to_itself_is_refused(ring_ness):
+    with pytest.raises(InvalidParameterError, match="joins site 1 to itself"):
+        ring_ness.spin_current((1, 1))
+
+
+def test_degeneracy_tolerance_must_be_small_against_the_spectrum():
+    model = xxz_ring(4, Delta=1.3, fields={2: 0.7}, coupling="x")
+    with pytest.raises(InvalidParameterError, match="not small compared with the spectrum"):
+        davies_ness(model, degeneracy_tol=1e6)
+    J = davies_ness(model, degeneracy_tol=1e-6).bath_heat_currents()
+    J0 = davies_ness(model).bath_heat_currents()
+    assert J["L"] == pytest.approx(J0["L"], rel=1e-12) and J["L"] > 0
+
+
+# ----------------------------------------------------------------------------- states only
+H2 = np.diag([0.0, 1.0])
+
+
+@pytest.mark.parametrize(("call", "fragment"), [
+    (lambda: von_neumann_entropy(np.diag([1.5, -0.5])), "negative eigenvalue"),
+    (lambda: von_neumann_entropy(np.eye(2)), "trace 2"),
+    (lambda: concurrence(np.triu(np.ones((4, 4))) / 4), "not Hermitian"),
+    (lambda: concurrence(np.zeros((4, 4))), "trace 0"),
+    (lambda: ergotropy(np.array([[0.5, 1.0], [0.0, 0.5]]), H2), "not Hermitian"),
+    (lambda: ergotropy(np.zeros((2, 2)), H2), "trace 0"),
+    (lambda: passive_state(np.diag([2.0, -1.0]), H2), "negative eigenvalue"),
+])
+def test_observables_refuse_what_is_not_a_state(call, fragment):
+    with pytest.raises(InvalidParameterError, match=fragment):
+        call()
+
+
+def test_observables_accept_round_off():
+    rho = np.diag([0.75, 0.25]) + 1e-12 * np.array([[1, 1j], [0, -1]])
+    assert von_neumann_entropy(rho) == pytest.approx(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)), rel=1e-10)
+
+
+def test_ergotropy_is_never_negative(rng):
+    for _ in range(50):
+        d = int(rng.integers(2, 6))
+        X = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+        H = X + X.conj().T
+        E, U = np.linalg.eigh(H)
+        p = np.exp(-E / rng.uniform(0.1, 3.0))  # a Gibbs state: passive, ergotropy 0 exactly
+        rho = (U * (p / p.sum())) @ U.conj().T
+        assert ergotropy(rho, H) >= 0.0
+        assert ergotropy(rho, H) < 1e-13
+
+
+@pytest.mark.parametrize(("rho0", "fragment"), [
+    (2 * np.eye(16) / 16, "trace 2"),
+    (np.diag([1.5, -0.5] + [0.0] * 14), "negative eigenvalue"),
+    (np.eye(16) * np.nan, "non-finite"),
+    (2 * np.eye(16)[0], "divide by its norm"),
+])
+def test_evolve_refuses_an_initial_state_that_is_not_a_state(rho0, fragment):
+    with pytest.raises(InvalidParameterError, match=fragment):
+        evolve(xxz_ring(4, coupling="x"), rho0, [0.0, 1.0])
+
+
+def test_warnings_are_not_raised_by_clean_solves():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        davies_ness(xxz_ring(4, Delta=1.3, fields={2: 0.7}, coupling="x")).bath_heat_currents()
