@@ -11,21 +11,31 @@ import warnings
 import mpmath as mp
 import numpy as np
 import pytest
+import sympy
 
 from symness import InvalidParameterError, NonUniqueSteadyStateError, SymnessError
 from symness.baths import ohmic
 from symness.models import xxz_ring
 from symness.open import (
     Bath,
+    HermitianParam,
     OpenSystem,
     concurrence,
     davies_ness,
     ergotropy,
     evolve,
+    gksl_ness,
+    partial_trace,
     passive_state,
+    redfield_liouvillian,
     redfield_ness,
+    steady_state,
+    to_column_stacking,
+    unvec,
+    vec,
     von_neumann_entropy,
 )
+from symness.open.observables import bond_current_operator, two_site_part
 from symness.spins import bond_op, sigma
 
 SPEC = ohmic(0.01, 10.0)
@@ -198,3 +208,78 @@ def test_warnings_are_not_raised_by_clean_solves():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         davies_ness(xxz_ring(4, Delta=1.3, fields={2: 0.7}, coupling="x")).bath_heat_currents()
+
+
+# ----------------------------------------------------------------------------- bad inputs, clear errors
+X2 = np.array([[0.0, 1.0], [1.0, 0.0]])
+HZ = np.diag([0.5, -0.5])
+
+
+def _pair(S=X2):
+    return [(S, Bath(SPEC, 2.0)), (S, Bath(SPEC, 1.0))]
+
+
+def _gen():
+    return redfield_liouvillian(OpenSystem(HZ + 0.3 * X2, _pair()))
+
+
+BAD = [
+    ("couplings None", lambda: OpenSystem(HZ, None), "couplings must be a list"),
+    ("couplings int", lambda: OpenSystem(HZ, 5), "couplings must be a list"),
+    ("H None", lambda: OpenSystem(None, _pair()), "H is None"),
+    ("H ragged", lambda: OpenSystem([[1, 0], [0]], _pair()), "cannot be read as a matrix"),
+    ("H symbolic", lambda: OpenSystem(sympy.Matrix([[sympy.Symbol("a"), 0], [0, 1]]), _pair()), "symbols ['a']"),
+    ("names str", lambda: OpenSystem(HZ, _pair(), names="LR"), "list of bath labels"),
+    ("local list", lambda: OpenSystem(HZ, _pair(), local_hamiltonians=[HZ]), "mapping"),
+    ("parameter None", lambda: redfield_ness(xxz_ring(4, coupling="x"), J=None), "not a number"),
+    ("from_model None", lambda: OpenSystem.from_model(None), "needs a symness Model"),
+    ("lamb_shift str", lambda: redfield_ness(OpenSystem(HZ + 0.3 * X2, _pair()), lamb_shift="yes"), "lamb_shift"),
+    ("zero couplings", lambda: redfield_ness(OpenSystem(HZ + 0.3 * X2, _pair(np.zeros((2, 2))))), "zero coupling"),
+    ("gksl jumps of a name", lambda: gksl_ness(HZ, {"a": 5}), "list of (L, rate)"),
+    ("gksl method None", lambda: gksl_ness(HZ, [(X2, 1.0)], method=None), "method"),
+    ("steady_state of None", lambda: steady_state(None), "needs a generator"),
+    ("apply wrong shape", lambda: _gen().apply(np.eye(3)), "2 x 2"),
+    ("apply NaN", lambda: _gen().apply(np.eye(2) * np.nan), "non-finite"),
+    ("dissipator None", lambda: _gen().dissipator("L", None), "rho is None"),
+    ("evolve times str", lambda: evolve(_gen(), np.eye(2) / 2, "ab"), "real numbers"),
+    ("evolve times 2-D", lambda: evolve(_gen(), np.eye(2) / 2, [[0, 1], [2, 3]]), "1-D"),
+    ("evolve too many times", lambda: evolve(_gen(), np.eye(2) / 2, np.zeros(10**9)), "GiB"),
+    ("evolve e_ops NaN", lambda: evolve(_gen(), np.eye(2) / 2, [0, 1], e_ops=[np.eye(2) * np.nan]), "non-finite"),
+    ("Evolution.rho index", lambda: evolve(_gen(), np.eye(2) / 2, [0, 1]).rho(5), "index"),
+    ("expect NaN", lambda: redfield_ness(OpenSystem(HZ + 0.3 * X2, _pair())).expect(np.eye(2) * np.nan),
+     "non-finite"),
+    ("bond heat current through one bond", lambda: redfield_ness(
+        xxz_ring(4, Delta=1.3, fields={2: 0.7}, coupling="x")).bond_heat_current(2, incoming=(1, 2),
+                                                                                  outgoing=(1, 2)),
+     "two different bonds"),
+    ("reduced int", lambda: partial_trace(np.eye(4) / 4, 1, 2), "list of 1-based sites"),
+    ("partial_trace float site", lambda: partial_trace(np.eye(4) / 4, (1.5,), 2), "not an integer"),
+    ("partial_trace n None", lambda: partial_trace(np.eye(4) / 4, (1,), None), "positive integer"),
+    ("two_site_part same site", lambda: two_site_part(np.eye(4), 1, 1, 2), "two different sites"),
+    ("two_site_part shape", lambda: two_site_part(np.eye(3), 1, 2, 2), "expected 4 x 4"),
+    ("bond_current_operator shapes", lambda: bond_current_operator(np.eye(2), np.eye(3)), "expected 2 x 2"),
+    ("vec of a vector", lambda: vec(np.ones(3)), "square matrix"),
+    ("unvec None", lambda: unvec(None), "numeric"),
+    ("to_column_stacking 3x3", lambda: to_column_stacking(np.eye(3)), "d^2 x d^2"),
+    ("HermitianParam huge", lambda: HermitianParam(10**9), "too large"),
+    ("HermitianParam wrong shape", lambda: HermitianParam(2).to_param(np.eye(3)), "2 x 2"),
+]
+
+
+@pytest.mark.parametrize(("call", "fragment"), [pytest.param(c, f, id=i) for i, c, f in BAD])
+def test_bad_input_is_refused_with_what_to_change(call, fragment):
+    with pytest.raises(SymnessError) as exc:
+        call()
+    assert fragment in str(exc.value), str(exc.value)
+
+
+def test_zero_coupling_operator_is_a_bath_that_does_nothing():
+    """One zero coupling next to a working one: same state as without it, no raw error."""
+    H = HZ + 0.3 * X2
+    with_zero = OpenSystem(H, [(np.zeros((2, 2)), Bath(SPEC, 1.0)), (X2, Bath(SPEC, 2.0))])
+    alone = OpenSystem(H, [(X2, Bath(SPEC, 2.0))])
+    a, b = redfield_ness(with_zero), redfield_ness(alone)
+    assert np.max(np.abs(a.rho - b.rho)) < 1e-14
+    assert a.bath_heat_currents()["L"] == 0.0
+    ev = evolve(with_zero, np.eye(2) / 2, [0.0, 1.0])
+    assert abs(np.trace(ev.states[-1]) - 1) < 1e-12

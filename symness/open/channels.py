@@ -299,6 +299,10 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
             A = _maybe_real(np.ascontiguousarray(A))
             scale = np.max(np.abs(A)) if A.size else 0.0
             mask = np.abs(A) > 1e-14 * max(scale, 1e-300)
+            if not mask.any():  # a zero coupling operator: the channel does nothing
+                zero = np.zeros(A.shape)
+                out.append(Channel(c.name, A, zero, zero, rate_f, lamb_f))
+                continue
             index, freqs = bohr_frequencies(E, mask, tol)
             used = np.unique(index[mask])
             g = np.zeros(freqs.size)

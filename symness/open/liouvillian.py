@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InvalidModelError, InvalidParameterError
+from ..errors import InvalidModelError, InvalidParameterError, ShapeMismatchError
 from ..validation import check_nonnegative
 from .channels import Channel, bohr_frequencies, channels, operator_channels
 from .pauli import PauliBlock
@@ -139,6 +139,21 @@ class Liouvillian:
     def matrix(self, basis: str = "site"):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _check_rho(self, rho: Any) -> np.ndarray:
+        """``rho`` as a finite complex ``d x d`` array of the working space (else a clear error)."""
+        if rho is None or isinstance(rho, (str, bytes)):
+            raise InvalidParameterError(f"rho is {rho!r}; pass a {self.dim} x {self.dim} matrix.")
+        a = rho.toarray() if sp.issparse(rho) else np.asarray(rho)
+        if a.dtype.kind not in "biufc":
+            raise InvalidParameterError(f"rho must be a numeric matrix, got dtype {a.dtype}.")
+        if a.shape != (self.dim, self.dim):
+            raise ShapeMismatchError(
+                f"rho has shape {a.shape}; this generator acts on {self.dim} x {self.dim} matrices "
+                "(the working space: the full space or the sector).")
+        if not np.all(np.isfinite(a)):
+            raise InvalidParameterError("rho has non-finite entries; pass finite numbers.")
+        return np.asarray(a, dtype=complex)
+
     def _check_name(self, name: str) -> None:
         if name not in self.names:
             raise InvalidParameterError(f"no bath named {name!r}; baths: {self.names}.")
@@ -174,11 +189,12 @@ class _EigenbasisLiouvillian(Liouvillian):
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
         sp_ = self.space
-        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
+        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(self._check_rho(rho))))
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        self._check_name(name)
         sp_ = self.space
-        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
+        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(self._check_rho(rho))))
 
 
 class RedfieldLiouvillian(_EigenbasisLiouvillian):
@@ -378,7 +394,7 @@ class GKSLLiouvillian(Liouvillian):
         return out
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
-        rho = np.asarray(rho, dtype=complex)
+        rho = self._check_rho(rho)
         Hr = self.H @ rho
         out = -1j * (Hr - (self.H @ rho.conj().T).conj().T)
         for name in self.jumps:
@@ -387,7 +403,7 @@ class GKSLLiouvillian(Liouvillian):
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
-        return self._dissipate(name, np.asarray(rho, dtype=complex))
+        return self._dissipate(name, self._check_rho(rho))
 
     def matrix(self, basis: str = "site"):
         """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
@@ -395,6 +411,12 @@ class GKSLLiouvillian(Liouvillian):
 
 
 # ---------------------------------------------------------------------------- builders
+def _check_lamb(lamb_shift: Any) -> None:
+    if lamb_shift is not None and not isinstance(lamb_shift, (bool, np.bool_)):
+        raise InvalidParameterError(
+            f"lamb_shift must be True, False or None (each bath's own setting), got {lamb_shift!r}.")
+
+
 #: ``degeneracy_tol`` may not exceed this fraction of the width of the working-space spectrum
 DEGENERACY_TOL_MAX_REL = 1e-3
 
@@ -464,6 +486,7 @@ def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | 
     """
     if not isinstance(secular, (bool, np.bool_)):
         raise InvalidParameterError(f"secular must be True or False, got {secular!r}.")
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     chans = channels(system, space, lamb_shift)
@@ -484,6 +507,7 @@ def davies_liouvillian(system: Any, lamb_shift: bool | None = None, *, up_spins:
     ``degeneracy_tol`` (default ``1e-9`` times the energy scale) -- choose it far
     below every physical gap and far above round-off.
     """
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)
@@ -522,6 +546,9 @@ def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, S
             f"{type(jumps).__name__}.") from None
     clean: dict[str, list[tuple[Any, float]]] = {}
     for name, lst in groups.items():
+        if lst is None or isinstance(lst, (str, bytes, Mapping)) or not hasattr(lst, "__iter__"):
+            raise InvalidParameterError(
+                f"the jumps of {name!r} must be a list of (L, rate) pairs, got {type(lst).__name__}.")
         out = []
         for i, item in enumerate(lst):
             if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -557,6 +584,7 @@ def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
         the system (:meth:`OpenSystem.from_model` takes the model terms acting
         only on the contact sites).
     """
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InvalidParameterError, ShapeMismatchError, SiteOutOfRangeError
-from ..spins import op_product
+from ..spins import _check_site, op_product
 from ..validation import as_array, check_hermitian
 
 __all__ = [
@@ -92,16 +92,37 @@ def as_state(rho: Any, name: str = "rho", dim: int | None = None, *, tol: float 
     return m
 
 
+def _operator(m: Any, name: str, dim: int | None = None) -> Any:
+    """A finite square numeric operator, sparse kept sparse (CSR), else a complex array."""
+    if m is None or isinstance(m, (str, bytes)):
+        raise InvalidParameterError(f"{name} is {m!r}; pass a square numeric matrix.")
+    a = as_array(m)
+    if sp.issparse(a):
+        if a.shape[0] != a.shape[1] or (dim is not None and a.shape[0] != dim):
+            raise ShapeMismatchError(f"{name} has shape {a.shape}; expected a square"
+                                     f"{'' if dim is None else f' {dim} x {dim}'} matrix.")
+        a = sp.csr_matrix(a, dtype=complex)
+        if a.nnz and not np.all(np.isfinite(a.data)):
+            raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
+        return a
+    return _matrix(a, name, dim)
+
+
 def partial_trace(rho: np.ndarray, keep: list[int] | tuple[int, ...], n: int) -> np.ndarray:
     """Reduced density matrix of the (1-based, increasing) sites ``keep`` of ``n`` spins."""
-    keep = sorted(int(k) for k in keep)
-    for k in keep:
-        if not 1 <= k <= n:
-            raise SiteOutOfRangeError(f"site {k} is out of range 1..{n}.")
-    if len(set(keep)) != len(keep):
-        raise InvalidParameterError(f"sites {keep} repeat; give distinct sites.")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InvalidParameterError(f"n = {n!r} must be a positive integer number of spins.")
+    if isinstance(keep, (str, bytes)) or not hasattr(keep, "__iter__"):
+        raise InvalidParameterError(f"keep = {keep!r} must be a list of 1-based sites, e.g. (1, 2).")
+    keep = list(keep)
+    for k in keep:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise SiteOutOfRangeError(f"site {k!r} is not an integer; sites are 1-based (1..{n}).")
+        if not 1 <= k <= n:
+            raise SiteOutOfRangeError(f"site {k} is out of range 1..{n}.")
+    keep = sorted(int(k) for k in keep)
+    if len(set(keep)) != len(keep):
+        raise InvalidParameterError(f"sites {keep} repeat; give distinct sites.")
     rho = _matrix(rho, "rho", 2**n)
     t = rho.reshape((2,) * (2 * n))
     drop = [l for l in range(1, n + 1) if l not in keep]
@@ -190,7 +211,11 @@ def two_site_part(H: Any, i: int, j: int, n: int) -> sp.csr_matrix:
     :math:`c_{ab} = \mathrm{tr}(H\sigma^a_i\sigma^b_j)/2^n` (terms acting on
     sites ``i`` and ``j`` only, identity elsewhere).
     """
-    Hs = sp.csr_matrix(H)
+    _check_site(i, n)
+    _check_site(j, n)
+    if i == j:
+        raise InvalidParameterError(f"sites i = j = {i}: a two-site part needs two different sites.")
+    Hs = sp.csr_matrix(_operator(H, "H", 2**n))
     out = sp.csr_matrix(Hs.shape, dtype=complex)
     for a in _PAULI:
         for b in _PAULI:
@@ -206,6 +231,8 @@ def bond_current_operator(h_in: Any, h_out: Any) -> Any:
 
     Dense if both inputs are dense, else CSR.
     """
+    h_in = _operator(h_in, "h_in")
+    h_out = _operator(h_out, "h_out", h_in.shape[0])
     if sp.issparse(h_in) or sp.issparse(h_out):
         a, b = sp.csr_matrix(h_in), sp.csr_matrix(h_out)
         return sp.csr_matrix(1j * (a @ b - b @ a))
@@ -226,4 +253,6 @@ def spin_current_operator(h_bond: Any, j: int, n: int, dense: bool = False) -> A
     :math:`J(\sigma^x_i\sigma^y_j - \sigma^y_i\sigma^x_j)`, ring4 eq. (13): the rate
     at which up spins move from ``i`` to ``j``.
     """
+    _check_site(j, n)
+    h_bond = _operator(h_bond, "h_bond", 2**n)
     return bond_current_operator(h_bond, _up_op(j, n, dense and not sp.issparse(h_bond)))

@@ -74,6 +74,7 @@ from ..errors import (
     InvalidParameterError,
     NonUniqueSteadyStateError,
     PositivityWarning,
+    SiteOutOfRangeError,
 )
 from ..spins import op_product
 from .coherence import BlockLayout, coherence_blocks
@@ -150,10 +151,13 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
 
 def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
     """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
-    if not system.couplings and system.space(up_spins).dim > 1:
+    if system.space(up_spins).dim > 1 and all(
+            (c.op.nnz == 0 or not np.any(c.op.data)) if sp.issparse(c.op) else not np.any(c.op)
+            for c in system.couplings):
         raise NonUniqueSteadyStateError(
-            "the generator has more than one stationary state: no bath is coupled to the system, so "
-            "every eigenstate of H is stationary. Add bath couplings (S, Bath(...)).",
+            "the generator has more than one stationary state: no bath is coupled to the system (no "
+            "coupling, or only zero coupling operators), so every eigenstate of H is stationary. Add bath "
+            "couplings (S, Bath(...)) with non-zero operators.",
             reason="no bath")
     blocks = system.invariant_blocks(up_spins)
     if len(blocks) <= 1:
@@ -261,6 +265,8 @@ def _gksl_methods(method: str) -> tuple[str | None, bool]:
     """``method`` -> (solver or None for auto, use the coherence-order blocks)."""
     if method == "auto":
         return None, True
+    if not isinstance(method, str):
+        raise InvalidParameterError(f"method must be a string such as 'auto', 'dense' or 'sparse', not {method!r}.")
     base, _, scope = method.partition("-")
     if base not in GKSL_METHODS or scope not in ("", "full"):
         allowed = ("auto",) + GKSL_METHODS + tuple(f"{m}-full" for m in GKSL_METHODS)
@@ -350,6 +356,10 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     ``iterations``, ``rcond`` / ``relative_residual`` and ``residual``
     (:math:`\\|\\mathcal L\\rho\\|_F`).
     """
+    if not isinstance(gen, Liouvillian):
+        raise InvalidParameterError(
+            f"steady_state needs a generator (redfield_liouvillian(...), davies_liouvillian(...), "
+            f"gksl_liouvillian(...)), got {type(gen).__name__}.")
     _check_solver_options(tol=tol, maxiter=maxiter, restart=restart)
     t0 = time.perf_counter()
     d = gen.dim
@@ -500,6 +510,11 @@ class NESS:
     def _restrict(self, op: Any) -> np.ndarray:
         """A full-space operator (or one already in the working space) in the working basis."""
         arr = op if sp.issparse(op) else np.asarray(op)
+        if not sp.issparse(arr) and arr.dtype.kind not in "biufc":
+            raise InvalidParameterError(f"the operator must be a numeric matrix, got {op!r}.")
+        vals = arr.data if sp.issparse(arr) else arr
+        if not np.all(np.isfinite(vals)):
+            raise InvalidParameterError("the operator has non-finite entries; pass finite numbers.")
         if arr.shape == (self.space.full_dim,) * 2:
             return self.space.restrict(arr)
         if arr.shape == (self.space.dim,) * 2:
@@ -601,6 +616,13 @@ class NESS:
             raise InvalidModelError("bond heat currents need the model's bond decomposition; build the "
                                     "system with OpenSystem.from_model(model) or pass the model.")
         bonds = list(sysm.model.bonds)
+        n = self._n()
+        if isinstance(site, bool) or not isinstance(site, (int, np.integer)) or not 1 <= site <= n:
+            raise SiteOutOfRangeError(f"site {site!r} is out of range; sites are 1-based (1..{n}).")
+        for label, b in (("incoming", incoming), ("outgoing", outgoing)):
+            if b is not None and b not in bonds:
+                raise InvalidModelError(f"{label} = {b!r} is not a bond of model {sysm.model.name!r}; "
+                                        f"bonds: {bonds}.")
         if incoming is None:
             cand = [b for b in bonds if b[1] == site]
             if len(cand) != 1:
@@ -611,6 +633,10 @@ class NESS:
             if len(cand) != 1:
                 raise InvalidModelError(f"site {site} has {len(cand)} bonds starting at it; pass outgoing=.")
             outgoing = cand[0]
+        if incoming == outgoing or incoming[1] != site or outgoing[0] != site:
+            raise InvalidParameterError(
+                f"incoming = {incoming} and outgoing = {outgoing} must be two different bonds (k, {site}) "
+                f"and ({site}, m) meeting at site {site}.")
         op = bond_current_operator(bond_operator(sysm, incoming), bond_operator(sysm, outgoing))
         return float(np.real(self.expect(op)))
 

@@ -57,15 +57,29 @@ def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.c
 
     Sparse input stays sparse above :data:`DENSE_OPERATOR_DIM`, and becomes dense below.
     """
-    arr = as_array(op)
+    if op is None or isinstance(op, (str, bytes, bool, np.bool_)):
+        raise ShapeMismatchError(
+            f"{name} is {op!r}; pass a square matrix (numpy, scipy.sparse, QuTiP or a numeric SymPy "
+            "Matrix).")
+    if isinstance(op, sympy.MatrixBase) and op.free_symbols:
+        raise InvalidModelError(
+            f"{name} contains the symbols {sorted(map(str, op.free_symbols))}; substitute numbers first "
+            "(e.g. model.hamiltonian(**values) or OpenSystem.from_model(model, **values)).")
+    try:
+        arr = as_array(op)
+    except (TypeError, ValueError) as exc:
+        raise ShapeMismatchError(
+            f"{name} cannot be read as a matrix ({exc}); pass a square numeric matrix.") from None
     if sp.issparse(arr) and arr.shape[0] <= DENSE_OPERATOR_DIM and arr.ndim == 2:
         arr = arr.toarray()
     if not sp.issparse(arr):
         arr = np.asarray(arr)
         if arr.dtype == object:
             raise InvalidModelError(
-                f"{name} contains symbolic entries; substitute numbers first "
+                f"{name} contains non-numeric (symbolic or object) entries; substitute numbers first "
                 "(e.g. model.hamiltonian(**values) or OpenSystem.from_model(model, **values)).")
+        if arr.dtype.kind not in "biufc":
+            raise InvalidModelError(f"{name} has entries of type {arr.dtype}; pass a numeric matrix.")
     check_square(arr, name, dim)
     if sp.issparse(arr):
         arr = sp.csr_matrix(arr, dtype=complex)
@@ -253,7 +267,13 @@ class OpenSystem:
         self.n = None if n is None else int(n)
         if isinstance(couplings, tuple) and len(couplings) in (2, 3) and isinstance(couplings[1], Bath):
             couplings = [couplings]
+        if couplings is None or isinstance(couplings, (str, bytes, Mapping)) or not hasattr(couplings, "__iter__"):
+            raise InvalidParameterError(
+                f"couplings must be a list of (S, Bath), (L, Bath, 'rwa') or (S, Bath, 'hermitian') "
+                f"entries, one per bath (or [] for none), got {type(couplings).__name__}.")
         couplings = list(couplings)
+        if names is not None and (isinstance(names, (str, bytes)) or not hasattr(names, "__len__")):
+            raise InvalidParameterError(f"names must be a list of bath labels, got {names!r}.")
         if names is not None and len(names) != len(couplings):
             raise InvalidParameterError(f"{len(names)} names for {len(couplings)} couplings; give one "
                                         "name per bath.")
@@ -264,6 +284,10 @@ class OpenSystem:
         labels = [c.name for c in self.couplings]
         if len(set(labels)) != len(labels):
             raise InvalidParameterError(f"bath names must be unique, got {labels}; pass names=[...].")
+        if local_hamiltonians is not None and not isinstance(local_hamiltonians, Mapping):
+            raise InvalidParameterError(
+                "local_hamiltonians must be a mapping {bath name: local Hamiltonian}, got "
+                f"{type(local_hamiltonians).__name__}.")
         if local_hamiltonians:
             for key, Hl in local_hamiltonians.items():
                 c = self.coupling(key)
@@ -319,6 +343,9 @@ class OpenSystem:
         name (``J=1.0, Delta=2.19, T_L=2.0``).  The system remembers the model
         and values (bond currents, local Hamiltonians of the contacts).
         """
+        if not (hasattr(model, "couplings") and hasattr(model, "terms") and hasattr(model, "resolve")):
+            raise InvalidParameterError(
+                f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
         compiled = _compiled(model)
         vals = model.resolve(**values)
         pv = compiled.pvals(vals)
@@ -518,6 +545,8 @@ class _CompiledModel:
         out = []
         for p in self.params:
             v = values[p]
+            if v is None or isinstance(v, (str, bytes, bool, np.bool_)):
+                raise InvalidParameterError(f"parameter {p} = {v!r} is not a number; give a number.")
             if isinstance(v, sympy.Basic):
                 if v.free_symbols:
                     raise InvalidParameterError(f"parameter {p} = {v} is symbolic; give a number.")
