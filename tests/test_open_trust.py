@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy
 
-from symness import InvalidParameterError, NonUniqueSteadyStateError, SymnessError
+from symness import InvalidParameterError, NonHermitianError, NonUniqueSteadyStateError, SymnessError
 from symness.baths import ohmic
 from symness.models import xxz_ring
 from symness.open import (
@@ -24,6 +24,7 @@ from symness.open import (
     davies_ness,
     ergotropy,
     evolve,
+    gksl_liouvillian,
     gksl_ness,
     partial_trace,
     passive_state,
@@ -283,3 +284,11 @@ def test_zero_coupling_operator_is_a_bath_that_does_nothing():
     assert a.bath_heat_currents()["L"] == 0.0
     ev = evolve(with_zero, np.eye(2) / 2, [0.0, 1.0])
     assert abs(np.trace(ev.states[-1]) - 1) < 1e-12
+
+
+def test_a_superoperator_passed_as_hamiltonian_is_named_as_such():
+    H = HZ + 0.3 * X2
+    for L in (gksl_liouvillian(H, [(np.array([[0, 1], [0, 0.0]]), 0.1)]).matrix().toarray(),
+              -1j * (np.kron(H, np.eye(2)) - np.kron(np.eye(2), H.T))):
+        with pytest.raises(NonHermitianError, match="superoperator"):
+            OpenSystem(L, [])

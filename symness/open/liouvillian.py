@@ -54,7 +54,7 @@ from .channels import Channel, bohr_frequencies, channels, operator_channels
 from .pauli import PauliBlock
 from .secular import SecularStructure, _secular_matrices
 from .superop import commutator_superop, sprepost
-from .system import OpenSystem, Space, _maybe_real, as_operator
+from .system import OpenSystem, Space, _maybe_real, as_operator, refuse_generator_as_hamiltonian
 
 __all__ = [
     "Liouvillian",
@@ -536,6 +536,7 @@ def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, S
     from ..validation import check_hermitian
 
     Hm = as_operator(H, "H")
+    refuse_generator_as_hamiltonian(Hm, "H")
     check_hermitian(Hm, "H")
     d = Hm.shape[0]
     try:

@@ -37,6 +37,7 @@ from ..baths import Bath
 from ..errors import (
     InvalidModelError,
     InvalidParameterError,
+    NonHermitianError,
     SectorError,
     ShapeMismatchError,
 )
@@ -90,6 +91,37 @@ def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.c
         if not np.all(np.isfinite(arr)):
             raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
     return arr
+
+
+def refuse_generator_as_hamiltonian(H: Any, name: str = "H") -> None:
+    """Refuse a non-Hermitian ``H`` that looks like a generator: anti-Hermitian (``-iH``, ``-i[H, .]``).
+
+    A superoperator such as ``-1j * (kron(H, I) - kron(I, H.T))`` is anti-Hermitian and
+    ``d^2 x d^2``; the generic "not Hermitian" message would hide what went wrong.
+    """
+    if sp.issparse(H):
+        herm = abs(H - H.conj().T).max() if H.nnz else 0.0
+        anti = abs(H + H.conj().T).max() if H.nnz else 0.0
+    else:
+        herm = float(np.max(np.abs(H - H.conj().T))) if H.size else 0.0
+        anti = float(np.max(np.abs(H + H.conj().T))) if H.size else 0.0
+    if herm <= 1e-10 * max(1.0, anti):
+        return
+    d = H.shape[0]
+    k = int(round(np.sqrt(d)))
+    trace_killing = False
+    if k * k == d and k > 1:  # tr(L rho) = 0 for every rho: the rows of the populations sum to zero
+        rows = H[np.arange(k) * (k + 1)]
+        tsum = np.asarray(rows.sum(axis=0)).ravel()
+        trace_killing = float(np.max(np.abs(tsum))) <= 1e-10 * herm
+    if anti <= 1e-12 * herm or trace_killing:
+        what = (f"a {d} x {d} = {k}^2 x {k}^2 superoperator such as -i[H, .] or a Liouvillian" if k * k == d
+                else "-i times a Hamiltonian")
+        raise NonHermitianError(
+            f"{name} is not Hermitian{' (it is anti-Hermitian)' if anti <= 1e-12 * herm else ''}: it looks "
+            f"like {what}. Pass the Hamiltonian itself "
+            "(the d x d Hermitian matrix, energies in the units of the bath temperatures); the solvers build "
+            "the generator.")
 
 
 def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
@@ -250,6 +282,7 @@ class OpenSystem:
     def __init__(self, H: Any, couplings: Sequence[Any], *, names: Sequence[str] | None = None,
                  n: int | None = None, local_hamiltonians: Mapping[str, Any] | None = None):
         H = as_operator(H, "H")
+        refuse_generator_as_hamiltonian(H, "H")
         check_hermitian(H, "H")
         dim = H.shape[0]
         if dim == 0:
