@@ -177,13 +177,13 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
         t = np.asarray(times, dtype=float)
     except (TypeError, ValueError):
         raise InvalidParameterError(f"times = {times!r} must be a sequence of real numbers.") from None
-    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
-        raise InvalidParameterError("times must be a non-empty, finite, non-decreasing 1-D sequence.")
     nbytes = 16.0 * t.size * space.dim**2
-    if nbytes > EVOLUTION_MAX_BYTES:
+    if nbytes > EVOLUTION_MAX_BYTES:  # before touching the times
         raise InvalidParameterError(
             f"{t.size} output times of a {space.dim} x {space.dim} state need {nbytes / 2**30:.3g} GiB "
             f"(limit {EVOLUTION_MAX_BYTES / 2**30:.3g} GiB); pass fewer times.")
+    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
+        raise InvalidParameterError("times must be a non-empty, finite, non-decreasing 1-D sequence.")
     for name, tol in (("rtol", rtol), ("atol", atol)):
         if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
                 or not np.isfinite(tol) or tol <= 0):
