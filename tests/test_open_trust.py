@@ -455,3 +455,37 @@ def test_extended_precision_is_thread_safe():
     with ThreadPoolExecutor(4) as ex:
         parallel = list(ex.map(run, cases))
     assert parallel == serial
+
+
+# ----------------------------------------------------------------------------- conditioning is not non-uniqueness
+def _qubit(T_left, H=HZ):
+    return OpenSystem(H, [(X2, Bath(SPEC, T_left)), (X2, Bath(SPEC, 1.0))])
+
+
+def test_very_hot_bath_redfield_is_ill_conditioned_not_non_unique():
+    """T_L = 1e12: a relaxation ~1e20 times slower than the fastest one; decided and solved in extended precision."""
+    system = _qubit(1e12)
+    ness = redfield_ness(system)
+    assert ness.info["method"] == "extended"
+    J = ness.bath_heat_currents()
+    ref, _ = _redfield_reference(system, None, 60)
+    for name in J:
+        assert abs(J[name] - ref[name]) <= 1e-12 * abs(ref[name])
+    assert J["L"] > 0 > J["R"]
+    with pytest.raises(NonUniqueSteadyStateError, match="span 12 decades, so this may be ill-conditioning"):
+        redfield_ness(system, precision="double")
+
+
+def test_a_dark_state_is_still_refused_in_extended_precision():
+    """Two identical spins under a collective coupling: the singlet never relaxes."""
+    from symness.spins import sigma as sig
+
+    H = sig("z", 1, 2) + sig("z", 2, 2)
+    S = sig("x", 1, 2) + sig("x", 2, 2)
+    with pytest.raises(NonUniqueSteadyStateError, match="cannot prove the system invertible|moves the state by"):
+        redfield_ness(OpenSystem(H, [(S, Bath(SPEC, 2.0)), (S, Bath(SPEC, 1.0))]))
+
+
+def test_vanishing_rates_are_named():
+    with pytest.raises(NonUniqueSteadyStateError, match="nothing relaxes"):
+        redfield_ness(_qubit(2.0, H=HZ * 1e8))  # the ohmic cutoff 10 is far below the gap 1e8

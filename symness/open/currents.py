@@ -177,6 +177,6 @@ def conserve(vals: dict[str, float], errs: dict[str, float]) -> tuple[dict[str, 
     rest = sum(errs[n] for n in names if n != k)
     vals, errs = dict(vals), dict(errs)
     if errs[k] > 2 * rest:
-        vals[k] = -float(sum(vals[n] for n in names if n != k))
+        vals[k] = -float(sum(vals[n] for n in names if n != k)) + 0.0  # no -0.0
         errs[k] = rest
     return vals, errs

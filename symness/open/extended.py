@@ -34,7 +34,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 
 __all__ = ["EXTENDED_AUTO_MAX_DIM", "EXTENDED_MAX_DIM", "EXTENDED_MAX_BITS", "PAULI_EXTENDED_AUTO_MAX_DIM",
            "PAULI_EXTENDED_MAX_DIM", "ExtendedRedfield", "ExtendedPauli", "converge", "to_mpf"]
@@ -73,7 +73,8 @@ def _obj(a: np.ndarray, flint: Any) -> np.ndarray:
     return out
 
 
-def converge(evaluate: Any, rtol: float, floor: dict[str, float] | None = None) -> tuple[Any, Any, int]:
+def converge(evaluate: Any, rtol: float, floor: dict[str, float] | None = None,
+             max_bits: int = EXTENDED_MAX_BITS) -> tuple[Any, Any, int]:
     """Evaluate ``evaluate(bits) -> {key: mpmath number}`` at doubling precision until it settles.
 
     Two successive precisions ``b`` and ``2b`` settle when they differ by at
@@ -96,7 +97,7 @@ def converge(evaluate: Any, rtol: float, floor: dict[str, float] | None = None) 
             err = {k: diff[k] * mpmath.mpf(2) ** (bits - nxt) + res[k] * mpmath.mpf(2) ** (bits - nxt)
                    for k in cur}
             return cur, err, nxt
-        if 2 * nxt > EXTENDED_MAX_BITS:
+        if 2 * nxt > max_bits:
             return cur, diff, nxt
         bits, prev = nxt, cur
 
@@ -118,6 +119,7 @@ class ExtendedRedfield:
     """
 
     gen: Any
+    noise_seed: int | None = None
     bits: int = 0
     _states: dict[int, Any] = field(default_factory=dict, repr=False)
 
@@ -142,11 +144,18 @@ class ExtendedRedfield:
         Ef = np.asarray(gen.space.E, dtype=float)
         E = np.array([flint.arb(float(e)) for e in Ef], dtype=object)
         d = E.size
-        kinds = [(c, which) for c in system.couplings
+        kinds = [(i, c, which) for i, c in enumerate(system.couplings)
                  for which in (("S",) if c.kind == "hermitian" else ("L", "Ldag"))]
         chans = []
-        for ch, (cpl, which) in zip(gen.channels, kinds):
+        for ch, (i, cpl, which) in zip(gen.channels, kinds):
             A = np.asarray(ch.A, dtype=complex)
+            if self.noise_seed is not None:  # the round-off level of the double-precision operator
+                rng = np.random.default_rng([self.noise_seed, i])
+                X = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+                if which == "S":
+                    X = X + X.conj().T
+                X = X.conj().T if which == "Ldag" else X
+                A = A + 8 * np.finfo(float).eps * float(np.max(np.abs(A), initial=0.0)) * X
             if which == "S":
                 A = (A + A.conj().T) / 2  # exact in binary: a Hermitian coupling is Hermitian
             Ao = _obj(A, flint)
@@ -200,14 +209,32 @@ class ExtendedRedfield:
                 for j in diag:
                     R[i, j] += w
             rhs = flint.acb_mat(n, 1, [w if i in diag else Z for i in range(n)])
-            x = flint.acb_mat(R.tolist()).solve(rhs, algorithm="approx")
+            Rm = flint.acb_mat(R.tolist())
+            try:
+                x = Rm.solve(rhs, algorithm="approx")
+            except ZeroDivisionError:
+                raise NonUniqueSteadyStateError(
+                    f"the trace-fixed Redfield system is exactly singular at {bits} bits: the steady state is "
+                    "not unique.", reason="singular generator") from None
             rho = np.empty((d, d), dtype=object)
             for i in range(n):
                 rho[i // d, i % d] = x[i, 0]
             rho = (rho + rho.conj().T) / 2
             tr = sum(rho[a, a] for a in range(d))
             rho = rho / tr
-            return {"E": E, "chans": chans, "rho": rho}
+            return {"E": E, "chans": chans, "rho": rho, "system": (Rm, rhs)}
+
+    def certified(self, bits: int) -> bool:
+        """Whether ball arithmetic at ``bits`` proves the trace-fixed system invertible (the state unique)."""
+        flint = _flint()
+        st = self.state(bits)
+        with _LOCK, flint.ctx.workprec(bits):
+            R, rhs = st["system"]
+            try:
+                R.solve(rhs)
+            except ZeroDivisionError:
+                return False
+            return True
 
     def state(self, bits: int) -> dict[str, Any]:
         """The solution at ``bits`` (cached): exact inputs ``E``, ``chans`` and the eigenbasis ``rho``."""
@@ -242,10 +269,10 @@ class ExtendedRedfield:
             val = sum(Oe[a, b] * rho[b, a] for a in range(d) for b in range(d))
             return mpmath.mpc(to_mpf(val.real), to_mpf(val.imag))
 
-    def currents(self, rtol: float = 1e-12, floor: dict[str, float] | None = None
-                 ) -> tuple[dict[str, float], dict[str, float], int]:
+    def currents(self, rtol: float = 1e-12, floor: dict[str, float] | None = None,
+                 max_bits: int = EXTENDED_MAX_BITS) -> tuple[dict[str, float], dict[str, float], int]:
         """Bath heat currents (floats), their error estimates and the bits used."""
-        vals, errs, bits = converge(self._currents_at, rtol, floor)
+        vals, errs, bits = converge(self._currents_at, rtol, floor, max_bits)
         return ({k: float(v) for k, v in vals.items()}, {k: float(e) for k, e in errs.items()}, bits)
 
     def expect(self, O_site: np.ndarray, rtol: float = 1e-12, floor: float = 0.0) -> tuple[complex, float, int]:

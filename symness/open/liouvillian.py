@@ -211,6 +211,10 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
         self.Ad = [np.ascontiguousarray(ch.A.conj().T) for ch in chans]
         M = sum((Ad @ At for Ad, At in zip(self.Ad, self.At)), np.zeros((space.dim,) * 2))
         self.M = _maybe_real(np.asarray(M))
+        if not (np.all(np.isfinite(self.M)) and all(np.all(np.isfinite(At)) for At in self.At)):
+            raise InvalidParameterError(
+                "the Redfield rates times the coupling operators overflow double precision (|S|^2 gamma > 1e308); "
+                "rescale: put the coupling strength into the spectral density and keep the operators of order one.")
 
     # eigenbasis -------------------------------------------------------------
     def apply_eigen(self, rho: np.ndarray, hermitian: bool = False) -> np.ndarray:

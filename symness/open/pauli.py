@@ -266,6 +266,10 @@ class PauliBlock:
             sel = big & (gam > 0)
             self.solid[a[sel], c[sel]] = True
         w = gam * np.abs(Ap) ** 2
+        if not np.all(np.isfinite(w)):
+            raise InvalidParameterError(
+                f"the Davies rates of bath {ch.bath!r} times |<a|A|c>|^2 overflow double precision; rescale: put "
+                "the coupling strength into the spectral density and keep the operators of order one.")
         W = np.bincount(a * d + c, weights=w, minlength=d * d).reshape(d, d)
         W[np.diag_indices(d)] -= np.bincount(c, weights=w, minlength=d)
         return W

@@ -328,6 +328,67 @@ def _redfield_solve(gen: RedfieldLiouvillian, method: str, tol: float, maxiter: 
     return x, info
 
 
+def _scale_note(gen: RedfieldLiouvillian) -> str:
+    """The spread of rates and Bohr frequencies, when it is wide enough to make a solve ill-conditioned."""
+    rates = np.concatenate([np.abs(np.real(ch.Gamma))[ch.A != 0].ravel() * 2 for ch in gen.channels]
+                           + [np.zeros(0)])
+    rates = rates[rates > 0]
+    w = np.abs(gen.omega[gen.omega != 0])
+    if rates.size == 0:
+        return (" Every bath rate at the Bohr frequencies of H is zero (a spectral density that vanishes "
+                "there, e.g. a cutoff far below the level spacing): nothing relaxes.")
+    scales = np.concatenate([rates, w])
+    spread = float(scales.max() / scales.min())
+    if spread < 1e8:
+        return ""
+    return (f" The rates ({rates.min():.2g}..{rates.max():.2g}) and Bohr frequencies "
+            f"({(w.min() if w.size else 0):.2g}..{(w.max() if w.size else 0):.2g}) span {np.log10(spread):.0f} "
+            "decades, so this may be ill-conditioning (a relaxation far slower than the fastest process, e.g. a "
+            "bath much hotter than the level spacing) rather than a conserved quantity: working dimensions up to "
+            f"{EXTENDED_MAX_DIM} are decided in extended precision (precision='auto' up to "
+            f"{EXTENDED_AUTO_MAX_DIM}, or 'extended'); otherwise bring the scales closer (units, weaker "
+            "coupling, davies_ness when rates << Bohr frequencies).")
+
+
+def _redfield_singular(gen: RedfieldLiouvillian, exc: NonUniqueSteadyStateError, method: str, precision: str
+                       ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decide a Redfield system that is singular in double precision, in extended precision.
+
+    The state is solved (doubling the bits until the currents settle), then twice more with
+    the coupling operators perturbed at their round-off level (8 eps max|A|, random): a unique
+    but ill-conditioned state does not move; a non-unique one (a conserved quantity the
+    exact-zero tests do not see) is picked by the perturbation and moves by O(1).
+    """
+    d = gen.dim
+    limit = EXTENDED_MAX_DIM if precision == "extended" else EXTENDED_AUTO_MAX_DIM
+    note = _scale_note(gen)
+    if precision == "double" or d > limit or method not in ("auto", "dense") or "nothing relaxes" in note:
+        raise NonUniqueSteadyStateError(str(exc) + note, reason=exc.reason, classes=exc.classes) from None
+    ex = ExtendedRedfield(gen)
+    try:
+        _, _, bits = ex.currents(rtol=1e-10, max_bits=1024)
+    except NonUniqueSteadyStateError as exc2:
+        raise NonUniqueSteadyStateError(f"{exc} {exc2}{note}", reason=exc.reason, classes=exc.classes) from None
+    tries = [b for b in (bits, 2 * bits, 4 * bits, 8 * bits, 16 * bits) if b <= EXTENDED_MAX_BITS]
+    if not any(ex.certified(b) for b in tries):
+        raise NonUniqueSteadyStateError(
+            f"{exc} Decided in extended precision: ball arithmetic at {tries[-1]} bits cannot prove the system "
+            "invertible, so it is singular (a conserved quantity of H and the couplings)." + note,
+            reason=exc.reason or "singular generator", classes=exc.classes) from None
+    states = [np.vectorize(complex)(ex.state(bits)["rho"])]
+    for seed in (1, 2):
+        states.append(np.vectorize(complex)(ExtendedRedfield(gen, noise_seed=seed).state(bits)["rho"]))
+    moved = max(float(np.max(np.abs(s - states[0]))) for s in states[1:])
+    if not moved <= 1e-6:
+        raise NonUniqueSteadyStateError(
+            f"{exc} Decided in extended precision ({bits} bits): perturbing the coupling operators at their "
+            f"round-off level (8 eps) moves the state by {moved:.2g}, so it is not determined: not unique (a "
+            "conserved quantity or a dark state), or so ill-conditioned that double-precision inputs cannot "
+            "fix it.", reason=exc.reason or "singular generator", classes=exc.classes) from None
+    return states[0], {"method": "extended", "precision_bits": bits, "iterations": 0,
+                       "state_error": float(moved + 4 * _EPS), "double_precision": str(exc)}
+
+
 def _redfield_split(gen: RedfieldLiouvillian, method: str, tol: float, maxiter: int, restart: int,
                     degeneracy_tol: float | None, lamb_shift: bool | None
                     ) -> tuple[np.ndarray, dict[str, Any]] | None:
@@ -457,8 +518,8 @@ def _check_solver_options(*, tol: Any = 1e-14, maxiter: Any = 10, restart: Any =
 
 
 def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, maxiter: int = 10,
-                 restart: int = 60, degeneracy_tol: float | None = None, near_equal_temperatures: bool = True
-                 ) -> tuple[np.ndarray, dict[str, Any]]:
+                 restart: int = 60, degeneracy_tol: float | None = None, near_equal_temperatures: bool = True,
+                 precision: str = "auto") -> tuple[np.ndarray, dict[str, Any]]:
     """Trace-one stationary state of a generator, in the working site basis.
 
     Returns ``(rho, info)``; ``info`` holds ``method``, ``seconds``,
@@ -468,8 +529,11 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     within :data:`~symness.open.response.LR_MAX_BIAS` of one temperature is solved as
     the equal-temperature state plus its deviation (:mod:`symness.open.response`;
     ``near_equal_temperatures=False`` solves it directly); ``info["linear_response"]``
-    then holds the reference temperature.
+    then holds the reference temperature.  A Redfield system that is numerically
+    singular in double precision is decided in extended precision when it is small
+    enough (``precision``, :func:`_redfield_singular`).
     """
+    _check_precision(precision)
     if not isinstance(gen, Liouvillian):
         raise InvalidParameterError(
             f"steady_state needs a generator (redfield_liouvillian(...), davies_liouvillian(...), "
@@ -487,7 +551,10 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
         if split is not None:
             rho_e, info = split
         else:
-            rho_e, info = _redfield_solve(gen, method, tol, maxiter, restart, degeneracy_tol)
+            try:
+                rho_e, info = _redfield_solve(gen, method, tol, maxiter, restart, degeneracy_tol)
+            except NonUniqueSteadyStateError as exc:
+                rho_e, info = _redfield_singular(gen, exc, method, precision)
             rho_e = (rho_e + rho_e.conj().T) / 2
             rho_e = rho_e / np.trace(rho_e).real
         info["rho_eigen"] = rho_e
@@ -925,7 +992,7 @@ class NESS:
 # ---------------------------------------------------------------------------- front ends
 def _ness(gen: Liouvillian, method: str, positivity_tol: float, precision: str = "auto", **kw: Any) -> NESS:
     _check_precision(precision, gen)
-    rho, info = steady_state(gen, method, **kw)
+    rho, info = steady_state(gen, method, precision=precision, **kw)
     return NESS(gen, rho, info, positivity_tol, precision)
 
 
