@@ -47,7 +47,7 @@ from ..baths import Bath, SpectralDensity, SymmetrizedSpectrum
 
 __all__ = ["LR_MAX_BIAS", "reference_temperature", "rate_increment"]
 
-#: the split is used when every |T_b - T_0| / T_0 is at most this (T_0 the lowest bath temperature)
+#: the split is used when every ``(T_b - T_0) / T_0`` is at most this (``T_0`` the lowest bath temperature)
 LR_MAX_BIAS = 1e-2
 
 
