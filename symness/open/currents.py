@@ -63,10 +63,6 @@ def pauli_heat_currents(E: np.ndarray, D: Mapping[str, np.ndarray], p: np.ndarra
     return vals, errs
 
 
-def _abs_dense(X: Any) -> np.ndarray:
-    return np.abs(X.toarray() if sp.issparse(X) else np.asarray(X))
-
-
 def eigen_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.0
                         ) -> tuple[dict[str, float], dict[str, float]]:
     """Currents of a generator held in the energy eigenbasis (Redfield, Davies), with error estimates.
@@ -89,23 +85,30 @@ def eigen_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.0
         vals[name] = float(np.sum((E - Ebar) * diag))
         # magnitude of the terms of diag(D_b rho): |A~||rho||A|^T + |A||rho||A~|^T + |M||rho| + |rho||M|
         mag = np.zeros(d)
-        dnorm = 0.0
         if redfield:
+            # sensitivity to the state: J_b = tr(D_b^dagger(H) rho), |dJ_b| <= ||D_b^dagger(H - E_bar)||_F ||d rho||_F
+            G = np.zeros((d, d), dtype=complex)
+            Hs = E - Ebar
             for ch, At in zip(chans, gen.At):
                 if ch.bath != name:
                     continue
                 aA, aT = np.abs(ch.A), np.abs(At)
                 M = aA.T @ aT
                 mag += 2 * np.sum((aT @ R) * aA, axis=1) + np.sum(M * R.T, axis=1) + np.sum(R * M, axis=1)
-                dnorm += 4 * safe_norm(At) * safe_norm(ch.A)
+                A = np.asarray(ch.A)
+                Mk = A.conj().T @ At
+                HA = Hs[:, None] * A
+                HAt = Hs[:, None] * At
+                G += A.conj().T @ HAt + At.conj().T @ HA - Mk.conj().T * Hs[None, :] - Hs[:, None] * Mk
+            sens = safe_norm(G)
         else:  # Davies: the dissipator blocks hold every term
+            sens = 0.0
             Dm = _davies_dissipator_abs(gen, name)
             if Dm is not None:
-                mag_full, dnorm = Dm(R)
-                mag = mag_full
+                mag, dnorm = Dm(R)
+                sens = float(np.max(w, initial=0.0)) * dnorm
         flows = float(np.sum(mag))
-        errs[name] = float((2 * d + 8) * _EPS * np.sum(w * mag) + 4 * _EPS * Escale * flows
-                           + float(np.max(w, initial=0.0)) * dnorm * state_error)
+        errs[name] = float((2 * d + 8) * _EPS * np.sum(w * mag) + 4 * _EPS * Escale * flows + sens * state_error)
     return vals, errs
 
 

@@ -79,8 +79,9 @@ def converge(evaluate: Any, rtol: float, floor: dict[str, float] | None = None,
 
     Two successive precisions ``b`` and ``2b`` settle when they differ by at
     most ``rtol`` relative, or by less than the resolution of ``b`` bits
-    (``floor[key] * 2**(53 - b)``, ``floor`` the double-precision error: a
-    value that is zero to every precision).  Returns ``(values, errors,
+    (``2**20 * floor[key] * 2**(53 - b)``, ``floor`` the double-precision error
+    estimate, the 2**20 a margin for the conditioning: a value that is zero to
+    every precision).  Returns ``(values, errors,
     bits)``: the values at the last precision, their estimated errors and
     the bits used; at :data:`EXTENDED_MAX_BITS` without settling the error
     is the last change (the caller warns).
