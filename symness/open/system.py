@@ -463,20 +463,29 @@ class OpenSystem:
         """
         space = self.space(up_spins)
         d = space.dim
-        rows, cols = [np.arange(d)], [np.arange(d)]
-        for op in [self.H] + [c.op for c in self.couplings]:
-            if space.sector is not None:
-                op = space.sector.restrict(sp.csr_matrix(op)) if sp.issparse(op) else \
-                    np.asarray(op)[np.ix_(space.sector.basis, space.sector.basis)]
-            C = sp.coo_matrix(op)
-            if C.nnz == 0:
-                continue
-            mag = np.abs(C.data)
-            keep = mag > rtol * mag.max()
-            rows.append(C.row[keep])
-            cols.append(C.col[keep])
-        r, c = np.concatenate(rows), np.concatenate(cols)
-        G = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(d, d))
+        ops = [self.H] + [c.op for c in self.couplings]
+        if not any(sp.issparse(op) for op in ops):  # small systems: one dense boolean pattern
+            adj = np.eye(d, dtype=bool)
+            for op in ops:
+                a = np.abs(space.restrict(op))
+                if a.size and a.max() > 0:
+                    adj |= a > rtol * a.max()
+            G = sp.csr_matrix(adj)
+        else:
+            rows, cols = [np.arange(d)], [np.arange(d)]
+            for op in ops:
+                if space.sector is not None:
+                    op = space.sector.restrict(sp.csr_matrix(op)) if sp.issparse(op) else \
+                        np.asarray(op)[np.ix_(space.sector.basis, space.sector.basis)]
+                C = sp.coo_matrix(op)
+                if C.nnz == 0:
+                    continue
+                mag = np.abs(C.data)
+                keep = mag > rtol * mag.max()
+                rows.append(C.row[keep])
+                cols.append(C.col[keep])
+            r, c = np.concatenate(rows), np.concatenate(cols)
+            G = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(d, d))
         ncomp, comp = csgraph.connected_components(G, directed=False)
         blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
         blocks.sort(key=lambda b: (-b.size, b[0]))
