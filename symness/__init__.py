@@ -24,6 +24,7 @@ from .errors import (
     NonHermitianError,
     NonUniqueSteadyStateError,
     PositivityWarning,
+    PrecisionWarning,
     SectorError,
     ShapeMismatchError,
     SiteOutOfRangeError,
@@ -50,4 +51,5 @@ __all__ = [
     "DegeneracyError",
     "SymnessWarning",
     "PositivityWarning",
+    "PrecisionWarning",
 ]

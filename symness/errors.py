@@ -23,7 +23,8 @@ Hierarchy
     └── DerivationTooLargeError      (a closed form would be too large or intractable; names the route)
 
     SymnessWarning (UserWarning)
-    └── PositivityWarning            (a steady state with negative eigenvalues)
+    ├── PositivityWarning            (a steady state with negative eigenvalues)
+    └── PrecisionWarning             (a result float64 cannot resolve to the wanted accuracy)
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "DerivationTooLargeError",
     "SymnessWarning",
     "PositivityWarning",
+    "PrecisionWarning",
 ]
 
 
@@ -144,4 +146,15 @@ class PositivityWarning(SymnessWarning):
 
     Redfield (non-GKSL) steady states are not guaranteed positive; a negative
     eigenvalue signals the master equation is used beyond its validity.
+    """
+
+
+class PrecisionWarning(SymnessWarning):
+    """A reported number is less accurate than requested and could not be recomputed.
+
+    Issued when the estimated forward error of a result (round-off in the
+    terms that cancel, the residual and conditioning of the linear solve)
+    exceeds its tolerance and no extended-precision recomputation was done
+    (too large a problem, or ``precision="double"``).  The message gives the
+    estimated error; increase the precision or change the parameters.
     """

@@ -148,8 +148,11 @@ def test_two_closed_classes_are_listed():
     n = 2
     H = 0.5 * sigma("z", 1, n) + 0.15 * sigma("z", 2, n)
     system = OpenSystem(H, [(sigma("x", 1, n), Bath(SPEC, 1.0)), (sigma("x", 1, n), Bath(SPEC, 2.0))])
+    with pytest.raises(NonUniqueSteadyStateError, match="sigma.z of site.s. .2. is conserved") as exc:
+        davies_ness(system)  # the exact zero pattern of H and the couplings, before any eigenbasis
+    assert exc.value.reason == "invariant subspaces"
     with pytest.raises(NonUniqueSteadyStateError, match="2 closed classes") as exc:
-        davies_ness(system)
+        steady_state(davies_liouvillian(system))  # the Pauli block's own test
     # ascending energies -0.65, -0.35, 0.35, 0.65: site 2 down = {0, 2}, site 2 up = {1, 3}
     assert exc.value.classes == [[0, 2], [1, 3]]
     assert exc.value.reason == "several closed classes"

@@ -82,6 +82,7 @@ class Channel:
     rate: np.ndarray | None
     rate_f: Any = None
     lamb_f: Any = None
+    omega: np.ndarray | None = None  # the (clustered) Bohr frequency of each pair, where A is non-zero
 
     @property
     def At(self) -> np.ndarray:
@@ -299,6 +300,10 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
             A = _maybe_real(np.ascontiguousarray(A))
             scale = np.max(np.abs(A)) if A.size else 0.0
             mask = np.abs(A) > 1e-14 * max(scale, 1e-300)
+            if not mask.any():  # a zero coupling operator: the channel does nothing
+                zero = np.zeros(A.shape)
+                out.append(Channel(c.name, A, zero, zero, rate_f, lamb_f, zero))
+                continue
             index, freqs = bohr_frequencies(E, mask, tol)
             used = np.unique(index[mask])
             g = np.zeros(freqs.size)
@@ -314,7 +319,8 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 Gamma = np.where(mask, rate / 2 + 1j * s[np.maximum(index, 0)], 0.0)
             else:
                 Gamma = rate / 2
-            out.append(Channel(c.name, A, Gamma, rate, rate_f, lamb_f))
+            omega = np.where(mask, freqs[np.maximum(index, 0)], 0.0)
+            out.append(Channel(c.name, A, Gamma, rate, rate_f, lamb_f, omega))
     return out
 
 

@@ -35,12 +35,15 @@ from .liouvillian import (
     local_lindblad_liouvillian,
     redfield_liouvillian,
 )
+from .observables import as_state
 from .superop import HermitianParam
 from .system import Space
 
 __all__ = ["evolve", "Evolution"]
 
 _KINDS = ("redfield", "davies", "lindblad", "local_lindblad")
+#: the stored states of one evolution may take at most this many bytes
+EVOLUTION_MAX_BYTES = 2**31
 #: superoperators up to this size are exponentiated densely (scaling and squaring)
 _DENSE_EXPM_MAX = 400
 
@@ -69,6 +72,9 @@ class Evolution:
 
     def rho(self, k: int) -> np.ndarray:
         """Full-space state at ``times[k]``."""
+        nt = len(self.times)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not -nt <= k < nt:
+            raise InvalidParameterError(f"k = {k!r} must be an integer index into the {nt} output times.")
         return self.space.lift(self.states[k])
 
     def expectation(self, op: Any) -> np.ndarray:
@@ -81,6 +87,10 @@ class Evolution:
 
 def _working_op(op: Any, space: Space) -> np.ndarray:
     arr = as_array(op)
+    if not sp.issparse(arr) and arr.dtype.kind not in "biufc":
+        raise InvalidParameterError(f"the operator must be a numeric matrix, got {op!r}.")
+    if not np.all(np.isfinite(arr.data if sp.issparse(arr) else arr)):
+        raise InvalidParameterError("the operator has non-finite entries; pass finite numbers.")
     shape = arr.shape
     if shape == (space.full_dim,) * 2:
         return space.restrict(arr)
@@ -112,9 +122,7 @@ def _initial_state(rho0: Any, space: Space) -> np.ndarray:
     if arr.shape != (space.dim,) * 2:
         raise ShapeMismatchError(f"initial state of shape {arr.shape} does not match the space (dimension "
                                  f"{space.full_dim}, working dimension {space.dim}).")
-    if np.max(np.abs(arr - arr.conj().T)) > 1e-10 * max(1.0, np.max(np.abs(arr))):
-        raise InvalidParameterError("the initial density matrix is not Hermitian; pass a density matrix.")
-    return arr
+    return as_state(arr, "the initial state", tol=1e-10)
 
 
 def _generator(obj: Any, kind: str, up_spins: int | None, values: Mapping[str, Any]) -> Liouvillian:
@@ -165,9 +173,17 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
     """
     gen = _generator(system_or_liouvillian, kind, up_spins, values)
     space = gen.space
-    t = np.asarray(times, dtype=float).ravel()
-    if t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
-        raise InvalidParameterError("times must be a non-empty, finite, non-decreasing sequence.")
+    try:
+        t = np.asarray(times, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"times = {times!r} must be a sequence of real numbers.") from None
+    nbytes = 16.0 * t.size * space.dim**2
+    if nbytes > EVOLUTION_MAX_BYTES:  # before touching the times
+        raise InvalidParameterError(
+            f"{t.size} output times of a {space.dim} x {space.dim} state need {nbytes / 2**30:.3g} GiB "
+            f"(limit {EVOLUTION_MAX_BYTES / 2**30:.3g} GiB); pass fewer times.")
+    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
+        raise InvalidParameterError("times must be a non-empty, finite, non-decreasing 1-D sequence.")
     for name, tol in (("rtol", rtol), ("atol", atol)):
         if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
                 or not np.isfinite(tol) or tol <= 0):

@@ -19,10 +19,21 @@ from scipy.sparse.linalg import LinearOperator, onenormest, splu
 
 from ..errors import NonUniqueSteadyStateError
 
-__all__ = ["RCOND_MIN", "rcond_from_lu", "dense_solve", "sparse_solve", "non_unique"]
+__all__ = ["RCOND_MIN", "rcond_from_lu", "equilibrate", "dense_solve", "sparse_solve", "non_unique", "safe_norm"]
 
 #: below this reciprocal condition number the trace-fixed system counts as singular
 RCOND_MIN = 1e-13
+
+
+def safe_norm(x: Any) -> float:
+    """Frobenius / 2-norm of an array without overflow (entries near the float64 limit, e.g. rates ~ T = 1e300)."""
+    a = np.asarray(x)
+    if a.size == 0:
+        return 0.0
+    m = float(np.max(np.abs(a)))
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    return m * float(np.linalg.norm(a / m))
 
 
 def rcond_from_lu(lu: Any, anorm: float) -> float:
@@ -47,18 +58,40 @@ def non_unique(detail: str, *, reason: str = "singular generator", classes: Any 
         classes=classes)
 
 
+def equilibrate(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column scalings ``r, c`` (powers of two, exact) with ``r M c`` of entries at most ~1 per line.
+
+    LAPACK's ``geequ`` idea: a generator whose rows live on very different scales
+    (Bohr frequencies 1e8 next to rates 1e-2, a bath at T = 1e12 next to a cold
+    one) is ill-conditioned only through its scaling, which this removes.
+    """
+    A = np.abs(M)
+    with np.errstate(divide="ignore"):
+        rmax = A.max(axis=1) if A.size else np.zeros(0)
+        r = np.where(rmax > 0, np.exp2(-np.round(np.log2(np.where(rmax > 0, rmax, 1.0)))), 1.0)
+        cmax = (A * r[:, None]).max(axis=0) if A.size else np.zeros(0)
+        c = np.where(cmax > 0, np.exp2(-np.round(np.log2(np.where(cmax > 0, cmax, 1.0)))), 1.0)
+    return r, c
+
+
 def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, **err: Any
                 ) -> tuple[np.ndarray, float]:
-    """``M x = b`` by dense LU; ``(x, rcond)``.  Singular ``M``: :func:`non_unique` (``err`` passed on)."""
+    """``M x = b`` by dense LU of the equilibrated matrix; ``(x, rcond)``.
+
+    ``rcond`` is the reciprocal condition number of the equilibrated matrix (scale
+    invariant); below ``rcond_min``: :func:`non_unique` (``err`` passed on).
+    """
+    r, c = equilibrate(M)
+    Ms = (r[:, None] * M) * c[None, :]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu = sla.lu_factor(M, check_finite=False)
-    anorm = float(np.max(np.sum(np.abs(M), axis=0))) if M.size else 0.0
+        lu = sla.lu_factor(Ms, check_finite=False)
+    anorm = float(np.max(np.sum(np.abs(Ms), axis=0))) if Ms.size else 0.0
     rcond = rcond_from_lu(lu, anorm)
     if rcond < rcond_min or not np.all(np.isfinite(lu[0])):
         raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
                          **err)
-    return sla.lu_solve(lu, b, check_finite=False), rcond
+    return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
 
 
 def sparse_solve(M: sp.spmatrix, b: np.ndarray, *, permc_spec: str = "COLAMD",

@@ -48,13 +48,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InvalidModelError, InvalidParameterError
+from ..errors import InvalidModelError, InvalidParameterError, ShapeMismatchError
 from ..validation import check_nonnegative
 from .channels import Channel, bohr_frequencies, channels, operator_channels
 from .pauli import PauliBlock
 from .secular import SecularStructure, _secular_matrices
 from .superop import commutator_superop, sprepost
-from .system import OpenSystem, Space, _maybe_real, as_operator
+from .system import OpenSystem, Space, _maybe_real, as_operator, refuse_generator_as_hamiltonian
 
 __all__ = [
     "Liouvillian",
@@ -120,6 +120,12 @@ class Liouvillian:
         return self.space.dim
 
     @property
+    def conserves_energy(self) -> bool:
+        """Whether :math:`\\sum_b \\mathrm{tr}(H\\mathcal D_b\\rho) = \\mathrm{tr}(H\\mathcal L\\rho)`
+        (the Hamiltonian part is :math:`-i[H,\\cdot]` with the system's own :math:`H`)."""
+        return True
+
+    @property
     def sector(self):
         return self.space.sector
 
@@ -132,6 +138,21 @@ class Liouvillian:
 
     def matrix(self, basis: str = "site"):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _check_rho(self, rho: Any) -> np.ndarray:
+        """``rho`` as a finite complex ``d x d`` array of the working space (else a clear error)."""
+        if rho is None or isinstance(rho, (str, bytes)):
+            raise InvalidParameterError(f"rho is {rho!r}; pass a {self.dim} x {self.dim} matrix.")
+        a = rho.toarray() if sp.issparse(rho) else np.asarray(rho)
+        if a.dtype.kind not in "biufc":
+            raise InvalidParameterError(f"rho must be a numeric matrix, got dtype {a.dtype}.")
+        if a.shape != (self.dim, self.dim):
+            raise ShapeMismatchError(
+                f"rho has shape {a.shape}; this generator acts on {self.dim} x {self.dim} matrices "
+                "(the working space: the full space or the sector).")
+        if not np.all(np.isfinite(a)):
+            raise InvalidParameterError("rho has non-finite entries; pass finite numbers.")
+        return np.asarray(a, dtype=complex)
 
     def _check_name(self, name: str) -> None:
         if name not in self.names:
@@ -168,11 +189,12 @@ class _EigenbasisLiouvillian(Liouvillian):
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
         sp_ = self.space
-        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(np.asarray(rho, dtype=complex))))
+        return sp_.from_eigen(self.apply_eigen(sp_.to_eigen(self._check_rho(rho))))
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
+        self._check_name(name)
         sp_ = self.space
-        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(np.asarray(rho, dtype=complex))))
+        return sp_.from_eigen(self.dissipator_eigen(name, sp_.to_eigen(self._check_rho(rho))))
 
 
 class RedfieldLiouvillian(_EigenbasisLiouvillian):
@@ -189,6 +211,10 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
         self.Ad = [np.ascontiguousarray(ch.A.conj().T) for ch in chans]
         M = sum((Ad @ At for Ad, At in zip(self.Ad, self.At)), np.zeros((space.dim,) * 2))
         self.M = _maybe_real(np.asarray(M))
+        if not (np.all(np.isfinite(self.M)) and all(np.all(np.isfinite(At)) for At in self.At)):
+            raise InvalidParameterError(
+                "the Redfield rates times the coupling operators overflow double precision (|S|^2 gamma > 1e308); "
+                "rescale: put the coupling strength into the spectral density and keep the operators of order one.")
 
     # eigenbasis -------------------------------------------------------------
     def apply_eigen(self, rho: np.ndarray, hermitian: bool = False) -> np.ndarray:
@@ -359,6 +385,11 @@ class GKSLLiouvillian(Liouvillian):
             L = L + D
         return sp.csr_matrix(L)
 
+    @cached_property
+    def conserves_energy(self) -> bool:  # a Lamb shift added to H breaks sum_b J_b = 0
+        diff = self.H - sp.csr_matrix(self.space.H)
+        return not (diff.nnz and np.max(np.abs(diff.data)) > 0)
+
     def _dissipate(self, name: str, rho: np.ndarray) -> np.ndarray:
         out = np.zeros_like(rho)
         for (L, r), LdL in zip(self.jumps[name], self._LdL[name]):
@@ -367,7 +398,7 @@ class GKSLLiouvillian(Liouvillian):
         return out
 
     def apply(self, rho: np.ndarray) -> np.ndarray:
-        rho = np.asarray(rho, dtype=complex)
+        rho = self._check_rho(rho)
         Hr = self.H @ rho
         out = -1j * (Hr - (self.H @ rho.conj().T).conj().T)
         for name in self.jumps:
@@ -376,7 +407,7 @@ class GKSLLiouvillian(Liouvillian):
 
     def dissipator(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
-        return self._dissipate(name, np.asarray(rho, dtype=complex))
+        return self._dissipate(name, self._check_rho(rho))
 
     def matrix(self, basis: str = "site"):
         """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
@@ -384,7 +415,23 @@ class GKSLLiouvillian(Liouvillian):
 
 
 # ---------------------------------------------------------------------------- builders
+def _check_lamb(lamb_shift: Any) -> None:
+    if lamb_shift is not None and not isinstance(lamb_shift, (bool, np.bool_)):
+        raise InvalidParameterError(
+            f"lamb_shift must be True, False or None (each bath's own setting), got {lamb_shift!r}.")
+
+
+#: ``degeneracy_tol`` may not exceed this fraction of the width of the working-space spectrum
+DEGENERACY_TOL_MAX_REL = 1e-3
+
+
 def _degeneracy_tol(space: Space, tol: float | None) -> float:
+    """The level/Bohr-frequency grouping tolerance: default, or a user value checked against the spectrum.
+
+    A tolerance of :data:`DEGENERACY_TOL_MAX_REL` times the spectral width or
+    more would treat distinct levels as one (e.g. ``1e6`` merges the whole
+    spectrum into a single level and every current vanishes): refused.
+    """
     if tol is None:
         return 1e-9 * space.energy_scale
     if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
@@ -392,6 +439,18 @@ def _degeneracy_tol(space: Space, tol: float | None) -> float:
         raise InvalidParameterError(
             f"degeneracy_tol = {tol!r} must be a finite number >= 0 (energy units); default "
             "None is 1e-9 times the energy scale.")
+    E = space.E
+    width = float(E[-1] - E[0]) if E.size else 0.0
+    if width > 0 and tol >= DEGENERACY_TOL_MAX_REL * width:
+        gaps = np.diff(E)
+        physical = gaps[gaps > 1e-9 * space.energy_scale]
+        hint = (f" (the smallest gap above round-off here is {physical.min():.3g})" if physical.size else "")
+        raise InvalidParameterError(
+            f"degeneracy_tol = {tol!r} is not small compared with the spectrum (width {width:.6g}; "
+            f"the bound is {DEGENERACY_TOL_MAX_REL:g} times the width): it would merge distinct levels "
+            "and Bohr frequencies, and the secular generator would lose their transitions. Choose it far "
+            f"below every physical gap{hint} and far above round-off, or leave the default None "
+            "(1e-9 times the energy scale).")
     return float(tol)
 
 
@@ -431,6 +490,7 @@ def redfield_liouvillian(system: Any, secular: bool = False, lamb_shift: bool | 
     """
     if not isinstance(secular, (bool, np.bool_)):
         raise InvalidParameterError(f"secular must be True or False, got {secular!r}.")
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     chans = channels(system, space, lamb_shift)
@@ -451,6 +511,7 @@ def davies_liouvillian(system: Any, lamb_shift: bool | None = None, *, up_spins:
     ``degeneracy_tol`` (default ``1e-9`` times the energy scale) -- choose it far
     below every physical gap and far above round-off.
     """
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)
@@ -479,6 +540,7 @@ def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, S
     from ..validation import check_hermitian
 
     Hm = as_operator(H, "H")
+    refuse_generator_as_hamiltonian(Hm, "H")
     check_hermitian(Hm, "H")
     d = Hm.shape[0]
     try:
@@ -489,6 +551,9 @@ def gksl_liouvillian(H: Any, jumps: Sequence[tuple[Any, float]] | Mapping[str, S
             f"{type(jumps).__name__}.") from None
     clean: dict[str, list[tuple[Any, float]]] = {}
     for name, lst in groups.items():
+        if lst is None or isinstance(lst, (str, bytes, Mapping)) or not hasattr(lst, "__iter__"):
+            raise InvalidParameterError(
+                f"the jumps of {name!r} must be a list of (L, rate) pairs, got {type(lst).__name__}.")
         out = []
         for i, item in enumerate(lst):
             if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -524,6 +589,7 @@ def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
         the system (:meth:`OpenSystem.from_model` takes the model terms acting
         only on the contact sites).
     """
+    _check_lamb(lamb_shift)
     system = as_system(system, values)
     space = system.space(up_spins)
     tol = _degeneracy_tol(space, degeneracy_tol)

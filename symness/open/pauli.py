@@ -56,7 +56,7 @@ from scipy.sparse import csgraph
 
 from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 from .channels import Channel
-from .linsolve import dense_solve, sparse_solve
+from .linsolve import dense_solve, safe_norm, sparse_solve
 from .secular import SecularStructure, group_pairs, gth_stationary
 
 __all__ = ["PauliBlock", "DENSE_BLOCK_MAX", "closed_classes"]
@@ -130,8 +130,10 @@ class PauliBlock:
         self.D: dict[str, Any] = {}
         if self.populations_only:  # dense d x d rate matrices (A is dense in the eigenbasis anyway)
             B = np.zeros((d, d))
+            self.solid = np.zeros((d, d), dtype=bool)  # rates c -> a that round-off cannot fake
+            noise = self.eigenvector_noise()
             for ch in chans:
-                Dk = self._rates(ch)
+                Dk = self._rates(ch, noise)
                 self.D[ch.bath] = self.D[ch.bath] + Dk if ch.bath in self.D else Dk
                 B += Dk
             self.B = B
@@ -228,11 +230,46 @@ class PauliBlock:
             ch.lamb_f(np.zeros(1))
         return a, c, Ap, la, lc, cls, g[pos[cls]]
 
-    def _rates(self, ch: Channel) -> np.ndarray:
-        """Pauli rate matrix of one channel: ``W_{c->a}`` at ``[a, c]``, minus the outflow on the diagonal."""
+    def eigenvector_noise(self) -> np.ndarray:
+        r"""Round-off of each eigenvector, relative: :math:`\sim 32\sqrt d\,\epsilon\,\|H\|/g_a`.
+
+        :math:`g_a` is the distance from :math:`E_a` to the nearest *other* level.
+        A computed eigenvector carries components of size ``noise[a]`` along the
+        other eigenvectors (LAPACK's backward error over the gap), so a matrix
+        element :math:`|\langle a|A|c\rangle|` below
+        ``(noise[a] + noise[c]) * max|A|`` may be pure round-off: e.g. the
+        leakage between the two sectors of a conserved quantity that the
+        eigensolver does not know about.
+        """
+        st = self.structure
+        lev = st.level_energy
+        gap = np.full(lev.size, np.inf)
+        if lev.size > 1:
+            dl = np.diff(lev)
+            gap[:-1] = dl
+            gap[1:] = np.minimum(gap[1:], dl)
+        scale = float(np.max(np.abs(self.E))) if self.E.size else 0.0
+        with np.errstate(divide="ignore"):
+            noise = 32.0 * np.sqrt(self.d) * np.finfo(float).eps * scale / gap
+        return noise[st.level]
+
+    def _rates(self, ch: Channel, noise: np.ndarray | None = None) -> np.ndarray:
+        """Pauli rate matrix of one channel: ``W_{c->a}`` at ``[a, c]``, minus the outflow on the diagonal.
+
+        With ``noise`` (:meth:`eigenvector_noise`), the rates whose matrix element
+        is above the round-off of the eigenvectors are marked in ``self.solid``.
+        """
         a, c, Ap, _, _, _, gam = self._entries(ch)
         d = self.d
+        if noise is not None and Ap.size:
+            big = np.abs(Ap) > np.max(np.abs(Ap)) * (noise[a] + noise[c])
+            sel = big & (gam > 0)
+            self.solid[a[sel], c[sel]] = True
         w = gam * np.abs(Ap) ** 2
+        if not np.all(np.isfinite(w)):
+            raise InvalidParameterError(
+                f"the Davies rates of bath {ch.bath!r} times |<a|A|c>|^2 overflow double precision; rescale: put "
+                "the coupling strength into the spectral density and keep the operators of order one.")
         W = np.bincount(a * d + c, weights=w, minlength=d * d).reshape(d, d)
         W[np.diag_indices(d)] -= np.bincount(c, weights=w, minlength=d)
         return W
@@ -309,6 +346,19 @@ class PauliBlock:
                 f"exchange population, so the steady state is not unique: {listing}. Add a coupling "
                 "that connects them, or solve in a symmetry sector.",
                 reason="several closed classes", classes=[c.tolist() for c in closed])
+        solid_closed, _ = closed_classes(np.where(self.solid.T, rates, 0.0))
+        if len(solid_closed) > 1:
+            listing = "; ".join(
+                f"levels {c.tolist()[:8]}{' ...' if c.size > 8 else ''}" for c in solid_closed[:4])
+            raise NonUniqueSteadyStateError(
+                f"the Davies rates connect the {d} energy levels only through matrix elements at the "
+                f"round-off level of the eigenvectors (below (noise_a + noise_c) max|A|, noise ~ "
+                f"32 sqrt(d) eps ||H|| / gap): without them there are {len(solid_closed)} closed classes "
+                f"({listing}), which is what a quantity conserved by H and every coupling (e.g. a "
+                "decoupled spin in a transverse field) looks like after diagonalisation, so the steady "
+                "state is not unique. Couple every part of the system to the rest, or solve in a "
+                "symmetry sector.", reason="closed classes up to round-off",
+                classes=[c.tolist() for c in solid_closed])
         cls = closed[0]
         Q = rates[np.ix_(cls, cls)]
         p_cls = gth_stationary(Q) if cls.size > 1 else np.ones(1)
@@ -318,7 +368,7 @@ class PauliBlock:
         p[cls] = p_cls
         info = {"method": "pauli+GTH", "block_dim": self.dim, "closed_classes": 1,
                 "transient_levels": int(transient.size), "min_eigenvalue": float(p.min())}
-        info["residual"] = float(np.linalg.norm(self.B @ p))
+        info["residual"] = safe_norm(self.B @ p)
         return np.diag(p), info
 
     def _block_lu(self) -> tuple[np.ndarray, dict[str, Any]]:
@@ -367,5 +417,5 @@ class PauliBlock:
             blk = rho[s:s + g, s:s + g]
             lam.append(np.real(blk[0, 0]) if g == 1 else np.linalg.eigvalsh(blk)[0])
         info = {"method": method, "block_dim": self.dim, "rcond": rcond,
-                "min_eigenvalue": float(min(lam)), "residual": float(np.linalg.norm(self.B @ x))}
+                "min_eigenvalue": float(min(lam)), "residual": safe_norm(self.B @ x)}
         return rho, info

@@ -74,15 +74,29 @@ from ..errors import (
     InvalidParameterError,
     NonUniqueSteadyStateError,
     PositivityWarning,
+    PrecisionWarning,
+    SiteOutOfRangeError,
 )
 from ..spins import op_product
+from .channels import Channel
 from .coherence import BlockLayout, coherence_blocks
-from .linsolve import RCOND_MIN, dense_solve, sparse_solve
+from .currents import conserve, eigen_heat_currents, pauli_heat_currents, site_heat_currents
+from .extended import (
+    EXTENDED_AUTO_MAX_DIM,
+    EXTENDED_MAX_BITS,
+    EXTENDED_MAX_DIM,
+    PAULI_EXTENDED_AUTO_MAX_DIM,
+    PAULI_EXTENDED_MAX_DIM,
+    ExtendedPauli,
+    ExtendedRedfield,
+)
+from .linsolve import RCOND_MIN, dense_solve, safe_norm, sparse_solve
 from .liouvillian import (
     DaviesLiouvillian,
     GKSLLiouvillian,
     Liouvillian,
     RedfieldLiouvillian,
+    _degeneracy_tol,
     as_system,
     davies_liouvillian,
     gksl_liouvillian,
@@ -100,6 +114,7 @@ from .observables import (
     two_site_part,
     von_neumann_entropy,
 )
+from .response import rate_increment, reference_temperature
 from .secular import SecularSolver, secular_matrices
 from .superop import HermitianParam
 from .system import OpenSystem, Space, bond_operator
@@ -132,6 +147,26 @@ GKSL_SPARSE_FALLBACK = 20000
 SPARSE_ORDERING = "MMD_AT_PLUS_A"
 
 
+#: choices of ``precision=``
+PRECISIONS = ("auto", "double", "extended")
+#: an observable whose estimated error exceeds this fraction of its value is recomputed in extended
+#: precision (``precision="auto"``, Redfield, small sectors) or reported by a PrecisionWarning
+PRECISION_RTOL = 1e-8
+#: relative agreement of two successive extended precisions
+EXTENDED_RTOL = 1e-13
+_EPS = float(np.finfo(float).eps)
+
+
+def _check_precision(precision: Any, gen: Any = None) -> None:
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise InvalidParameterError(f"precision must be one of {PRECISIONS}, not {precision!r}.")
+    if precision == "extended" and gen is not None and not isinstance(gen, (RedfieldLiouvillian,
+                                                                             DaviesLiouvillian)):
+        raise InvalidParameterError(
+            f"precision='extended' is implemented for Redfield and Davies steady states; this is a {gen.kind} "
+            "state (use 'auto' or 'double').")
+
+
 # ---------------------------------------------------------------------------- uniqueness guard
 def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
     if up_spins is not None or system.n is None:
@@ -144,6 +179,40 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
             f"the full space is not unique: there is one per sector, and any mixture of them is "
             f"stationary. Sectors up_spins = {listing}. Pass up_spins=k to solve in one sector.",
             reason="conserved total S^z", classes=list(dims))
+
+
+def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
+    """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
+    if system.space(up_spins).dim > 1 and all(
+            (c.op.nnz == 0 or not np.any(c.op.data)) if sp.issparse(c.op) else not np.any(c.op)
+            for c in system.couplings):
+        raise NonUniqueSteadyStateError(
+            "the generator has more than one stationary state: no bath is coupled to the system (no "
+            "coupling, or only zero coupling operators), so every eigenstate of H is stationary. Add bath "
+            "couplings (S, Bath(...)) with non-zero operators.",
+            reason="no bath")
+    blocks = system.invariant_blocks(up_spins)
+    if len(blocks) <= 1:
+        return
+    space = system.space(up_spins)
+    why = ""
+    if system.n is not None:
+        full = [b if space.sector is None else space.sector.basis[b] for b in blocks]
+        n = system.n
+        fixed = [l for l in range(1, n + 1)
+                 if all(np.unique((f >> (n - l)) & 1).size == 1 for f in full)]
+        if fixed:
+            why = (f" The sigma^z of site(s) {fixed} is conserved: no bond and no bath flips "
+                   "those spins (a decoupled spin?).")
+    sizes = [int(b.size) for b in blocks]
+    raise NonUniqueSteadyStateError(
+        f"the generator has more than one stationary state: H and every bath coupling leave "
+        f"{len(blocks)} subspaces of the "
+        f"{'sector' if space.sector is not None else 'Hilbert space'} invariant (dimensions {sizes}; "
+        f"exact zero pattern in the site basis), so each keeps its own weight and the steady state is "
+        f"not unique.{why} Couple every part of the system to the rest (a bond, a transverse field, "
+        "a bath), or solve the blocks separately.", reason="invariant subspaces",
+        classes=[b.tolist() for b in blocks])
 
 
 # ---------------------------------------------------------------------------- linear algebra
@@ -170,23 +239,33 @@ def _trace_fixed(L: Any, d: int) -> tuple[Any, np.ndarray]:
     return M, b
 
 
-def _redfield_dense(gen: RedfieldLiouvillian) -> tuple[np.ndarray, dict[str, Any]]:
+def _redfield_dense(gen: RedfieldLiouvillian, rhs: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """The steady state (``rhs=None``) or the traceless ``x`` with ``L x = rhs`` (eigenbasis, dense LU)."""
     d = gen.dim
     R = gen.dense_eigen()
     diag = np.arange(d) * (d + 1)
-    R[np.ix_(diag, diag)] += 1.0 / d
-    b = np.zeros(d * d, dtype=complex)
-    b[diag] = 1.0 / d
+    # (R + s w tr) x = s w: the trace condition on the scale s of the populations block
+    pops = np.abs(R[np.ix_(diag, diag)])
+    s = float(np.exp2(np.round(np.log2(max(float(pops.max()) if pops.size else 0.0, 1e-300)))))
+    R[np.ix_(diag, diag)] += s / d
+    if rhs is None:
+        b = np.zeros(d * d, dtype=complex)
+        b[diag] = s / d
+    else:
+        b = np.asarray(rhs, dtype=complex).reshape(-1)
     x, rcond = _dense_solve(R, b)
     rho_e = x.reshape(d, d)
-    return rho_e, {"rcond": rcond, "iterations": 0}
+    return rho_e, {"rcond": rcond, "iterations": 0,
+                   "state_error": float(4 * _EPS * np.linalg.norm(x) / max(rcond, 1e-300))}
 
 
 def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart: int,
-                     degeneracy_tol: float | None) -> tuple[np.ndarray, dict[str, Any]]:
+                     degeneracy_tol: float | None, rhs: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, dict[str, Any]]:
+    """The steady state (``rhs=None``) or the traceless ``x`` with ``L x = rhs`` (Hermitian ``rhs``, GMRES)."""
     d = gen.dim
     space = gen.space
-    dtol = 1e-9 * space.energy_scale if degeneracy_tol is None else degeneracy_tol
+    dtol = _degeneracy_tol(space, degeneracy_tol)
     Ls, _, _ = secular_matrices(space.E, gen.channels, dtol, per_class=False)
     pre = SecularSolver(Ls, d)
     P = HermitianParam(d)
@@ -204,30 +283,160 @@ def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart
     # right preconditioning: solve (A P^{-1}) y = w, x = P^{-1} y.  The secular steady state
     # rho_sec satisfies P rho_sec = w, so y0 = w starts GMRES from it.
     AP = LinearOperator((d * d, d * d), matvec=lambda y: matvec(precond(y)), dtype=float)
-    y0 = w.copy()
+    b = w if rhs is None else P.to_param(np.asarray(rhs))
+    y0 = w.copy() if rhs is None else np.zeros(d * d)
     count = [0]
 
     def cb(_: Any) -> None:
         count[0] += 1
 
-    bnorm = np.linalg.norm(w)
-    y, info = gmres(AP, w, x0=y0, rtol=tol, atol=0.0, restart=restart, maxiter=maxiter,
+    bnorm = np.linalg.norm(b)
+    if bnorm == 0:
+        return np.zeros((d, d), dtype=complex), {"iterations": 0, "relative_residual": 0.0,
+                                                 "secular_rcond": pre.rcond, "state_error": 0.0}
+    y, info = gmres(AP, b, x0=y0, rtol=tol, atol=0.0, restart=restart, maxiter=maxiter,
                     callback=cb, callback_type="pr_norm")
     x = precond(y)
-    res = np.linalg.norm(matvec(x) - w) / bnorm
+    res = np.linalg.norm(matvec(x) - b) / bnorm
     if info != 0 and res > max(1e3 * tol, 1e-11):
         raise ConvergenceError(
             f"GMRES did not converge for the Redfield steady state (relative residual {res:.2e} "
             f"after {count[0]} iterations, {maxiter} restart cycles of {restart}); raise maxiter=, or "
             "use method='dense' for small systems.")
+    state_error = float(max(res, _EPS) * np.linalg.norm(x) / max(pre.rcond, 1e-300))
     return P.from_param(x), {"iterations": count[0], "relative_residual": float(res),
-                             "secular_rcond": pre.rcond}
+                             "secular_rcond": pre.rcond, "state_error": state_error}
+
+
+def _redfield_solve(gen: RedfieldLiouvillian, method: str, tol: float, maxiter: int, restart: int,
+                    degeneracy_tol: float | None, rhs: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Dense or Krylov Redfield solve in the eigenbasis (``rhs``: see :func:`_redfield_dense`)."""
+    d = gen.dim
+    m = _choose(method, d, ("dense", "krylov"))
+    if m == "dense":
+        x, info = _redfield_dense(gen, rhs)
+    else:
+        try:
+            x, info = _redfield_krylov(gen, tol, maxiter, restart, degeneracy_tol, rhs)
+        except (NonUniqueSteadyStateError, ConvergenceError):
+            if method != "auto" or d > DENSE_CONFIRM_DIM:
+                raise
+            m = "dense"
+            x, info = _redfield_dense(gen, rhs)
+    info["method"] = m
+    return x, info
+
+
+def _scale_note(gen: RedfieldLiouvillian) -> str:
+    """The spread of rates and Bohr frequencies, when it is wide enough to make a solve ill-conditioned."""
+    rates = np.concatenate([np.abs(np.real(ch.Gamma))[ch.A != 0].ravel() * 2 for ch in gen.channels]
+                           + [np.zeros(0)])
+    rates = rates[rates > 0]
+    w = np.abs(gen.omega[gen.omega != 0])
+    if rates.size == 0:
+        return (" Every bath rate at the Bohr frequencies of H is zero (a spectral density that vanishes "
+                "there, e.g. a cutoff far below the level spacing): nothing relaxes.")
+    scales = np.concatenate([rates, w])
+    spread = float(scales.max() / scales.min())
+    if spread < 1e8:
+        return ""
+    return (f" The rates ({rates.min():.2g}..{rates.max():.2g}) and Bohr frequencies "
+            f"({(w.min() if w.size else 0):.2g}..{(w.max() if w.size else 0):.2g}) span {np.log10(spread):.0f} "
+            "decades, so this may be ill-conditioning (a relaxation far slower than the fastest process, e.g. a "
+            "bath much hotter than the level spacing) rather than a conserved quantity: working dimensions up to "
+            f"{EXTENDED_MAX_DIM} are decided in extended precision (precision='auto' up to "
+            f"{EXTENDED_AUTO_MAX_DIM}, or 'extended'); otherwise bring the scales closer (units, weaker "
+            "coupling, davies_ness when rates << Bohr frequencies).")
+
+
+def _redfield_singular(gen: RedfieldLiouvillian, exc: NonUniqueSteadyStateError, method: str, precision: str
+                       ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decide a Redfield system that is singular in double precision, in extended precision.
+
+    The state is solved (doubling the bits until the currents settle), then twice more with
+    the coupling operators perturbed at their round-off level (8 eps max|A|, random): a unique
+    but ill-conditioned state does not move; a non-unique one (a conserved quantity the
+    exact-zero tests do not see) is picked by the perturbation and moves by O(1).
+    """
+    d = gen.dim
+    limit = EXTENDED_MAX_DIM if precision == "extended" else EXTENDED_AUTO_MAX_DIM
+    note = _scale_note(gen)
+    if precision == "double" or d > limit or method not in ("auto", "dense") or "nothing relaxes" in note:
+        raise NonUniqueSteadyStateError(str(exc) + note, reason=exc.reason, classes=exc.classes) from None
+    ex = ExtendedRedfield(gen)
+    try:
+        _, _, bits = ex.currents(rtol=1e-10, max_bits=1024)
+    except NonUniqueSteadyStateError as exc2:
+        raise NonUniqueSteadyStateError(f"{exc} {exc2}{note}", reason=exc.reason, classes=exc.classes) from None
+    tries = [b for b in (bits, 2 * bits, 4 * bits, 8 * bits, 16 * bits) if b <= EXTENDED_MAX_BITS]
+    if not any(ex.certified(b) for b in tries):
+        raise NonUniqueSteadyStateError(
+            f"{exc} Decided in extended precision: ball arithmetic at {tries[-1]} bits cannot prove the system "
+            "invertible, so it is singular (a conserved quantity of H and the couplings)." + note,
+            reason=exc.reason or "singular generator", classes=exc.classes) from None
+    states = [np.vectorize(complex)(ex.state(bits)["rho"])]
+    for seed in (1, 2):
+        states.append(np.vectorize(complex)(ExtendedRedfield(gen, noise_seed=seed).state(bits)["rho"]))
+    moved = max(float(np.max(np.abs(s - states[0]))) for s in states[1:])
+    if not moved <= 1e-6:
+        raise NonUniqueSteadyStateError(
+            f"{exc} Decided in extended precision ({bits} bits): perturbing the coupling operators at their "
+            f"round-off level (8 eps) moves the state by {moved:.2g}, so it is not determined: not unique (a "
+            "conserved quantity or a dark state), or so ill-conditioned that double-precision inputs cannot "
+            "fix it.", reason=exc.reason or "singular generator", classes=exc.classes) from None
+    return states[0], {"method": "extended", "precision_bits": bits, "iterations": 0,
+                       "state_error": float(moved + 4 * _EPS), "double_precision": str(exc)}
+
+
+def _redfield_split(gen: RedfieldLiouvillian, method: str, tol: float, maxiter: int, restart: int,
+                    degeneracy_tol: float | None, lamb_shift: bool | None
+                    ) -> tuple[np.ndarray, dict[str, Any]] | None:
+    """Near-equal temperatures: ``rho = rho_0 + Delta`` (:mod:`symness.open.response`), or ``None``."""
+    system = gen.system
+    T0 = reference_temperature(system, lamb_shift)
+    if T0 is None:
+        return None
+    kinds = [(c, which) for c in system.couplings for which in (("S",) if c.kind == "hermitian" else ("L", "Ldag"))]
+    dchans, chans0 = [], []
+    for ch, (cpl, which) in zip(gen.channels, kinds):
+        w = ch.omega
+        inc = rate_increment(cpl.bath, w, T0)
+        if which == "L":
+            inc = np.where(w > 0, inc, np.where(w == 0, inc / 2, 0.0))
+        elif which == "Ldag":
+            inc = np.where(w < 0, inc, np.where(w == 0, inc / 2, 0.0))
+        dG = np.where(ch.A != 0, inc / 2, 0.0)
+        dchans.append(Channel(ch.bath, ch.A, dG, 2 * dG, None, None, w))
+        chans0.append(Channel(ch.bath, ch.A, ch.Gamma - dG, ch.rate - 2 * dG, None, None, w))
+    # L = L_0 + L_tau as operators (both channel sets), never the rounded rates at T_b: the
+    # rounding of L_0 is then common to every term and drops out with tr(H D^0 rho_0) = 0
+    gen0 = RedfieldLiouvillian(system, gen.space, chans0)
+    dgen = RedfieldLiouvillian(system, gen.space, dchans)
+    genL = RedfieldLiouvillian(system, gen.space, chans0 + dchans)
+    rho0, info0 = _redfield_solve(gen0, method, tol, maxiter, restart, degeneracy_tol)
+    rho0 = (rho0 + rho0.conj().T) / 2
+    tr0 = np.trace(rho0).real
+    rho0 = rho0 / tr0
+    rhs = -sum(dgen.dissipator_eigen(name, rho0) for name in dgen.names)
+    rhs = (rhs + rhs.conj().T) / 2
+    delta, info = _redfield_solve(genL, method, tol, maxiter, restart, degeneracy_tol, rhs)
+    delta = (delta + delta.conj().T) / 2
+    delta -= np.eye(gen.dim) * (np.trace(delta).real / gen.dim)  # exactly traceless
+    info = dict(info)
+    info["linear_response"] = {"T0": T0, "state_error_0": float(info0.get("state_error", 0.0)) / tr0,
+                               "state_error_delta": float(info.get("state_error", 0.0))}
+    info["state_error"] = info["linear_response"]["state_error_0"] + info["linear_response"]["state_error_delta"]
+    info["split"] = (dgen, genL, rho0, delta)
+    return rho0 + delta, info
 
 
 def _gksl_methods(method: str) -> tuple[str | None, bool]:
     """``method`` -> (solver or None for auto, use the coherence-order blocks)."""
     if method == "auto":
         return None, True
+    if not isinstance(method, str):
+        raise InvalidParameterError(f"method must be a string such as 'auto', 'dense' or 'sparse', not {method!r}.")
     base, _, scope = method.partition("-")
     if base not in GKSL_METHODS or scope not in ("", "full"):
         allowed = ("auto",) + GKSL_METHODS + tuple(f"{m}-full" for m in GKSL_METHODS)
@@ -309,14 +518,26 @@ def _check_solver_options(*, tol: Any = 1e-14, maxiter: Any = 10, restart: Any =
 
 
 def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, maxiter: int = 10,
-                 restart: int = 60, degeneracy_tol: float | None = None
-                 ) -> tuple[np.ndarray, dict[str, Any]]:
+                 restart: int = 60, degeneracy_tol: float | None = None, near_equal_temperatures: bool = True,
+                 precision: str = "auto") -> tuple[np.ndarray, dict[str, Any]]:
     """Trace-one stationary state of a generator, in the working site basis.
 
     Returns ``(rho, info)``; ``info`` holds ``method``, ``seconds``,
-    ``iterations``, ``rcond`` / ``relative_residual`` and ``residual``
-    (:math:`\\|\\mathcal L\\rho\\|_F`).
+    ``iterations``, ``rcond`` / ``relative_residual``, ``residual``
+    (:math:`\\|\\mathcal L\\rho\\|_F`) and ``state_error`` (an estimate of the
+    forward error :math:`\\|\\delta\\rho\\|_F`).  A Redfield generator whose baths are
+    within :data:`~symness.open.response.LR_MAX_BIAS` of one temperature is solved as
+    the equal-temperature state plus its deviation (:mod:`symness.open.response`;
+    ``near_equal_temperatures=False`` solves it directly); ``info["linear_response"]``
+    then holds the reference temperature.  A Redfield system that is numerically
+    singular in double precision is decided in extended precision when it is small
+    enough (``precision``, :func:`_redfield_singular`).
     """
+    _check_precision(precision)
+    if not isinstance(gen, Liouvillian):
+        raise InvalidParameterError(
+            f"steady_state needs a generator (redfield_liouvillian(...), davies_liouvillian(...), "
+            f"gksl_liouvillian(...)), got {type(gen).__name__}.")
     _check_solver_options(tol=tol, maxiter=maxiter, restart=restart)
     t0 = time.perf_counter()
     d = gen.dim
@@ -325,20 +546,18 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
         rho = np.ones((1, 1), dtype=complex)
         info: dict[str, Any] = {"method": "trivial", "iterations": 0}
     elif isinstance(gen, RedfieldLiouvillian):
-        m = _choose(method, d, ("dense", "krylov"))
-        if m == "dense":
-            rho_e, info = _redfield_dense(gen)
+        split = _redfield_split(gen, method, tol, maxiter, restart, degeneracy_tol, None) \
+            if near_equal_temperatures else None
+        if split is not None:
+            rho_e, info = split
         else:
             try:
-                rho_e, info = _redfield_krylov(gen, tol, maxiter, restart, degeneracy_tol)
-            except NonUniqueSteadyStateError:
-                if method != "auto" or d > DENSE_CONFIRM_DIM:
-                    raise
-                m = "dense"
-                rho_e, info = _redfield_dense(gen)
-        info["method"] = m
-        rho_e = (rho_e + rho_e.conj().T) / 2
-        info["rho_eigen"] = rho_e / np.trace(rho_e).real
+                rho_e, info = _redfield_solve(gen, method, tol, maxiter, restart, degeneracy_tol)
+            except NonUniqueSteadyStateError as exc:
+                rho_e, info = _redfield_singular(gen, exc, method, precision)
+            rho_e = (rho_e + rho_e.conj().T) / 2
+            rho_e = rho_e / np.trace(rho_e).real
+        info["rho_eigen"] = rho_e
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
         m = method
@@ -371,7 +590,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     rho = (rho + rho.conj().T) / 2
     rho = rho / np.trace(rho).real
     if "residual" not in info:
-        info["residual"] = float(np.linalg.norm(gen.apply(rho)))
+        info["residual"] = safe_norm(gen.apply(rho))
     info["seconds"] = time.perf_counter() - t0
     return rho, info
 
@@ -403,14 +622,17 @@ class NESS:
     """
 
     def __init__(self, generator: Liouvillian, rho: np.ndarray, info: Mapping[str, Any],
-                 positivity_tol: float = 1e-9):
+                 positivity_tol: float = 1e-9, precision: str = "auto"):
         _check_solver_options(positivity_tol=positivity_tol)
+        _check_precision(precision, generator)
+        self.precision = precision
         self.generator = generator
         self.space: Space = generator.space
         self.system: OpenSystem | None = generator.system
         self.rho_sector = rho
         self.info = dict(info)
         self._rho_eigen = self.info.pop("rho_eigen", None)
+        self._split = self.info.pop("split", None)  # (L_tau, rho_0, Delta) near equal temperatures
         mev = self.info.pop("min_eigenvalue", None)
         if mev is not None:  # known from the solver's block structure: no d^3 eigvalsh
             self.__dict__["min_eigenvalue"] = float(mev)
@@ -467,6 +689,11 @@ class NESS:
     def _restrict(self, op: Any) -> np.ndarray:
         """A full-space operator (or one already in the working space) in the working basis."""
         arr = op if sp.issparse(op) else np.asarray(op)
+        if not sp.issparse(arr) and arr.dtype.kind not in "biufc":
+            raise InvalidParameterError(f"the operator must be a numeric matrix, got {op!r}.")
+        vals = arr.data if sp.issparse(arr) else arr
+        if not np.all(np.isfinite(vals)):
+            raise InvalidParameterError("the operator has non-finite entries; pass finite numbers.")
         if arr.shape == (self.space.full_dim,) * 2:
             return self.space.restrict(arr)
         if arr.shape == (self.space.dim,) * 2:
@@ -476,9 +703,82 @@ class NESS:
             f"working dimension {self.space.dim}).")
 
     def expect(self, op: Any) -> complex | float:
-        """:math:`\\mathrm{tr}(O\\rho)` for a full-space operator (real if ``O`` is Hermitian)."""
-        val = complex(np.sum(self._restrict(op).T * self.rho_sector))
+        """:math:`\\mathrm{tr}(O\\rho)` for a full-space operator (real if ``O`` is Hermitian).
+
+        With an error estimate (round-off of the sum, forward error of the state);
+        where it exceeds :data:`PRECISION_RTOL` of the value, a Redfield state of a
+        small sector is recomputed in extended precision (``precision``), otherwise
+        a :class:`~symness.errors.PrecisionWarning` is issued.
+        """
+        O = self._restrict(op)
+        O = O.toarray() if sp.issparse(O) else np.asarray(O)
+        val = complex(np.sum(O.T * self.rho_sector))
+        err = (self.space.dim + 4) * _EPS * float(np.sum(np.abs(O.T) * np.abs(self.rho_sector))) \
+            + float(np.linalg.norm(O)) * float(self.info.get("state_error", 0.0))
+        err0 = err
+        if self._extend_wanted(abs(val), err, "expect"):
+            val, e, bits = self._extended.expect(O, rtol=EXTENDED_RTOL, floor=err)
+            err = e + 16 * _EPS * abs(val)
+            self.info["precision_bits"] = max(bits, self.info.get("precision_bits", 0))
+        self._warn_precision({"<O>": abs(val)}, {"<O>": err}, "the expectation value", {"<O>": err0})
         return val.real if abs(val.imag) <= 1e-12 * max(1.0, abs(val)) else val
+
+    # ----------------------------------------------------------------- precision
+    def _pauli_populations(self) -> bool:
+        return self.info.get("method") == "pauli+GTH"
+
+    def _extendable(self, what: str = "currents") -> bool:
+        gen = self.generator
+        if self.precision == "double":
+            return False
+        ext = self.precision == "extended"
+        if isinstance(gen, RedfieldLiouvillian):
+            return gen.dim <= (EXTENDED_MAX_DIM if ext else EXTENDED_AUTO_MAX_DIM)
+        if self._pauli_populations():
+            return gen.dim <= (PAULI_EXTENDED_MAX_DIM if ext else PAULI_EXTENDED_AUTO_MAX_DIM)
+        return False
+
+    def _extend_wanted(self, value: float, err: float, what: str = "currents") -> bool:
+        if not self._extendable(what):
+            return False
+        return self.precision == "extended" or err > PRECISION_RTOL * value
+
+    @cached_property
+    def _extended(self) -> ExtendedRedfield | ExtendedPauli:
+        if isinstance(self.generator, RedfieldLiouvillian):
+            return ExtendedRedfield(self.generator)
+        return ExtendedPauli(self.generator)
+
+    def _warn_precision(self, values: Mapping[str, float], errors: Mapping[str, float], what: str,
+                        floors: Mapping[str, float]) -> None:
+        """Warn about values whose error exceeds PRECISION_RTOL of them (``floors``: the double-precision
+        errors; a value resolved to 2^-100 of them is zero to every precision that matters)."""
+        bad = {k: (values[k], errors[k]) for k in values
+               if not errors[k] <= PRECISION_RTOL * abs(values[k]) + floors[k] * 2.0**-100}
+        if not bad:
+            return
+        gen = self.generator
+        if isinstance(gen, RedfieldLiouvillian) or self._pauli_populations():
+            lim = EXTENDED_MAX_DIM if isinstance(gen, RedfieldLiouvillian) else PAULI_EXTENDED_MAX_DIM
+            auto = EXTENDED_AUTO_MAX_DIM if isinstance(gen, RedfieldLiouvillian) else PAULI_EXTENDED_AUTO_MAX_DIM
+            if self.precision == "double":
+                why = "precision='double' was asked for"
+            elif gen.dim > lim:
+                why = (f"the working dimension {gen.dim} is above the {lim} of extended precision; "
+                       "solve in a smaller sector")
+            elif not self._extendable():
+                why = (f"the working dimension {gen.dim} is above the {auto} of precision='auto'; pass "
+                       "precision='extended'")
+            else:
+                why = f"even {EXTENDED_MAX_BITS} bits did not settle it"
+        else:
+            why = (f"extended precision is implemented for Redfield states and the Davies populations only "
+                   f"(this is {gen.kind}, {what})")
+        listing = ", ".join(f"{k} = {v:.6g} +- {e:.2g}" for k, (v, e) in bad.items())
+        warnings.warn(
+            f"{what} cannot be resolved to {PRECISION_RTOL:g} relative in double precision: {listing} "
+            f"(estimated error: round-off in cancelling terms, conditioning of the solve). Not recomputed: "
+            f"{why}.", PrecisionWarning, stacklevel=3)
 
     def _n(self) -> int:
         n = None if self.system is None else self.system.n
@@ -490,15 +790,46 @@ class NESS:
         return n
 
     # ----------------------------------------------------------------- currents
-    def bath_heat_currents(self) -> dict[str, float]:
-        """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`."""
+    @cached_property
+    def _currents(self) -> tuple[dict[str, float], dict[str, float]]:
         gen = self.generator
-        if self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
-            E = self.space.E
-            return {name: float(np.real(E @ np.diagonal(gen.dissipator_eigen(name, self._rho_eigen))))
-                    for name in gen.names}
-        H = self.space.H
-        return {name: float(np.real(np.sum(H.T * gen.dissipator(name, self.rho_sector)))) for name in gen.names}
+        state_error = float(self.info.get("state_error", 0.0))
+        if self._split is not None:  # J_b = tr(H D^tau_b rho_0) + tr(H D_b Delta); tr(H D^0_b rho_0) = 0
+            dgen, genL, rho0, delta = self._split
+            lr = self.info["linear_response"]
+            v0, e0 = eigen_heat_currents(dgen, rho0, lr["state_error_0"])
+            v1, e1 = eigen_heat_currents(genL, delta, lr["state_error_delta"])
+            vals = {k: v0[k] + v1[k] for k in v0}
+            errs = {k: e0[k] + e1[k] for k in e0}
+        elif self.info.get("method") == "pauli+GTH":
+            vals, errs = pauli_heat_currents(self.space.E, gen.pauli.D, np.real(np.diagonal(self._rho_eigen)))
+        elif self._rho_eigen is not None and hasattr(gen, "dissipator_eigen"):
+            vals, errs = eigen_heat_currents(gen, self._rho_eigen, state_error)
+        else:
+            vals, errs = site_heat_currents(gen, self.rho_sector, state_error)
+        if gen.conserves_energy:
+            vals, errs = conserve(vals, errs)
+        floors = dict(errs)
+        if any(self._extend_wanted(abs(vals[k]), errs[k]) for k in vals):
+            vals, errs, bits = self._extended.currents(rtol=EXTENDED_RTOL, floor=errs)
+            errs = {k: errs[k] + 16 * _EPS * abs(vals[k]) for k in vals}
+            self.info["precision_bits"] = max(bits, self.info.get("precision_bits", 0))
+        self._warn_precision(vals, errs, "the bath heat currents", floors)
+        return vals, errs
+
+    def bath_heat_currents(self) -> dict[str, float]:
+        """Energy per unit time from each bath into the system, :math:`\\mathrm{tr}(H\\mathcal D_b[\\rho])`.
+
+        Computed with an error estimate (:meth:`current_errors`); when one bath's
+        current is dominated by cancellation (a very hot bath), energy
+        conservation :math:`\\sum_b J_b = 0` gives it from the others
+        (:mod:`symness.open.currents`).
+        """
+        return dict(self._currents[0])
+
+    def current_errors(self) -> dict[str, float]:
+        """Estimated absolute forward error of each :meth:`bath_heat_currents` value (same units)."""
+        return dict(self._currents[1])
 
     def heat_current(self, name: str) -> float:
         """Energy per unit time from bath ``name`` into the system (the model's bath names, e.g. ``"L"``)."""
@@ -550,6 +881,13 @@ class NESS:
             raise InvalidModelError("bond heat currents need the model's bond decomposition; build the "
                                     "system with OpenSystem.from_model(model) or pass the model.")
         bonds = list(sysm.model.bonds)
+        n = self._n()
+        if isinstance(site, bool) or not isinstance(site, (int, np.integer)) or not 1 <= site <= n:
+            raise SiteOutOfRangeError(f"site {site!r} is out of range; sites are 1-based (1..{n}).")
+        for label, b in (("incoming", incoming), ("outgoing", outgoing)):
+            if b is not None and b not in bonds:
+                raise InvalidModelError(f"{label} = {b!r} is not a bond of model {sysm.model.name!r}; "
+                                        f"bonds: {bonds}.")
         if incoming is None:
             cand = [b for b in bonds if b[1] == site]
             if len(cand) != 1:
@@ -560,6 +898,10 @@ class NESS:
             if len(cand) != 1:
                 raise InvalidModelError(f"site {site} has {len(cand)} bonds starting at it; pass outgoing=.")
             outgoing = cand[0]
+        if incoming == outgoing or incoming[1] != site or outgoing[0] != site:
+            raise InvalidParameterError(
+                f"incoming = {incoming} and outgoing = {outgoing} must be two different bonds (k, {site}) "
+                f"and ({site}, m) meeting at site {site}.")
         op = bond_current_operator(bond_operator(sysm, incoming), bond_operator(sysm, outgoing))
         return float(np.real(self.expect(op)))
 
@@ -575,6 +917,10 @@ class NESS:
             raise InvalidParameterError(
                 f"bond = {bond!r}: pass a pair of 1-based sites, e.g. spin_current((1, 2)).")
         i, j = bond
+        if i == j:
+            raise InvalidParameterError(
+                f"bond = {bond!r} joins site {i} to itself; a spin current flows between two different "
+                "sites, e.g. spin_current((1, 2)).")
         op = spin_current_operator(self._bond(i, j), j, self._n(), dense=self.space.full_dim <= 256)
         return float(np.real(self.expect(op)))
 
@@ -588,8 +934,13 @@ class NESS:
         return np.array([self.magnetization(l) for l in range(1, self._n() + 1)])
 
     def zz_correlation(self, i: int, j: int) -> float:
-        """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37)."""
-        return float(np.real(self.expect(op_product({i: "z", j: "z"}, self._n()))))
+        """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37); ``1`` for ``i == j``."""
+        n = self._n()
+        Zi = op_product({i: "z"}, n)  # checks the sites
+        Zj = op_product({j: "z"}, n)
+        if i == j:  # (sigma^z_i)^2 = 1
+            return float(np.real(np.trace(self.rho_sector)))
+        return float(np.real(self.expect(Zi @ Zj)))
 
     def reduced(self, sites: tuple[int, ...] | list[int]) -> np.ndarray:
         """Reduced density matrix of ``sites`` (sorted, site basis)."""
@@ -597,20 +948,20 @@ class NESS:
 
     def concurrence(self, i: int, j: int) -> float:
         """Wootters concurrence of sites ``i`` and ``j`` (magnification eq. 38)."""
-        return concurrence(self.reduced((i, j)))
+        return concurrence(self.reduced((i, j)), positive=False)
 
     # ----------------------------------------------------------------- thermodynamics
     def passive_state(self) -> np.ndarray:
         """Passive state in the working space (ring4 eq. 15): same spectrum, decreasing with energy."""
-        return passive_state(self.rho_sector, self.space.H)
+        return passive_state(self.rho_sector, self.space.H, positive=False)
 
     def ergotropy(self) -> float:
         """Ergotropy within the working space (the sector, as the papers plot it; ring4 eq. 14)."""
-        return ergotropy(self.rho_sector, self.space.H)
+        return ergotropy(self.rho_sector, self.space.H, positive=False)
 
     def entropy(self) -> float:
         """Von Neumann entropy :math:`-\\mathrm{tr}\\rho\\ln\\rho`."""
-        return von_neumann_entropy(self.rho_sector)
+        return von_neumann_entropy(self.rho_sector, positive=False)
 
     def energy(self) -> float:
         """:math:`\\mathrm{tr}(H\\rho)`."""
@@ -639,14 +990,16 @@ class NESS:
 
 
 # ---------------------------------------------------------------------------- front ends
-def _ness(gen: Liouvillian, method: str, positivity_tol: float, **kw: Any) -> NESS:
-    rho, info = steady_state(gen, method, **kw)
-    return NESS(gen, rho, info, positivity_tol)
+def _ness(gen: Liouvillian, method: str, positivity_tol: float, precision: str = "auto", **kw: Any) -> NESS:
+    _check_precision(precision, gen)
+    rho, info = steady_state(gen, method, precision=precision, **kw)
+    return NESS(gen, rho, info, positivity_tol, precision)
 
 
 def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "auto",
                   lamb_shift: bool | None = None, tol: float = 1e-14, maxiter: int = 10,
-                  positivity_tol: float = 1e-9, **values: Any) -> NESS:
+                  positivity_tol: float = 1e-9, precision: str = "auto", near_equal_temperatures: bool = True,
+                  **values: Any) -> NESS:
     r"""Steady state of the non-secular Redfield equation (ring4 eqs. 4-10; magnification eqs. 26-28).
 
     Parameters
@@ -670,6 +1023,21 @@ def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "au
     positivity_tol
         A :class:`~symness.errors.PositivityWarning` is issued if
         :math:`\rho` has an eigenvalue below ``-positivity_tol``.
+    precision
+        ``"auto"`` (default): every reported current and expectation value carries
+        an error estimate (round-off of its cancelling terms, conditioning of the
+        solve); where it exceeds :data:`PRECISION_RTOL` of the value -- low
+        temperatures, where currents are :math:`10^{-20}\dots10^{-300}` of the rates
+        -- it is recomputed in extended precision (:mod:`symness.open.extended`) for
+        working dimensions up to :data:`~symness.open.extended.EXTENDED_AUTO_MAX_DIM`,
+        otherwise a :class:`~symness.errors.PrecisionWarning` is issued.
+        ``"extended"``: always (up to :data:`~symness.open.extended.EXTENDED_MAX_DIM`);
+        ``"double"``: never (warnings only).
+    near_equal_temperatures
+        When every bath temperature is within :data:`~symness.open.response.LR_MAX_BIAS`
+        of the lowest one, solve for the equal-temperature state and its exact deviation
+        (:mod:`symness.open.response`): the currents keep full relative precision as the
+        bias goes to zero.  ``False`` solves directly.
 
     Returns
     -------
@@ -677,12 +1045,16 @@ def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "au
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
+    _structure_guard(system, up_spins)
     gen = redfield_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins)
-    return _ness(gen, method, positivity_tol, tol=tol, maxiter=maxiter)
+    if not isinstance(near_equal_temperatures, (bool, np.bool_)):
+        raise InvalidParameterError(f"near_equal_temperatures must be True or False, got {near_equal_temperatures!r}.")
+    return _ness(gen, method, positivity_tol, precision, tol=tol, maxiter=maxiter,
+                 near_equal_temperatures=bool(near_equal_temperatures))
 
 
 def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | None = None,
-                degeneracy_tol: float | None = None, positivity_tol: float = 1e-9,
+                degeneracy_tol: float | None = None, positivity_tol: float = 1e-9, precision: str = "auto",
                 **values: Any) -> NESS:
     r"""Steady state of the Davies (secular GKSL) equation.
 
@@ -697,6 +1069,14 @@ def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | 
     rates in the energy units of :math:`H`; canonical bath convention.  See
     :func:`redfield_ness` for ``system``, ``up_spins``, ``values``.
 
+    ``precision`` (``"auto"``, ``"double"``, ``"extended"``): every current carries an
+    error estimate; where it exceeds :data:`PRECISION_RTOL` of the value (near-equal
+    temperatures, several very hot baths, level spacings far below the temperatures)
+    the populations of a non-degenerate spectrum are recomputed in extended precision
+    with each bath in exact detailed balance (:class:`~symness.open.extended.ExtendedPauli`,
+    up to :data:`~symness.open.extended.PAULI_EXTENDED_AUTO_MAX_DIM` levels), otherwise a
+    :class:`~symness.errors.PrecisionWarning` is issued.
+
     Raises
     ------
     NonUniqueSteadyStateError
@@ -705,9 +1085,10 @@ def davies_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | 
     """
     system = as_system(system, values)
     _sector_guard(system, up_spins)
+    _structure_guard(system, up_spins)
     gen = davies_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins,
                              degeneracy_tol=degeneracy_tol)
-    return _ness(gen, "auto", positivity_tol)
+    return _ness(gen, "auto", positivity_tol, precision)
 
 
 def lindblad_ness(system: Any, up_spins: int | None = None, *, lamb_shift: bool | None = None,

@@ -23,6 +23,8 @@ sector, in the order of :attr:`symness.spins.Sector.basis`) or ``"eigen"``
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -40,14 +42,26 @@ __all__ = [
 ]
 
 
+def _numeric(x: Any, name: str) -> np.ndarray:
+    a = np.asarray(x.toarray() if sp.issparse(x) else x)
+    if a.dtype.kind not in "biufc":
+        raise InvalidParameterError(f"{name} must be a numeric array, got {x!r}.")
+    return a
+
+
 def vec(rho: np.ndarray) -> np.ndarray:
-    """Row-major vectorisation ``rho.reshape(-1)``."""
-    return np.asarray(rho).reshape(-1)
+    """Row-major vectorisation ``rho.reshape(-1)`` of a square matrix."""
+    a = _numeric(rho, "rho")
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ShapeMismatchError(f"rho has shape {a.shape}; vec takes a square matrix.")
+    return a.reshape(-1)
 
 
 def unvec(v: np.ndarray, d: int | None = None) -> np.ndarray:
     """Inverse of :func:`vec`."""
-    v = np.asarray(v)
+    v = _numeric(v, "v").reshape(-1)
+    if d is not None and (isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0):
+        raise InvalidParameterError(f"d = {d!r} must be a non-negative integer dimension.")
     if d is None:
         d = int(round(np.sqrt(v.size)))
     if v.size != d * d:
@@ -90,13 +104,24 @@ def commutator_superop(H, sparse: bool | None = None):
 
 def to_column_stacking(L):
     """Convert a row-major superoperator matrix to QuTiP's column stacking (and back)."""
+    if not sp.issparse(L):
+        L = _numeric(L, "L")
+    if L.ndim != 2:
+        raise ShapeMismatchError(f"a superoperator must be a d^2 x d^2 matrix, got shape {L.shape}.")
     n = L.shape[0]
     d = int(round(np.sqrt(n)))
+    if d * d != n or L.shape != (n, n):
+        raise ShapeMismatchError(
+            f"a superoperator must be a d^2 x d^2 matrix, got shape {L.shape}.")
     perm = np.arange(n).reshape(d, d).T.reshape(-1)
     if sp.issparse(L):
         L = sp.csr_matrix(L)
         return L[perm][:, perm]
     return np.asarray(L)[np.ix_(perm, perm)]
+
+
+#: largest dimension of :class:`HermitianParam` (its coordinates and index arrays grow as d**2)
+HERMITIAN_PARAM_MAX_DIM = 2**14
 
 
 class HermitianParam:
@@ -112,6 +137,10 @@ class HermitianParam:
     def __init__(self, d: int):
         if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
             raise InvalidParameterError(f"d = {d!r} must be a positive integer dimension.")
+        if d > HERMITIAN_PARAM_MAX_DIM:
+            raise InvalidParameterError(
+                f"d = {d} is too large: the coordinates of a {d} x {d} Hermitian matrix need {d}**2 "
+                f"numbers; use d <= {HERMITIAN_PARAM_MAX_DIM}.")
         self.d = d
         self.iu = np.triu_indices(d, 1)
         self.m = len(self.iu[0])
@@ -119,6 +148,8 @@ class HermitianParam:
 
     def to_param(self, H: np.ndarray) -> np.ndarray:
         d, m = self.d, self.m
+        if np.shape(H) != (d, d):
+            raise ShapeMismatchError(f"expected a {d} x {d} matrix, got shape {np.shape(H)}.")
         x = np.empty(d * d)
         x[:d] = np.real(np.diagonal(H))
         up = H[self.iu]
@@ -130,6 +161,8 @@ class HermitianParam:
 
     def from_param(self, x: np.ndarray) -> np.ndarray:
         d, m = self.d, self.m
+        if np.size(x) != d * d:
+            raise ShapeMismatchError(f"expected {d * d} coordinates, got {np.size(x)}.")
         H = np.zeros((d, d), dtype=complex)
         up = (x[d:d + m] + 1j * x[d + m:]) / np.sqrt(2)
         H[self.iu] = up

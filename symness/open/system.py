@@ -31,11 +31,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sympy
+from scipy.sparse import csgraph
 
 from ..baths import Bath
 from ..errors import (
     InvalidModelError,
     InvalidParameterError,
+    NonHermitianError,
     SectorError,
     ShapeMismatchError,
 )
@@ -56,15 +58,29 @@ def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.c
 
     Sparse input stays sparse above :data:`DENSE_OPERATOR_DIM`, and becomes dense below.
     """
-    arr = as_array(op)
+    if op is None or isinstance(op, (str, bytes, bool, np.bool_)):
+        raise ShapeMismatchError(
+            f"{name} is {op!r}; pass a square matrix (numpy, scipy.sparse, QuTiP or a numeric SymPy "
+            "Matrix).")
+    if isinstance(op, sympy.MatrixBase) and op.free_symbols:
+        raise InvalidModelError(
+            f"{name} contains the symbols {sorted(map(str, op.free_symbols))}; substitute numbers first "
+            "(e.g. model.hamiltonian(**values) or OpenSystem.from_model(model, **values)).")
+    try:
+        arr = as_array(op)
+    except (TypeError, ValueError) as exc:
+        raise ShapeMismatchError(
+            f"{name} cannot be read as a matrix ({exc}); pass a square numeric matrix.") from None
     if sp.issparse(arr) and arr.shape[0] <= DENSE_OPERATOR_DIM and arr.ndim == 2:
         arr = arr.toarray()
     if not sp.issparse(arr):
         arr = np.asarray(arr)
         if arr.dtype == object:
             raise InvalidModelError(
-                f"{name} contains symbolic entries; substitute numbers first "
+                f"{name} contains non-numeric (symbolic or object) entries; substitute numbers first "
                 "(e.g. model.hamiltonian(**values) or OpenSystem.from_model(model, **values)).")
+        if arr.dtype.kind not in "biufc":
+            raise InvalidModelError(f"{name} has entries of type {arr.dtype}; pass a numeric matrix.")
     check_square(arr, name, dim)
     if sp.issparse(arr):
         arr = sp.csr_matrix(arr, dtype=complex)
@@ -75,6 +91,37 @@ def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.c
         if not np.all(np.isfinite(arr)):
             raise InvalidParameterError(f"{name} has non-finite entries; pass finite numbers.")
     return arr
+
+
+def refuse_generator_as_hamiltonian(H: Any, name: str = "H") -> None:
+    """Refuse a non-Hermitian ``H`` that looks like a generator: anti-Hermitian (``-iH``, ``-i[H, .]``).
+
+    A superoperator such as ``-1j * (kron(H, I) - kron(I, H.T))`` is anti-Hermitian and
+    ``d^2 x d^2``; the generic "not Hermitian" message would hide what went wrong.
+    """
+    if sp.issparse(H):
+        herm = abs(H - H.conj().T).max() if H.nnz else 0.0
+        anti = abs(H + H.conj().T).max() if H.nnz else 0.0
+    else:
+        herm = float(np.max(np.abs(H - H.conj().T))) if H.size else 0.0
+        anti = float(np.max(np.abs(H + H.conj().T))) if H.size else 0.0
+    if herm <= 1e-10 * max(1.0, anti):
+        return
+    d = H.shape[0]
+    k = int(round(np.sqrt(d)))
+    trace_killing = False
+    if k * k == d and k > 1:  # tr(L rho) = 0 for every rho: the rows of the populations sum to zero
+        rows = H[np.arange(k) * (k + 1)]
+        tsum = np.asarray(rows.sum(axis=0)).ravel()
+        trace_killing = float(np.max(np.abs(tsum))) <= 1e-10 * herm
+    if anti <= 1e-12 * herm or trace_killing:
+        what = (f"a {d} x {d} = {k}^2 x {k}^2 superoperator such as -i[H, .] or a Liouvillian" if k * k == d
+                else "-i times a Hamiltonian")
+        raise NonHermitianError(
+            f"{name} is not Hermitian{' (it is anti-Hermitian)' if anti <= 1e-12 * herm else ''}: it looks "
+            f"like {what}. Pass the Hamiltonian itself "
+            "(the d x d Hermitian matrix, energies in the units of the bath temperatures); the solvers build "
+            "the generator.")
 
 
 def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
@@ -235,6 +282,7 @@ class OpenSystem:
     def __init__(self, H: Any, couplings: Sequence[Any], *, names: Sequence[str] | None = None,
                  n: int | None = None, local_hamiltonians: Mapping[str, Any] | None = None):
         H = as_operator(H, "H")
+        refuse_generator_as_hamiltonian(H, "H")
         check_hermitian(H, "H")
         dim = H.shape[0]
         if dim == 0:
@@ -252,7 +300,13 @@ class OpenSystem:
         self.n = None if n is None else int(n)
         if isinstance(couplings, tuple) and len(couplings) in (2, 3) and isinstance(couplings[1], Bath):
             couplings = [couplings]
+        if couplings is None or isinstance(couplings, (str, bytes, Mapping)) or not hasattr(couplings, "__iter__"):
+            raise InvalidParameterError(
+                f"couplings must be a list of (S, Bath), (L, Bath, 'rwa') or (S, Bath, 'hermitian') "
+                f"entries, one per bath (or [] for none), got {type(couplings).__name__}.")
         couplings = list(couplings)
+        if names is not None and (isinstance(names, (str, bytes)) or not hasattr(names, "__len__")):
+            raise InvalidParameterError(f"names must be a list of bath labels, got {names!r}.")
         if names is not None and len(names) != len(couplings):
             raise InvalidParameterError(f"{len(names)} names for {len(couplings)} couplings; give one "
                                         "name per bath.")
@@ -263,6 +317,10 @@ class OpenSystem:
         labels = [c.name for c in self.couplings]
         if len(set(labels)) != len(labels):
             raise InvalidParameterError(f"bath names must be unique, got {labels}; pass names=[...].")
+        if local_hamiltonians is not None and not isinstance(local_hamiltonians, Mapping):
+            raise InvalidParameterError(
+                "local_hamiltonians must be a mapping {bath name: local Hamiltonian}, got "
+                f"{type(local_hamiltonians).__name__}.")
         if local_hamiltonians:
             for key, Hl in local_hamiltonians.items():
                 c = self.coupling(key)
@@ -318,6 +376,9 @@ class OpenSystem:
         name (``J=1.0, Delta=2.19, T_L=2.0``).  The system remembers the model
         and values (bond currents, local Hamiltonians of the contacts).
         """
+        if not (hasattr(model, "couplings") and hasattr(model, "terms") and hasattr(model, "resolve")):
+            raise InvalidParameterError(
+                f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
         compiled = _compiled(model)
         vals = model.resolve(**values)
         pv = compiled.pvals(vals)
@@ -381,6 +442,54 @@ class OpenSystem:
             sp_ = Space(sector.dim, _maybe_real(np.asarray(Hk)), sector, self.dim)
         self._spaces[up_spins] = sp_
         return sp_
+
+    def invariant_blocks(self, up_spins: int | None = None, rtol: float = 1e-14) -> list[np.ndarray]:
+        r"""Subspaces of the working basis that :math:`H` and every coupling leave invariant.
+
+        The connected components of the graph whose edges are the non-zero
+        entries (above ``rtol`` times each operator's largest entry) of
+        :math:`H` and of every coupling operator in the working site/sector
+        basis.  Each component is an exact invariant subspace of all of them:
+        its projector commutes with :math:`H` and every :math:`S_b`, so it is
+        conserved by every Born-Markov generator and the steady state is unique
+        only if there is a single component (e.g. a spin that no bond and no
+        bath reaches splits the basis in two).  Decided from the sparsity
+        pattern, so round-off in an eigenbasis plays no part.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            The components (working-basis indices), largest first.
+        """
+        space = self.space(up_spins)
+        d = space.dim
+        ops = [self.H] + [c.op for c in self.couplings]
+        if not any(sp.issparse(op) for op in ops):  # small systems: one dense boolean pattern
+            adj = np.eye(d, dtype=bool)
+            for op in ops:
+                a = np.abs(space.restrict(op))
+                if a.size and a.max() > 0:
+                    adj |= a > rtol * a.max()
+            G = sp.csr_matrix(adj)
+        else:
+            rows, cols = [np.arange(d)], [np.arange(d)]
+            for op in ops:
+                if space.sector is not None:
+                    op = space.sector.restrict(sp.csr_matrix(op)) if sp.issparse(op) else \
+                        np.asarray(op)[np.ix_(space.sector.basis, space.sector.basis)]
+                C = sp.coo_matrix(op)
+                if C.nnz == 0:
+                    continue
+                mag = np.abs(C.data)
+                keep = mag > rtol * mag.max()
+                rows.append(C.row[keep])
+                cols.append(C.col[keep])
+            r, c = np.concatenate(rows), np.concatenate(cols)
+            G = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(d, d))
+        ncomp, comp = csgraph.connected_components(G, directed=False)
+        blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
+        blocks.sort(key=lambda b: (-b.size, b[0]))
+        return blocks
 
     def _check_sector(self, up_spins: Any) -> Sector:
         if self.n is None:
@@ -480,6 +589,8 @@ class _CompiledModel:
         out = []
         for p in self.params:
             v = values[p]
+            if v is None or isinstance(v, (str, bytes, bool, np.bool_)):
+                raise InvalidParameterError(f"parameter {p} = {v!r} is not a number; give a number.")
             if isinstance(v, sympy.Basic):
                 if v.free_symbols:
                     raise InvalidParameterError(f"parameter {p} = {v} is symbolic; give a number.")
