@@ -53,9 +53,18 @@ _SYMBOLS = {T_sym: "k_B T (energy units, hbar = m = k_B = 1)",
             rho_sym: "density N/L of the gas"}
 
 
+#: Highest Sommerfeld order derived (the SymPy series grows quickly; the expansion is asymptotic).
+MAX_ORDER = 6
+#: Largest working precision of :func:`alpha_ratio_thermodynamic`.
+MAX_DPS = 1000
+
+
 def _check_order(order: int) -> int:
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
-        raise InvalidParameterError(f"order = {order!r} must be an integer >= 1 (powers of T^2).")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
+        raise InvalidParameterError(
+            f"order = {order!r} must be an integer in 1..{MAX_ORDER} (powers of T^2; the Sommerfeld "
+            "series is asymptotic, so higher orders do not help -- use alpha_ratio_thermodynamic for "
+            "the exact infinite-gas value).")
     return int(order)
 
 
@@ -136,7 +145,7 @@ def alpha_ratio_sommerfeld(x: Any, order: int = 1) -> np.ndarray | float:
     return out.item() if out.ndim == 0 else out
 
 
-def _fd_density_energy(eta: Any, T: Any, ctx: Any = mpmath.mp) -> tuple[Any, Any]:
+def _fd_density_energy(eta: Any, T: Any, ctx: Any) -> tuple[Any, Any]:
     """(rho, u) of the 1D Fermi gas with fugacity e^eta (hbar = m = 1), via polylogarithms."""
     z = -ctx.exp(eta)
     rho = -ctx.sqrt(T / (2 * ctx.pi)) * ctx.re(ctx.polylog(0.5, z))
@@ -171,6 +180,10 @@ def alpha_ratio_thermodynamic(x: Any, dps: int | None = 30) -> np.ndarray | floa
     (~0.5 s per point).  A reference for the Sommerfeld expansion and the
     :math:`N\to\infty` limit of the canonical result.
     """
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
+                            or not 15 <= dps <= MAX_DPS):
+        raise InvalidParameterError(
+            f"dps = {dps!r} must be None (float64) or an integer in 15..{MAX_DPS} digits.")
     arr = _check_x(x)
     out = np.empty(arr.size)
     for i, xi in enumerate(arr.reshape(-1)):
@@ -182,12 +195,13 @@ def alpha_ratio_thermodynamic(x: Any, dps: int | None = 30) -> np.ndarray | floa
         if dps is None:
             out[i] = float(_fd_density_energy(eta, Tf, mpmath.fp)[1]) / (math.pi**2 / 6)
             continue
-        with mpmath.workdps(int(dps)):
-            T = mpmath.mpf(float(xi)) * mpmath.pi**2 / 6
-            e0 = mpmath.mpf(eta)
-            em = mpmath.findroot(lambda e, T=T: _fd_density_energy(e, T)[0] - 1,
-                                 (e0, e0 * (1 + 1e-9) + 1e-12))
-            out[i] = float(_fd_density_energy(em, T)[1] / (mpmath.pi**2 / 6))
+        ctx = mpmath.MPContext()  # private precision: thread-safe, global mpmath.mp untouched
+        ctx.dps = int(dps)
+        T = ctx.mpf(float(xi)) * ctx.pi**2 / 6
+        e0 = ctx.mpf(eta)
+        em = ctx.findroot(lambda e, T=T, ctx=ctx: _fd_density_energy(e, T, ctx)[0] - 1,
+                          (e0, e0 * (1 + 1e-9) + 1e-12))
+        out[i] = float(_fd_density_energy(em, T, ctx)[1] / (ctx.pi**2 / 6))
     out = out.reshape(arr.shape)
     return out.item() if out.ndim == 0 else out
 
