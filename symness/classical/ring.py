@@ -81,6 +81,8 @@ from .stationary import (
 
 __all__ = ["IsingRing", "Regime", "ExactCurrents", "NORMALIZATIONS"]
 
+#: Largest number of states of a symbolic (dense SymPy) generator.
+MAX_SYMBOLIC_STATES = 256
 #: Accepted values of the ``normalization`` argument.
 NORMALIZATIONS = ("paper", "literal")
 _KEYS = ("left", "right", "upper", "lower")
@@ -303,10 +305,7 @@ class IsingRing:
         else:
             key = tuple(sympy.nsimplify(v, rational=True) if isinstance(v, sympy.Basic) else v for v in J)
         if key not in self._tr_cache:
-            if self.n_states * self.n_spins > 5 * 10**7:
-                raise InvalidParameterError(
-                    f"{self!r} has {self.n_states} configurations: too many for the exact master "
-                    "equation (a few GB); use ring.simulate() (Monte Carlo) for rings this large.")
+            self.space.check_listable(f"the exact master equation of {self!r}")
             cca = {"J": list(J), "mu": self.mu} if self.bulk == "cca" else None
             self._tr_cache[key] = build_transitions(self.space, self._bond_params, self.params,
                                                     self.nodes, self.bulk, cca)
@@ -384,8 +383,12 @@ class IsingRing:
             W = sp.csr_matrix((r, (tr.dst, tr.src)), shape=(n, n))
             out = np.asarray(W.sum(axis=0)).ravel()
             return (W - sp.diags(out)).tocsr()
-        if n > 4096:
-            raise InvalidParameterError(f"a symbolic {n} x {n} generator is too large; pass numbers.")
+        if n > MAX_SYMBOLIC_STATES:
+            raise InvalidParameterError(
+                f"a symbolic generator of {self!r} would be a dense {n} x {n} SymPy matrix; symbolic "
+                f"generators are limited to {MAX_SYMBOLIC_STATES} states (N_S <= 8 for Q2R). Pass "
+                "numbers for the sparse numeric generator, or use exact_currents / stationary (lumped, "
+                "exact) for closed forms.")
         energies = tr.energy_sym(list(J))
         W = sympy.zeros(n, n)
         for t in range(len(tr)):
@@ -434,8 +437,12 @@ class IsingRing:
                 p0 = np.zeros(self.n_states)
                 p0[int(initial)] = 1.0
             else:
-                p0 = np.asarray(initial, dtype=float).ravel()
-                if p0.size != self.n_states or np.any(p0 < 0) or not np.isclose(p0.sum(), 1.0):
+                try:
+                    p0 = np.asarray(initial, dtype=float).ravel()
+                except (TypeError, ValueError):
+                    p0 = np.full(1, np.nan)
+                if (p0.size != self.n_states or not np.all(np.isfinite(p0)) or np.any(p0 < 0)
+                        or not np.isclose(p0.sum(), 1.0)):
                     raise InvalidParameterError(
                         f"initial must be a state index or a probability vector of length "
                         f"{self.n_states} (non-negative, summing to 1).")

@@ -20,7 +20,6 @@ of :math:`1/J_0`; temperatures as :math:`x = k_BT/\epsilon_0`,
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -31,7 +30,7 @@ import sympy
 
 from ..errors import InvalidModelError, InvalidParameterError, SectorError
 from ..models.base import Model, Term, terms_operator
-from ..spins import SINGLE_SITE
+from ..spins import MAX_SECTOR_SITES, SINGLE_SITE, Sector
 from .alpha import _check_x, alpha_ratio, check_particle_number
 from .sommerfeld import alpha_ratio_sommerfeld
 
@@ -66,19 +65,18 @@ def _coeff(t: Term, values: Mapping[Any, Any] | None) -> complex:
 
 
 def sector_basis(n: int, up_spins: int) -> np.ndarray:
-    """Full-space indices of the sector ``up_spins`` in increasing order (as ``Sector.basis``).
+    """Full-space indices of the sector ``up_spins`` in increasing order (``Sector(n, up_spins).basis``).
 
-    Generated from the down-spin positions, so it works for long chains
-    (e.g. one magnon on 61 sites) where ``2**n`` indices cannot be listed.
+    Enumerated combinatorially, so it works for long chains (e.g. one magnon on
+    61 sites) where ``2**n`` indices cannot be listed.
     """
-    if not (isinstance(n, (int, np.integer)) and 1 <= n <= 62):
-        raise InvalidParameterError(f"n = {n!r} must be an integer in 1..62 for sector bases.")
-    if not (isinstance(up_spins, (int, np.integer)) and 0 <= up_spins <= n):
+    if isinstance(n, bool) or not (isinstance(n, (int, np.integer)) and 1 <= n <= MAX_SECTOR_SITES):
+        raise InvalidParameterError(
+            f"n = {n!r} must be an integer in 1..{MAX_SECTOR_SITES} for sector bases.")
+    if isinstance(up_spins, bool) or not (isinstance(up_spins, (int, np.integer)) and 0 <= up_spins <= n):
         raise SectorError(f"there is no sector with {up_spins!r} up spins for n = {n}; "
                           f"choose up_spins in 0..{n}.")
-    k = n - up_spins
-    idx = [sum(1 << (n - s) for s in comb) for comb in itertools.combinations(range(1, n + 1), k)]
-    return np.array(sorted(idx), dtype=np.int64)
+    return Sector(int(n), int(up_spins)).basis
 
 
 def sector_operator(terms: Iterable[Term], n: int, up_spins: int,

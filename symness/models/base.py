@@ -31,12 +31,52 @@ import sympy
 
 from ..baths import Bath, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
-from ..spins import SINGLE_SITE, conserves_up_count, op_product
+from ..spins import SINGLE_SITE, check_full_space, conserves_up_count, op_product
 from ..validation import check_nonnegative
 
 __all__ = ["Term", "Coupling", "Model", "terms_operator"]
 
 _KINDS = ("hermitian", "rwa")
+
+#: Largest number of sites of a model (its terms are SymPy objects, built in O(n));
+#: the numeric solvers need far fewer (full space: ``symness.spins.MAX_SITES``).
+MAX_MODEL_SITES = 1000
+#: Largest ``(number of terms) x 2**n`` for which a full-space operator is assembled
+#: (about 20 s of sparse arithmetic); larger models are solved in sectors.
+MAX_TERM_WORK = 2**27
+
+
+def check_sites(n: Any, name: str, minimum: int = 1, what: str = "sites") -> int:
+    """``n`` as an int: an integer ``minimum <= n <= MAX_MODEL_SITES``, else :class:`InvalidModelError`."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise InvalidModelError(f"{name} needs an integer n >= {minimum} {what}, got n = {n!r}.")
+    if n > MAX_MODEL_SITES:
+        raise InvalidModelError(
+            f"{name}: n = {n} {what} is beyond the model limit n <= {MAX_MODEL_SITES} (the model holds "
+            "SymPy terms per site; numeric solvers handle far fewer: 2**n states on the full space, "
+            "a few hundred sites in the one-magnon sector). Raise symness.models.base.MAX_MODEL_SITES "
+            "if you really need a longer chain.")
+    return int(n)
+
+
+def _check_coefficient(coeff: Any, where: str) -> sympy.Expr:
+    """A term coefficient as a SymPy expression: numbers or SymPy objects, finite."""
+    if isinstance(coeff, (str, bytes)):
+        raise InvalidModelError(
+            f"{where}: coefficient {coeff!r} is a string; pass a number or a SymPy expression "
+            "(e.g. sympy.Symbol('J')) -- strings are not parsed.")
+    if coeff is None or isinstance(coeff, (bool, np.bool_)):
+        raise InvalidModelError(f"{where}: coefficient {coeff!r} is not a number or SymPy expression.")
+    try:
+        c = sympy.sympify(coeff, strict=True)
+    except (sympy.SympifyError, TypeError, ValueError):
+        raise InvalidModelError(
+            f"{where}: coefficient {coeff!r} is not a number or SymPy expression.") from None
+    if not isinstance(c, sympy.Expr):
+        raise InvalidModelError(f"{where}: coefficient {coeff!r} is not a scalar expression.")
+    if c.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise InvalidParameterError(f"{where}: coefficient {coeff} is NaN or infinite; pass a finite value.")
+    return c
 
 
 @dataclass(frozen=True)
@@ -56,8 +96,22 @@ class Term:
     factors: tuple[tuple[int, str], ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coeff", sympy.sympify(self.coeff))
-        object.__setattr__(self, "factors", tuple((int(s), str(o)) for s, o in self.factors))
+        object.__setattr__(self, "coeff", _check_coefficient(self.coeff, "Term"))
+        try:
+            pairs = [tuple(f) for f in self.factors]
+        except TypeError:
+            pairs = [()]
+        factors = []
+        for f in pairs:
+            if (len(f) != 2 or isinstance(f[0], (bool, np.bool_))
+                    or not isinstance(f[0], (int, np.integer)) or not isinstance(f[1], str)):
+                raise InvalidModelError(
+                    f"term factors must be (site, operator) pairs with a 1-based integer site and an "
+                    f"operator name, e.g. Term.of(J, (1, 'x'), (2, 'x')); got {self.factors!r}.")
+            if f[0] < 1:
+                raise SiteOutOfRangeError(f"term site {f[0]} is not allowed; sites are 1-based.")
+            factors.append((int(f[0]), f[1]))
+        object.__setattr__(self, "factors", tuple(factors))
         sites = [s for s, _ in self.factors]
         if len(set(sites)) != len(sites):
             raise InvalidModelError(f"a term acts twice on the same site: {self.factors}; "
@@ -80,18 +134,38 @@ class Term:
             raise InvalidParameterError(
                 f"no numeric value for {sorted(map(str, c.free_symbols))}; pass them as keyword "
                 "arguments (e.g. model.hamiltonian(J=1.0, Delta=2.19)).")
-        cv = complex(c)
+        try:
+            cv = complex(c)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"the coefficient {self.coeff} evaluates to {c}, not a number.") from None
+        if not np.isfinite(cv):
+            raise InvalidParameterError(
+                f"the coefficient {self.coeff} evaluates to {c} (not finite) at the given values; "
+                "pass finite parameter values.")
         return (cv.real if cv.imag == 0 else cv) * op
 
 
 def terms_operator(terms: Iterable[Term], n: int, backend: str = "sparse",
                    values: Mapping[Any, Any] | None = None):
-    """Sum of terms as an operator (``sympy.Matrix``, ``scipy.sparse`` CSR or dense numpy)."""
+    """Sum of terms as an operator (``sympy.Matrix``, ``scipy.sparse`` CSR or dense numpy).
+
+    Raises :class:`~symness.errors.InvalidParameterError` before building anything when
+    ``len(terms) * 2**n`` exceeds :data:`MAX_TERM_WORK` (use a sector instead).
+    """
+    terms = list(terms)
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 0 < n <= 64 \
+            and len(terms) * 2**int(n) > MAX_TERM_WORK:
+        raise InvalidParameterError(
+            f"assembling {len(terms)} terms on the full 2**{n}-dimensional space is too large "
+            f"(limit: terms x 2**n <= {MAX_TERM_WORK}); work in a magnetization sector "
+            "(symness.exchange.chain.sector_operator, symness.spins.Sector) or raise "
+            "symness.models.base.MAX_TERM_WORK.")
     total = None
     for t in terms:
         op = t.operator(n, backend, values)
         total = op if total is None else total + op
     if total is None:
+        check_full_space(n, "sympy" if backend == "sympy" else "sparse")
         if backend == "sympy":
             return sympy.zeros(2**n, 2**n)
         z = sp.csr_matrix((2**n, 2**n), dtype=complex)
@@ -206,8 +280,7 @@ class Model:
     equation: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise InvalidModelError(f"a model needs n >= 1 sites, got {self.n!r}.")
+        self.n = check_sites(self.n, f"model {self.name!r}")
         for t in list(self.terms) + [t for c in self.couplings for t in c.terms] + \
                 [t for b in self.bonds.values() for t in b]:
             for s, _ in t.factors:
