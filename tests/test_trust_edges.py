@@ -147,3 +147,29 @@ def test_monte_carlo_limits():
         simulate(ring, 1, 1, 2, 1, steps=100, chunk=0)
     with pytest.raises(InvalidParameterError, match="generator"):
         IsingRing(5, 5).generator(sympy.Symbol("J"), 1, 1, 2)
+
+
+# ----------------------------------------------------------------- hierarchy and quench
+@pytest.mark.parametrize("T", [1e-300, 1e-8, 1.0, 1e8, 1e300])
+def test_two_spin_equilibrium_at_extreme_temperatures(T):
+    """Equal bath temperatures: both local temperatures equal T (no underflow of T_L T_R)."""
+    from symness.hierarchy import tilted_ising_two_spin
+
+    out = tilted_ising_two_spin(0.785, T, T)
+    assert out["T1"] == pytest.approx(T, rel=1e-9) and out["T2"] == pytest.approx(T, rel=1e-9)
+
+
+def test_size_limits_of_hierarchy_and_quench():
+    from symness.exchange import quench
+    from symness.hierarchy import Hierarchy, exact_ness, perturbative_ness
+
+    t0 = time.perf_counter()
+    with pytest.raises(InvalidParameterError, match="N <= 6"):
+        exact_ness(tilted_ising(14), 0.01)
+    with pytest.raises(InvalidParameterError, match="N <= 10"):
+        Hierarchy(tilted_ising(12))
+    with pytest.raises(InvalidParameterError, match="MAX_ORDER"):
+        perturbative_ness(tilted_ising(2), 10**6)
+    with pytest.raises(InvalidParameterError, match="MAX_QUENCH_DIM"):
+        quench([1.0] * 39, "u" * 20 + "d" * 20, [0.0, 1.0])  # C(40, 20) = 1.4e11 states
+    assert time.perf_counter() - t0 < 2.0

@@ -28,7 +28,7 @@ from ..baths import Bath
 from ..errors import InvalidModelError, InvalidParameterError
 from ..models.base import Model, Term, terms_operator
 
-__all__ = ["expansion_symbol", "split_terms", "OrderedModel", "expand_model"]
+__all__ = ["check_spins", "expansion_symbol", "split_terms", "OrderedModel", "expand_model"]
 
 
 def expansion_symbol(model: Model, small: sympy.Symbol | str | None = None) -> sympy.Symbol:
@@ -83,6 +83,19 @@ def split_terms(terms: list[Term] | tuple[Term, ...], small: sympy.Symbol,
             if ck != 0:
                 out.setdefault(int(k), []).append(Term(ck, t.factors))
     return out
+
+
+def check_spins(model: Any, limit: int, what: str, knob: str) -> None:
+    """Refuse models with more than ``limit`` spins before any matrix is built.
+
+    ``knob`` names the module constant holding the limit (for the message).
+    """
+    n = getattr(model, "n", None)
+    if isinstance(n, (int, np.integer)) and n > limit:
+        raise InvalidParameterError(
+            f"{what} is limited to N <= {limit} spins (got N = {n}): its matrices grow as 2**N x 2**N "
+            f"(superoperators 4**N). Use a shorter chain, or raise {knob} if you have the memory and "
+            "time.")
 
 
 @dataclass

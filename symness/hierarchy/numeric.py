@@ -48,14 +48,25 @@ from ..errors import (
     ShapeMismatchError,
 )
 from ..models.base import Model, terms_operator
-from .expansion import OrderedModel, bath_xi, expand_model
+from .expansion import OrderedModel, bath_xi, check_spins, expand_model
 
 __all__ = ["Hierarchy", "perturbative_ness"]
+
+
+#: Largest number of spins of the numeric hierarchy (dense 2**N x 2**N matrices; N = 10 takes ~30 s).
+MAX_SPINS = 10
+#: Highest order of lambda computed (each order m costs O(m) generator applications).
+MAX_ORDER = 50
 
 
 def _check_order(m: Any, name: str) -> None:
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 0:
         raise InvalidParameterError(f"{name} = {m!r} must be an integer >= 0 (a power of lambda).")
+    if m > MAX_ORDER:
+        raise InvalidParameterError(
+            f"{name} = {m} is beyond MAX_ORDER = {MAX_ORDER} powers of lambda; a weak-coupling series "
+            "is used at a few orders (raise symness.hierarchy.numeric.MAX_ORDER deliberately).")
+
 
 
 class Hierarchy:
@@ -94,6 +105,7 @@ class Hierarchy:
         if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
                 or not np.isfinite(tol) or tol <= 0):
             raise InvalidParameterError(f"tol = {tol!r} must be a finite number > 0 (relative).")
+        check_spins(model, MAX_SPINS, "the numeric hierarchy", "symness.hierarchy.numeric.MAX_SPINS")
         vals = dict(values or {})
         vals.update(kw)
         om = model if isinstance(model, OrderedModel) else expand_model(model, small, vals)
@@ -380,8 +392,9 @@ def perturbative_ness(model: Model, order: int, **values: Any) -> list[np.ndarra
     NonUniqueSteadyStateError
         :math:`\mathcal P_1\mathcal L_2\mathcal P_1` with a kernel of dimension > 1.
     """
-    if not isinstance(order, (int, np.integer)) or order < 0:
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise InvalidParameterError(f"order must be a non-negative integer, got {order!r}.")
+    _check_order(order, "order")
     small = values.pop("small", None)
     hier = Hierarchy(model, small, values)
     return hier.series(int(order))
