@@ -67,7 +67,7 @@ import sympy
 from scipy import integrate
 
 from .errors import InvalidParameterError, NegativeCouplingError
-from .validation import check_nonnegative, check_positive, check_temperature, is_symbolic
+from .validation import as_finite_expr, check_nonnegative, check_positive, check_temperature, is_symbolic
 
 __all__ = [
     "bose",
@@ -136,6 +136,8 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
             f"T = {T} is symbolic; bose() is the numeric Bose function. Use bose_sym(omega, T) "
             "for a SymPy expression, or pass a number.")
     check_temperature(T, "T")
+    if isinstance(omega, (bool, np.bool_)):
+        raise InvalidParameterError(f"omega = {omega!r} is not a number; pass real frequencies.")
     w = _frequencies(omega)
     try:
         t = np.asarray(T, dtype=float)
@@ -164,9 +166,10 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
 
 
 def bose_sym(omega: Any, T: Any) -> sympy.Expr:
-    r"""SymPy :math:`1/(e^{\omega/T} - 1)`."""
+    r"""SymPy :math:`1/(e^{\omega/T} - 1)` (``T > 0``; numbers or SymPy expressions)."""
     check_temperature(T, "T", allow_zero=False)
-    return 1 / (sympy.exp(sympy.sympify(omega) / sympy.sympify(T)) - 1)
+    w = as_finite_expr(omega, "omega")
+    return 1 / (sympy.exp(w / sympy.sympify(T)) - 1)
 
 
 # --------------------------------------------------------------------------- spectra

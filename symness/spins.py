@@ -35,6 +35,7 @@ import scipy.sparse as sp
 import sympy
 
 from .errors import InvalidParameterError, SectorError, ShapeMismatchError, SiteOutOfRangeError
+from .validation import as_finite_expr
 
 __all__ = [
     "SINGLE_SITE",
@@ -303,20 +304,22 @@ def bond_op(i: int, j: int, n: int, kind: str | Iterable[tuple[Any, OpKind, OpKi
                 "e.g. [(J, 'x', 'x'), (J, 'y', 'y')].")
     total = None
     for coeff, a, b in terms:
-        term = op_product({i: a, j: b}, n, backend)
-        if backend == "sympy":
-            term = sympy.sympify(coeff) * term
-        else:
-            term = complex(coeff) * term if not _is_real_number(coeff) else float(coeff) * term
+        c = _bond_coefficient(coeff, backend)
+        term = c * op_product({i: a, j: b}, n, backend)
         total = term if total is None else total + term
     return total
 
 
-def _is_real_number(c: Any) -> bool:
-    try:
-        return float(c) == complex(c)
-    except TypeError:
-        return False
+def _bond_coefficient(coeff: Any, backend: Backend) -> Any:
+    """A bond coefficient: a finite number, or a SymPy expression for ``backend="sympy"``."""
+    c = as_finite_expr(coeff, "bond coefficient")
+    if backend == "sympy":
+        return c
+    if c.free_symbols:
+        raise InvalidParameterError(
+            f"bond coefficient {coeff} is symbolic; use backend='sympy' or substitute numbers.")
+    z = complex(c)
+    return z.real if z.imag == 0 else z
 
 
 def _diagonal(values: np.ndarray, backend: Backend):
@@ -463,6 +466,7 @@ class Sector:
             raise ShapeMismatchError(
                 f"{name} has shape {getattr(op, 'shape', None)}, but n = {self.n} spins need a "
                 f"{d} x {d} operator on the full space.")
+        _check_finite(op, name)
         return op
 
     def lift(self, op_k):
@@ -473,6 +477,7 @@ class Sector:
             raise ShapeMismatchError(
                 f"op_k has shape {getattr(op_k, 'shape', None)}, but sector {self.up_spins} of "
                 f"n = {self.n} has dimension {self.dim}; pass a {self.dim} x {self.dim} operator.")
+        _check_finite(op_k, "op_k")
         if isinstance(op_k, sympy.MatrixBase):
             Es = self.embedding_sympy()
             return Es * op_k * Es.T
@@ -516,13 +521,27 @@ def _sector_indices(n: int, up: int) -> np.ndarray:
     return rows[up]
 
 
+def _check_finite(op: Any, name: str) -> None:
+    """Refuse numeric operators with NaN or infinite entries (SymPy matrices: zoo, nan, oo)."""
+    if isinstance(op, sympy.MatrixBase):
+        if any(v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) for v in op.values()):
+            raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite operator.")
+        return
+    data = op.data if sp.issparse(op) else np.asarray(op)
+    if data.dtype.kind in "fc" and not np.all(np.isfinite(data)):
+        raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite operator.")
+
+
 def _as_operator(op: Any) -> Any:
     """SymPy matrices stay SymPy; QuTiP objects and array-likes become numpy / sparse."""
     if isinstance(op, sympy.MatrixBase) or sp.issparse(op):
         return op
     if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
         return np.asarray(op.full())
-    arr = np.asarray(op)
+    try:
+        arr = np.asarray(op)
+    except (TypeError, ValueError):
+        arr = np.asarray(None)
     if arr.dtype.kind not in "biufc":
         raise InvalidParameterError(
             f"expected a numeric matrix (numpy, scipy.sparse, SymPy or QuTiP), got "
@@ -545,6 +564,7 @@ def conserves_up_count(op, n: int, tol: float = 1e-12) -> bool:
     """True if ``op`` commutes with the total number of up spins (block-diagonal in sectors)."""
     _check_n(n)
     op = _as_operator(op)
+    _check_finite(op, "op")
     A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
         np.array(op.evalf(), dtype=complex))
     if A.shape != (2**n, 2**n):

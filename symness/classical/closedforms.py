@@ -259,6 +259,8 @@ def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalizati
         Keys ``"left"``, ``"upper"``, ``"lower"`` (:math:`I_R = -I_L`).
     """
     t0 = time.perf_counter()
+    if not isinstance(equal, (bool, np.bool_)):
+        raise InvalidParameterError(f"equal = {equal!r} must be True or False.")
     ring = IsingRing(n_upper, n_lower)
     if equal:
         if case is not None:

@@ -82,9 +82,9 @@ _TAIL = 60.0
 #: Largest number of single-particle levels summed (x up to about 2e9 / N^2).
 _MAX_LEVELS = 200_000
 #: Largest particle number accepted (the exact sums cost O(N^2)); raise it deliberately if needed.
-MAX_PARTICLES = 10_000
+MAX_PARTICLES = 1000
 #: Largest particle number of the mpmath reference (O(N^2) high-precision products).
-MAX_MPMATH_PARTICLES = 200
+MAX_MPMATH_PARTICLES = 100
 
 
 def check_particle_number(N: Any) -> int:
@@ -281,9 +281,11 @@ def canonical_energy(N: int, x: Any) -> np.ndarray | float:
 #: Largest beta*E_1/ln(10) (digits cancelled by the alternating sum) alpha_ratio_mpmath accepts.
 MAX_MPMATH_DIGITS = 20_000
 #: Largest number of guard digits (``dps``) of :func:`alpha_ratio_mpmath`.
-MAX_GUARD_DPS = 10_000
+MAX_GUARD_DPS = 1000
 #: Largest number of box levels the mpmath reference sums per Z_1 (high temperatures).
 MAX_MPMATH_LEVELS = 200_000
+#: Largest estimated run time of the mpmath reference, in seconds.
+MAX_MPMATH_SECONDS = 20
 
 
 def _z1_mp(ctx: Any, b: Any, c: Any) -> tuple[Any, Any]:
@@ -379,6 +381,14 @@ def alpha_ratio_mpmath(N: int, x: Any, dps: int | None = None) -> mpmath.mpf:
             f"x = {x} needs about {ctx.nstr(levels, 3)} single-particle levels per term (limit "
             f"{MAX_MPMATH_LEVELS}); use alpha_ratio (float64, exact to 1e-12) or the classical limit "
             "alpha/alpha_1 ~ N k_B T / (2 E_1).")
+    # measured cost: N^2 products at D digits (~ D^2 each) plus N sums of `levels` exponentials
+    digits = float(lost) + guard
+    seconds = 2.5e-9 * N**2 * digits**2 + 7e-6 * N * float(levels)
+    if seconds > MAX_MPMATH_SECONDS:
+        raise InvalidParameterError(
+            f"alpha_ratio_mpmath(N={N}, x={x}) would work at {int(digits)} digits for about "
+            f"{seconds:.0f} s (limit {MAX_MPMATH_SECONDS} s, symness.exchange.alpha.MAX_MPMATH_SECONDS); "
+            "use alpha_ratio (float64, tested to 1e-12 against this reference) for such N and x.")
     ctx.dps = int(lost) + guard
     xm = ctx.mpf(x)
     c = ctx.pi**2 / (2 * N**2)

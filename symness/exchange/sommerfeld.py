@@ -57,6 +57,8 @@ _SYMBOLS = {T_sym: "k_B T (energy units, hbar = m = k_B = 1)",
 MAX_ORDER = 6
 #: Largest working precision of :func:`alpha_ratio_thermodynamic`.
 MAX_DPS = 1000
+#: Below this x the Sommerfeld series (to T^6) replaces the root finding (degenerate gas).
+_SOMMERFELD_BELOW = 1e-2
 
 
 def _check_order(order: int) -> int:
@@ -190,13 +192,19 @@ def alpha_ratio_thermodynamic(x: Any, dps: int | None = 30) -> np.ndarray | floa
         if xi == 0:
             out[i] = 1.0
             continue
+        if xi < _SOMMERFELD_BELOW:
+            # degenerate gas: the Sommerfeld series to T^6 is exact to double precision here (the
+            # neglected terms are O(x^8) and O(e^{-mu/T})), while e^{mu/T} overflows the root finder
+            out[i] = float(_sommerfeld_x(3)(xi))
+            continue
         Tf = float(xi) * math.pi**2 / 6
         eta = _eta_float(Tf)
         if dps is None:
             out[i] = float(_fd_density_energy(eta, Tf, mpmath.fp)[1]) / (math.pi**2 / 6)
-            continue
+            if np.isfinite(out[i]):
+                continue
         ctx = mpmath.MPContext()  # private precision: thread-safe, global mpmath.mp untouched
-        ctx.dps = int(dps)
+        ctx.dps = int(dps) if dps is not None else 30
         T = ctx.mpf(float(xi)) * ctx.pi**2 / 6
         e0 = ctx.mpf(eta)
         em = ctx.findroot(lambda e, T=T, ctx=ctx: _fd_density_energy(e, T, ctx)[0] - 1,

@@ -52,6 +52,9 @@ def expansion_symbol(model: Model, small: sympy.Symbol | str | None = None) -> s
         if small not in by_name:
             raise InvalidParameterError(f"model {model.name!r} has no parameter {small!r}.")
         return by_name[small]
+    if not isinstance(small, sympy.Symbol):
+        raise InvalidParameterError(
+            f"small = {small!r} must be the name or the SymPy symbol of the expansion parameter.")
     return small
 
 
@@ -154,6 +157,9 @@ def expand_model(model: Model, small: sympy.Symbol | str | None = None,
         Keep the parameters symbolic (only ``values`` explicitly given are substituted).
     """
     lam = expansion_symbol(model, small)
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"values must be a mapping {{name: number}}, got {type(values).__name__} {values!r}.")
     vals = dict(values or {})
     vals.pop(lam, None)
     vals.pop(lam.name, None)

@@ -237,8 +237,13 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
         out["T1"] = hh / sympy.atanh(out["t1"])
         out["T2"] = hh / sympy.atanh(out["t2"])
         return out
-    for v, nm in ((theta, "theta"), (h, "h")):
-        if isinstance(v, (bool, str)) or not np.isfinite(complex(v)) or complex(v).imag != 0:
+    for v, nm in ((theta, "theta"), (h, "h"), (T_L, "T_L"), (T_R, "T_R"), (c_L, "c_L"), (c_R, "c_R"),
+                  (d_L, "d_L"), (d_R, "d_R")):
+        try:
+            z = complex(v) if not isinstance(v, (bool, np.bool_, str, bytes)) else complex("nan")
+        except (TypeError, ValueError):
+            z = complex("nan")
+        if not np.isfinite(z) or z.imag != 0:
             raise InvalidParameterError(f"{nm} = {v!r} must be a finite real number.")
     hf = float(h)
     if hf == 0:

@@ -32,7 +32,7 @@ import sympy
 from ..baths import Bath, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
 from ..spins import SINGLE_SITE, check_full_space, conserves_up_count, op_product
-from ..validation import check_nonnegative
+from ..validation import as_finite_expr, check_nonnegative, check_temperature
 
 __all__ = ["Term", "Coupling", "Model", "terms_operator"]
 
@@ -61,22 +61,7 @@ def check_sites(n: Any, name: str, minimum: int = 1, what: str = "sites") -> int
 
 def _check_coefficient(coeff: Any, where: str) -> sympy.Expr:
     """A term coefficient as a SymPy expression: numbers or SymPy objects, finite."""
-    if isinstance(coeff, (str, bytes)):
-        raise InvalidModelError(
-            f"{where}: coefficient {coeff!r} is a string; pass a number or a SymPy expression "
-            "(e.g. sympy.Symbol('J')) -- strings are not parsed.")
-    if coeff is None or isinstance(coeff, (bool, np.bool_)):
-        raise InvalidModelError(f"{where}: coefficient {coeff!r} is not a number or SymPy expression.")
-    try:
-        c = sympy.sympify(coeff, strict=True)
-    except (sympy.SympifyError, TypeError, ValueError):
-        raise InvalidModelError(
-            f"{where}: coefficient {coeff!r} is not a number or SymPy expression.") from None
-    if not isinstance(c, sympy.Expr):
-        raise InvalidModelError(f"{where}: coefficient {coeff!r} is not a scalar expression.")
-    if c.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise InvalidParameterError(f"{where}: coefficient {coeff} is NaN or infinite; pass a finite value.")
-    return c
+    return as_finite_expr(coeff, f"{where}: coefficient", InvalidModelError)
 
 
 @dataclass(frozen=True)
@@ -145,6 +130,27 @@ class Term:
         return (cv.real if cv.imag == 0 else cv) * op
 
 
+def _check_terms(terms: Any, where: str) -> tuple[Term, ...]:
+    """``terms`` as a tuple of :class:`Term` (refuses anything else with a clear message)."""
+    if isinstance(terms, Term):
+        terms = (terms,)
+    if isinstance(terms, (str, bytes, Mapping)) or not isinstance(terms, Iterable):
+        raise InvalidModelError(f"{where}: terms must be a list of Term objects, got {type(terms).__name__}.")
+    out = tuple(terms)
+    bad = [t for t in out if not isinstance(t, Term)]
+    if bad:
+        raise InvalidModelError(
+            f"{where}: terms must be Term objects (Term.of(coeff, (site, 'x'), ...)), got {bad[0]!r}.")
+    return out
+
+
+def _check_values(values: Any) -> Mapping[Any, Any] | None:
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"values must be a mapping {{symbol or name: number}}, got {type(values).__name__} {values!r}.")
+    return values
+
+
 def terms_operator(terms: Iterable[Term], n: int, backend: str = "sparse",
                    values: Mapping[Any, Any] | None = None):
     """Sum of terms as an operator (``sympy.Matrix``, ``scipy.sparse`` CSR or dense numpy).
@@ -152,7 +158,8 @@ def terms_operator(terms: Iterable[Term], n: int, backend: str = "sparse",
     Raises :class:`~symness.errors.InvalidParameterError` before building anything when
     ``len(terms) * 2**n`` exceeds :data:`MAX_TERM_WORK` (use a sector instead).
     """
-    terms = list(terms)
+    terms = list(_check_terms(terms, "terms_operator"))
+    values = _check_values(values)
     if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 0 < n <= 64 \
             and len(terms) * 2**int(n) > MAX_TERM_WORK:
         raise InvalidParameterError(
@@ -198,7 +205,12 @@ class Coupling:
     kind: str = "hermitian"
 
     def __post_init__(self) -> None:
-        self.terms = tuple(self.terms)
+        self.terms = _check_terms(self.terms, f"coupling {self.name!r}")
+        if not isinstance(self.name, str):
+            raise InvalidModelError(f"a coupling's name must be a string (the bath label), got {self.name!r}.")
+        if not isinstance(self.bath, Bath):
+            raise InvalidModelError(
+                f"coupling {self.name!r}: bath must be a symness.baths.Bath, got {type(self.bath).__name__}.")
         if self.kind not in _KINDS:
             raise InvalidModelError(f"coupling kind must be one of {_KINDS}, not {self.kind!r}.")
 
@@ -214,6 +226,7 @@ class Coupling:
                 raise InvalidParameterError(
                     f"no numeric value for the temperature {T} of bath {self.name!r}; pass it "
                     "as a keyword argument.")
+            check_temperature(T, f"temperature of bath {self.name!r}")
             T = float(T)
         bath = self.bath.with_temperature(T)
         spec = bath.spectrum
@@ -233,13 +246,32 @@ class Coupling:
         return bath
 
 
-def _check_value(key: Any, v: Any) -> None:
-    """Refuse parameter values that cannot be a physical number (strings, booleans, NaN, inf)."""
-    if isinstance(v, (str, bytes, bool, np.bool_)):
+def _check_value(key: Any, v: Any, *, real: bool = False) -> None:
+    """Refuse parameter values that cannot be a physical number.
+
+    Accepted: finite numbers (complex ones unless ``real``) and SymPy expressions
+    (finite; not known to be non-real when ``real``).  Refused: strings, booleans,
+    None, NaN, inf, sequences and other objects.
+    """
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iufc":
+        v = v.item()  # a 0-d array is a number
+    if isinstance(v, (str, bytes, bool, np.bool_)) or v is None:
         raise InvalidParameterError(
             f"parameter {key} = {v!r} is not a number; pass a real number (or a SymPy expression).")
-    if isinstance(v, (int, float, complex, np.number)) and not np.isfinite(v):
-        raise InvalidParameterError(f"parameter {key} = {v} is not finite; pass a finite number.")
+    if isinstance(v, (int, float, complex, np.number)):
+        if not np.isfinite(v):
+            raise InvalidParameterError(f"parameter {key} = {v} is not finite; pass a finite number.")
+        if real and np.iscomplexobj(v) and complex(v).imag != 0:
+            raise InvalidParameterError(f"parameter {key} = {v} is complex; it must be real.")
+        return
+    if isinstance(v, sympy.Basic):
+        as_finite_expr(v, f"parameter {key}")
+        if real and v.is_real is False:
+            raise InvalidParameterError(f"parameter {key} = {v} is not real; it must be real.")
+        return
+    raise InvalidParameterError(
+        f"parameter {key} = {v!r} ({type(v).__name__}) is not a number; pass a real number (or a SymPy "
+        "expression).")
 
 
 @dataclass
@@ -281,6 +313,14 @@ class Model:
 
     def __post_init__(self) -> None:
         self.n = check_sites(self.n, f"model {self.name!r}")
+        self.terms = list(_check_terms(self.terms, f"model {self.name!r}"))
+        if isinstance(self.couplings, (str, bytes)) or not isinstance(self.couplings, Iterable) or any(
+                not isinstance(c, Coupling) for c in self.couplings):
+            raise InvalidModelError(f"model {self.name!r}: couplings must be a list of Coupling objects.")
+        self.couplings = list(self.couplings)
+        if not isinstance(self.bonds, Mapping) or not isinstance(self.values, Mapping):
+            raise InvalidModelError(f"model {self.name!r}: bonds and values must be mappings.")
+        self.bonds = {k: list(_check_terms(v, f"bond {k} of model {self.name!r}")) for k, v in self.bonds.items()}
         for t in list(self.terms) + [t for c in self.couplings for t in c.terms] + \
                 [t for b in self.bonds.values() for t in b]:
             for s, _ in t.factors:
@@ -307,6 +347,7 @@ class Model:
 
     def resolve(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> dict[sympy.Symbol, Any]:
         """Merge defaults, ``values`` and keyword overrides (by symbol name) into ``{Symbol: value}``."""
+        _check_values(values)
         out = dict(self.values)
         by_name = {s.name: s for s in self.parameters} | {s.name: s for s in self.values}
         items = list((values or {}).items()) + list(kw.items())

@@ -65,10 +65,12 @@ def ring_model(name: str, n: int, *, J: float, Delta: float, fields: Mapping[int
     check_temperature(T_right, "T_right")
     check_nonnegative(gamma, "gamma")
     check_positive(cutoff, "cutoff")
-    _check_value("J", J)
-    _check_value("Delta", Delta)
+    for v, name in ((T_left, "T_left"), (T_right, "T_right"), (gamma, "gamma"), (cutoff, "cutoff")):
+        _check_value(name, v, real=True)  # scalars only (numbers or SymPy expressions)
+    _check_value("J", J, real=True)
+    _check_value("Delta", Delta, real=True)
     for l, h in fields.items():
-        _check_value(f"fields[{l}]", h)
+        _check_value(f"fields[{l}]", h, real=True)
 
     Js = sympy.Symbol("J", real=True)
     Ds = sympy.Symbol("Delta", real=True)
