@@ -38,8 +38,8 @@ from symness.errors import SymnessError
 TIMEOUT = float(os.environ.get("SYMNESS_FUZZ_TIMEOUT", "8"))
 #: Bytes of address space a child may add to what it inherited (SYMNESS_FUZZ_MEMORY_MB).
 MEMORY_BUDGET = int(os.environ.get("SYMNESS_FUZZ_MEMORY_MB", "1500")) * 2**20
-#: Children run concurrently (SYMNESS_FUZZ_WORKERS; default: usable cores, at least 2).
-WORKERS = int(os.environ.get("SYMNESS_FUZZ_WORKERS", "0")) or max(2, len(os.sched_getaffinity(0)))
+#: Children run concurrently (SYMNESS_FUZZ_WORKERS; default: usable cores, 2..4: memory per child).
+WORKERS = int(os.environ.get("SYMNESS_FUZZ_WORKERS", "0")) or min(4, max(2, len(os.sched_getaffinity(0))))
 
 @dataclass(frozen=True)
 class Outcome:

@@ -387,6 +387,10 @@ add("symness.validation.check_square", validation.check_square, {"op": np.eye(2)
 add("symness.validation.as_array", validation.as_array, {"op": [[1, 0], [0, 1]]}, None,
     {"op": [("str", "abc"), ("None", None), ("obj", OBJ), ("symbolic", sympy.Matrix([[S, 0], [0, 1]]))]})
 add("symness.validation.is_symbolic", validation.is_symbolic, {}, None, ok=True)
+add("symness.validation.as_finite_expr", validation.as_finite_expr, {"value": 1.5, "name": "c"},
+    {"value": [("nan", NAN), ("inf", INF), ("zoo", sympy.zoo), ("str", "x+1"), ("code", "__import__('os').getcwd()"),
+               ("None", None), ("bool", True), ("obj", OBJ), ("matrix", sympy.eye(2)), ("list", [1, 2])]},
+    {"value": SYMBOL + [("complex", 1j)]})
 add("symness.markov.gth_stationary", gth_stationary, {"Q": np.array([[-1.0, 1.0], [2.0, -2.0]])},
     {"Q": [("nan", np.full((2, 2), NAN)), ("str", "Q"), ("None", None), ("3x2", np.ones((3, 2))),
            ("neg rates", np.array([[1.0, -1.0], [-2.0, 2.0]]))],

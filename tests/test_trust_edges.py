@@ -173,3 +173,15 @@ def test_size_limits_of_hierarchy_and_quench():
     with pytest.raises(InvalidParameterError, match="MAX_QUENCH_DIM"):
         quench([1.0] * 39, "u" * 20 + "d" * 20, [0.0, 1.0])  # C(40, 20) = 1.4e11 states
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_infinite_gas_alpha_at_extreme_temperatures():
+    """Degenerate limit 1 + pi^2 x^2/36 (eq. 5) and classical equipartition u = T/2, i.e. alpha/alpha_1 = x/2."""
+    import math
+
+    from symness.exchange import alpha_ratio_thermodynamic
+
+    for x in (1e-300, 1e-7, 1e-5):  # the next term, 4 pi^4 x^4 / 6480, is below 1e-20 here
+        assert alpha_ratio_thermodynamic(x, dps=None) == pytest.approx(1 + math.pi**2 * x**2 / 36, rel=1e-14)
+    for x in (1e200, 1e300):
+        assert alpha_ratio_thermodynamic(x, dps=None) == pytest.approx(x / 2, rel=1e-12)

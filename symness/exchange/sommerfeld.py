@@ -179,8 +179,12 @@ def alpha_ratio_thermodynamic(x: Any, dps: int | None = 30) -> np.ndarray | floa
     ``x = k_B T/\epsilon_0`` as in :func:`~symness.exchange.alpha_ratio`.
     ``dps=None`` works in float64 (~1e-14, milliseconds per point); an integer
     polishes the root and evaluates :math:`u` in mpmath at ``dps`` digits
-    (~0.5 s per point).  A reference for the Sommerfeld expansion and the
-    :math:`N\to\infty` limit of the canonical result.
+    (~0.5 s per point; ``dps`` in 15..``MAX_DPS``).  A reference for the
+    Sommerfeld expansion and the :math:`N\to\infty` limit of the canonical result.
+    Below ``x = 0.01`` (a degenerate gas, where :math:`e^{\mu/T}` overflows the
+    root finder) the Sommerfeld series to :math:`T^6` is used: its neglected terms,
+    :math:`O(x^8)` and :math:`O(e^{-\mu/T})`, are below double precision there.
+    Where float64 overflows at huge ``x`` the mpmath path is used automatically.
     """
     if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
                             or not 15 <= dps <= MAX_DPS):
