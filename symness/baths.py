@@ -67,7 +67,7 @@ import sympy
 from scipy import integrate
 
 from .errors import InvalidParameterError, NegativeCouplingError
-from .validation import check_nonnegative, check_positive, check_temperature, is_symbolic
+from .validation import as_finite_expr, check_nonnegative, check_positive, check_temperature, is_symbolic
 
 __all__ = [
     "bose",
@@ -108,7 +108,8 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
     r"""Bose function :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)`, vectorised.
 
     Accurate to a few ulp for every :math:`\omega/T` (``expm1`` near 0, the
-    form :math:`e^{-x}/(1-e^{-x})` for large :math:`x`).  Negative
+    form :math:`e^{-x}/(1-e^{-x})` for large :math:`x`, :math:`T/\omega - 1/2`
+    where :math:`\omega/T` is below :math:`10^{-10}` or underflows).  Negative
     frequencies give :math:`n(-\omega) = -1 - n(\omega)`.  ``T = 0`` is
     allowed: :math:`n = 0` for :math:`\omega > 0`, :math:`-1` for
     :math:`\omega < 0`.  At :math:`\omega = 0` the function has a pole and
@@ -119,26 +120,56 @@ def bose(omega: Any, T: Any) -> np.ndarray | float:
     omega
         Frequency / energy (same unit as ``T``; :math:`\hbar = k_B = 1`).
     T
-        Temperature, ``>= 0``.
+        Temperature, ``>= 0`` (numeric; use :func:`bose_sym` for a symbolic ``T``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Symbolic ``T`` (use :func:`bose_sym`), NaN input, or a :math:`\omega \ne 0`
+        with :math:`|n| \approx T/|\omega|` beyond the float64 range (about
+        :math:`1.8\times 10^{308}`; rescale the units or use :func:`bose_sym`).
+    NegativeTemperatureError
+        ``T < 0``.
     """
+    if is_symbolic(T):
+        raise InvalidParameterError(
+            f"T = {T} is symbolic; bose() is the numeric Bose function. Use bose_sym(omega, T) "
+            "for a SymPy expression, or pass a number.")
     check_temperature(T, "T")
+    if isinstance(omega, (bool, np.bool_)):
+        raise InvalidParameterError(f"omega = {omega!r} is not a number; pass real frequencies.")
     w = _frequencies(omega)
-    t = np.asarray(T, dtype=float)
+    try:
+        t = np.asarray(T, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"T = {T!r} is not a real number; pass temperatures >= 0.") from None
     w, t = np.broadcast_arrays(w, t)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
-        x = np.where(t > 0, w / np.where(t > 0, t, 1.0), np.sign(w) * np.inf)
-        ax = np.abs(x)
+        hot = t > 0
+        tt = np.where(hot, t, 1.0)
+        ax = np.where(hot, np.abs(w) / tt, np.inf)  # |omega|/T (may underflow to 0 for omega != 0)
         # n(|x|) = e^{-|x|} / (1 - e^{-|x|}) = e^{-|x|} / (-expm1(-|x|))
         n_pos = np.exp(-ax) / (-np.expm1(-ax))
-        out = np.where(x > 0, n_pos, -1.0 - n_pos)
+        # |x| < 1e-10: n = 1/|x| - 1/2 + O(|x|), formed as T/|omega| so an underflowed x is harmless
+        small = hot & (ax < 1e-10) & (w != 0)
+        n_pos = np.where(small, tt / np.where(w != 0, np.abs(w), 1.0) - 0.5, n_pos)
+        out = np.where(w > 0, n_pos, -1.0 - n_pos)
         out = np.where(w == 0, np.inf, out)
+    bad = (w != 0) & ~np.isfinite(out)
+    if np.any(bad):
+        k = np.flatnonzero(bad.ravel())[0]
+        raise InvalidParameterError(
+            f"n(omega, T) ~ T/|omega| at omega = {w.ravel()[k]:.3g}, T = {t.ravel()[k]:.3g} exceeds the "
+            "float64 range; rescale omega and T to a common unit nearer 1, or use bose_sym for an "
+            "exact expression.")
     return out if out.ndim else float(out)
 
 
 def bose_sym(omega: Any, T: Any) -> sympy.Expr:
-    r"""SymPy :math:`1/(e^{\omega/T} - 1)`."""
+    r"""SymPy :math:`1/(e^{\omega/T} - 1)` (``T > 0``; numbers or SymPy expressions)."""
     check_temperature(T, "T", allow_zero=False)
-    return 1 / (sympy.exp(sympy.sympify(omega) / sympy.sympify(T)) - 1)
+    w = as_finite_expr(omega, "omega")
+    return 1 / (sympy.exp(w / sympy.sympify(T)) - 1)
 
 
 # --------------------------------------------------------------------------- spectra

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 import sympy
 
 from .errors import InvalidParameterError, SectorError, ShapeMismatchError, SiteOutOfRangeError
+from .validation import as_finite_expr
 
 __all__ = [
     "SINGLE_SITE",
@@ -53,6 +54,11 @@ __all__ = [
     "basis_label",
     "up_count_of_index",
     "conserves_up_count",
+    "check_full_space",
+    "MAX_SITES",
+    "MAX_SYMPY_SITES",
+    "MAX_SECTOR_SITES",
+    "MAX_SECTOR_DIM",
 ]
 
 Backend = Literal["sparse", "numpy", "sympy"]
@@ -83,32 +89,68 @@ def _table(kind: OpKind) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
                 "or pass a 2x2 matrix."
             )
         return SINGLE_SITE[key]
-    m = sympy.Matrix(kind) if not isinstance(kind, sympy.MatrixBase) else kind
+    if isinstance(kind, sympy.MatrixBase):
+        m = kind
+    else:
+        if sp.issparse(kind):
+            kind = kind.toarray()
+        arr = np.asarray(kind) if not isinstance(kind, (bytes, dict, set)) else np.asarray(None)
+        if arr.dtype.kind not in "biufcO" or (arr.dtype.kind == "O" and not all(
+                isinstance(v, (int, float, complex, np.number, sympy.Basic)) and not isinstance(v, bool)
+                for v in arr.ravel())):
+            raise InvalidParameterError(
+                f"a single-site operator must be a name from {sorted(SINGLE_SITE)} or a 2x2 matrix of "
+                f"numbers or SymPy expressions, got {kind!r}.")
+        if arr.shape != (2, 2):
+            raise InvalidParameterError(f"a single-site operator must be 2x2, got shape {arr.shape}.")
+        m = sympy.Matrix(arr.tolist())
     if m.shape != (2, 2):
         raise InvalidParameterError(f"a single-site operator must be 2x2, got shape {m.shape}.")
+    if any(v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) for v in m):
+        raise InvalidParameterError(
+            f"the single-site operator {m.tolist()} has NaN or infinite entries; pass finite numbers.")
     return ((m[0, 0], m[0, 1]), (m[1, 0], m[1, 1]))
 
 
-#: Largest number of spins for which full-space operators are built (2**n basis states).
-MAX_SITES = 30
+#: Largest number of spins for which full-space operators are built (2**n basis states):
+#: one product operator has 2**n non-zeros (about 400 MB at n = 24).
+MAX_SITES = 24
+#: Largest number of spins for exact (SymPy) full-space operators (2**n SymPy entries).
+MAX_SYMPY_SITES = 12
+#: Largest number of spins of a :class:`Sector` (its basis indices are int64).
+MAX_SECTOR_SITES = 62
+#: Largest sector dimension whose basis is listed (int64 indices, 8 bytes each).
+MAX_SECTOR_DIM = 20_000_000
 
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def _check_n(n: int) -> None:
+def _check_n(n: int, limit: int = MAX_SITES) -> None:
     if not _is_int(n) or n < 1:
         raise InvalidParameterError(f"number of sites n = {n!r} must be a positive integer.")
-    if n > MAX_SITES:
+    if n > limit:
         raise InvalidParameterError(
             f"n = {n} spins means a 2**{n}-dimensional Hilbert space, too large to build "
-            f"operators on; use n <= {MAX_SITES} (or work in a sector with Sector(n, up_spins))."
+            f"operators on; use n <= {limit} (or work in a sector with Sector(n, up_spins), e.g. "
+            "symness.exchange.chain.sector_operator). The limit is symness.spins.MAX_SITES "
+            "(MAX_SYMPY_SITES for the SymPy backend)."
         )
 
 
+def check_full_space(n: int, backend: Backend = "sparse") -> None:
+    """Raise :class:`InvalidParameterError` unless full-space operators on ``n`` spins can be built.
+
+    ``n`` must be a positive integer, at most :data:`MAX_SITES` (numeric backends) or
+    :data:`MAX_SYMPY_SITES` (``backend="sympy"``).
+    """
+    _check_n(n, MAX_SYMPY_SITES if backend == "sympy" else MAX_SITES)
+
+
 def _check_site(site: int, n: int) -> None:
-    _check_n(n)
+    if not _is_int(n) or n < 1:
+        raise InvalidParameterError(f"number of sites n = {n!r} must be a positive integer.")
     if not _is_int(site) or not 1 <= site <= n:
         raise SiteOutOfRangeError(
             f"site {site!r} is out of range for n = {n} sites; sites are 1-based (1..{n})."
@@ -116,7 +158,14 @@ def _check_site(site: int, n: int) -> None:
 
 
 def _to_complex(x: Any) -> complex:
-    return complex(sympy.sympify(x)) if not isinstance(x, (int, float, complex)) else complex(x)
+    if isinstance(x, (int, float, complex)):
+        return complex(x)
+    try:
+        return complex(sympy.sympify(x))
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"the single-site entry {x} is symbolic; use backend='sympy' for symbolic operators "
+            "(or substitute numbers first).") from None
 
 
 @lru_cache(maxsize=256)
@@ -151,9 +200,11 @@ def op_product(factors: Mapping[int, OpKind], n: int, backend: Backend = "sparse
             f"factors must be a mapping {{site: operator}} (1-based sites), got "
             f"{type(factors).__name__}; e.g. op_product({{1: 'x', 3: 'z'}}, n)."
         )
-    _check_n(n)
+    if backend == "sympy":
+        _check_n(n, MAX_SYMPY_SITES)
     for s in factors:
         _check_site(s, n)
+    _check_n(n, MAX_SYMPY_SITES if backend == "sympy" else MAX_SITES)
     if backend == "sympy":
         return _sympy_product(factors, n)
     if backend not in ("sparse", "numpy"):
@@ -253,45 +304,50 @@ def bond_op(i: int, j: int, n: int, kind: str | Iterable[tuple[Any, OpKind, OpKi
                 "e.g. [(J, 'x', 'x'), (J, 'y', 'y')].")
     total = None
     for coeff, a, b in terms:
-        term = op_product({i: a, j: b}, n, backend)
-        if backend == "sympy":
-            term = sympy.sympify(coeff) * term
-        else:
-            term = complex(coeff) * term if not _is_real_number(coeff) else float(coeff) * term
+        c = _bond_coefficient(coeff, backend)
+        term = c * op_product({i: a, j: b}, n, backend)
         total = term if total is None else total + term
     return total
 
 
-def _is_real_number(c: Any) -> bool:
-    try:
-        return float(c) == complex(c)
-    except TypeError:
-        return False
+def _bond_coefficient(coeff: Any, backend: Backend) -> Any:
+    """A bond coefficient: a finite number, or a SymPy expression for ``backend="sympy"``."""
+    c = as_finite_expr(coeff, "bond coefficient")
+    if backend == "sympy":
+        return c
+    if c.free_symbols:
+        raise InvalidParameterError(
+            f"bond coefficient {coeff} is symbolic; use backend='sympy' or substitute numbers.")
+    z = complex(c)
+    return z.real if z.imag == 0 else z
+
+
+def _diagonal(values: np.ndarray, backend: Backend):
+    if backend == "sympy":
+        return sympy.SparseMatrix(values.size, values.size,
+                                  {(k, k): sympy.Integer(int(v)) for k, v in enumerate(values) if v})
+    if backend not in ("sparse", "numpy"):
+        raise InvalidParameterError(f"backend must be 'sparse', 'numpy' or 'sympy', not {backend!r}.")
+    D = sp.diags(values.astype(complex), format="csr")
+    D.eliminate_zeros()
+    return D.toarray() if backend == "numpy" else D
 
 
 def total_up(n: int, backend: Backend = "sparse"):
     r"""Number of up spins :math:`\sum_l \sigma^u_l` (diagonal)."""
-    _check_n(n)
-    out = None
-    for l in range(1, n + 1):
-        t = site_op("u", l, n, backend)
-        out = t if out is None else out + t
-    return out
+    _check_n(n, MAX_SYMPY_SITES if backend == "sympy" else MAX_SITES)
+    return _diagonal(up_count_of_index(np.arange(2**n), n), backend)
 
 
 def total_sz(n: int, backend: Backend = "sparse"):
     r"""Total magnetisation :math:`\sum_l \sigma^z_l` (Pauli units, eigenvalues n-2k)."""
-    _check_n(n)
-    out = None
-    for l in range(1, n + 1):
-        t = site_op("z", l, n, backend)
-        out = t if out is None else out + t
-    return out
+    _check_n(n, MAX_SYMPY_SITES if backend == "sympy" else MAX_SITES)
+    return _diagonal(2 * up_count_of_index(np.arange(2**n), n) - n, backend)
 
 
 def up_count_of_index(index: int | np.ndarray, n: int):
-    """Number of up spins of basis state(s) ``index`` (bit 0 = up)."""
-    _check_n(n)
+    """Number of up spins of basis state(s) ``index`` (bit 0 = up); ``n <= 62`` (int64 indices)."""
+    _check_n(n, MAX_SECTOR_SITES)
     idx = _check_index(index, n)
     down = np.zeros_like(idx)
     for l in range(n):
@@ -300,7 +356,17 @@ def up_count_of_index(index: int | np.ndarray, n: int):
 
 
 def _check_index(index: Any, n: int) -> np.ndarray:
-    idx = np.asarray(index)
+    if isinstance(index, (bool, np.bool_)):
+        raise InvalidParameterError(f"basis index {index!r} must be an integer in 0..{2**n - 1}.")
+    try:
+        idx = np.asarray(index)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameterError(f"basis index {index!r} must be an integer in 0..{2**n - 1}.") from None
+    if idx.dtype.kind == "O" and all(_is_int(v) for v in idx.ravel()):
+        if any(not 0 <= v < 2**n for v in idx.ravel()):
+            raise SiteOutOfRangeError(
+                f"basis index {index!r} out of range for n = {n} spins; use 0..{2**n - 1}.")
+        idx = idx.astype(np.int64)
     if idx.dtype.kind not in "iu":
         raise InvalidParameterError(f"basis index {index!r} must be an integer in 0..{2**n - 1}.")
     if np.any(idx < 0) or np.any(idx >= 2**n):
@@ -311,9 +377,12 @@ def _check_index(index: Any, n: int) -> np.ndarray:
 
 def basis_label(index: int, n: int, up: str = "\u2191", down: str = "\u2193") -> str:
     """Configuration string of basis state ``index``, site 1 first (e.g. ``'↑↓↑'``)."""
+    _check_n(n, MAX_SECTOR_SITES)
+    if not _is_int(index):
+        raise InvalidParameterError(f"basis index {index!r} must be an integer in 0..{2**n - 1}.")
     if not 0 <= index < 2**n:
         raise SiteOutOfRangeError(f"basis index {index} out of range for n = {n} (0..{2**n - 1}).")
-    bits = format(index, f"0{n}b")
+    bits = format(int(index), f"0{n}b")
     return "".join(up if b == "0" else down for b in bits)
 
 
@@ -333,6 +402,10 @@ class Sector:
     def __post_init__(self) -> None:
         if not _is_int(self.n) or self.n < 1:
             raise InvalidParameterError(f"n = {self.n!r} must be a positive integer.")
+        if self.n > MAX_SECTOR_SITES:
+            raise InvalidParameterError(
+                f"n = {self.n} spins: sectors are limited to n <= {MAX_SECTOR_SITES} (basis indices "
+                "are int64 numbers below 2**n).")
         if not _is_int(self.up_spins) or not 0 <= self.up_spins <= self.n:
             raise SectorError(
                 f"there is no sector with {self.up_spins!r} up spins for n = {self.n}; "
@@ -341,8 +414,17 @@ class Sector:
 
     @cached_property
     def basis(self) -> np.ndarray:
-        idx = np.arange(2**self.n)
-        return idx[up_count_of_index(idx, self.n) == self.up_spins]
+        """Full-space basis indices of the sector, increasing (int64).
+
+        Enumerated combinatorially (cost and memory proportional to :attr:`dim`, never
+        :math:`2^n`), so a one-magnon sector of 60 spins is cheap.
+        """
+        if self.dim > MAX_SECTOR_DIM:
+            raise InvalidParameterError(
+                f"sector {self.up_spins} of n = {self.n} spins has C({self.n}, {self.up_spins}) = "
+                f"{self.dim} states, more than MAX_SECTOR_DIM = {MAX_SECTOR_DIM} to list; use a "
+                "sector with fewer flipped spins (or raise symness.spins.MAX_SECTOR_DIM).")
+        return _sector_indices(self.n, self.up_spins)
 
     @property
     def dim(self) -> int:
@@ -350,6 +432,7 @@ class Sector:
 
     @cached_property
     def embedding(self) -> sp.csr_matrix:
+        _check_n(self.n)  # a 2**n x dim matrix: the full space must be buildable
         d = self.dim
         return sp.csr_matrix(
             (np.ones(d), (self.basis, np.arange(d))), shape=(2**self.n, d), dtype=float
@@ -357,6 +440,7 @@ class Sector:
 
     def embedding_sympy(self) -> sympy.SparseMatrix:
         """Exact embedding matrix (SymPy)."""
+        _check_n(self.n, MAX_SYMPY_SITES)
         return sympy.SparseMatrix(
             2**self.n, self.dim, {(int(b), k): 1 for k, b in enumerate(self.basis)}
         )
@@ -382,6 +466,7 @@ class Sector:
             raise ShapeMismatchError(
                 f"{name} has shape {getattr(op, 'shape', None)}, but n = {self.n} spins need a "
                 f"{d} x {d} operator on the full space.")
+        _check_finite(op, name)
         return op
 
     def lift(self, op_k):
@@ -392,6 +477,7 @@ class Sector:
             raise ShapeMismatchError(
                 f"op_k has shape {getattr(op_k, 'shape', None)}, but sector {self.up_spins} of "
                 f"n = {self.n} has dimension {self.dim}; pass a {self.dim} x {self.dim} operator.")
+        _check_finite(op_k, "op_k")
         if isinstance(op_k, sympy.MatrixBase):
             Es = self.embedding_sympy()
             return Es * op_k * Es.T
@@ -411,13 +497,51 @@ class Sector:
         return float(abs(out).max()) if out.nnz else 0.0
 
 
+def _sector_indices(n: int, up: int) -> np.ndarray:
+    """Sorted indices of the ``n``-spin states with ``up`` up spins (site 1 = most significant bit).
+
+    Row by row over the number of sites ``m`` (the new site is the most significant
+    bit): the states of ``m`` sites with ``j`` up spins are those of ``m - 1`` sites
+    with ``j - 1`` up spins (new site up, bit 0) followed by ``2**(m-1) +`` those with
+    ``j`` up spins (new site down) -- already in increasing order.  Only the band of
+    ``j`` that can still reach ``up`` is kept.
+    """
+    rows: dict[int, np.ndarray] = {0: np.zeros(1, dtype=np.int64)}
+    for m in range(1, n + 1):
+        lo, hi = max(0, up - (n - m)), min(m, up)
+        new: dict[int, np.ndarray] = {}
+        for j in range(lo, hi + 1):
+            parts = []
+            if j - 1 in rows:
+                parts.append(rows[j - 1])
+            if j in rows and m - 1 - j >= 0:
+                parts.append(rows[j] + (np.int64(1) << np.int64(m - 1)))
+            new[j] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        rows = new
+    return rows[up]
+
+
+def _check_finite(op: Any, name: str) -> None:
+    """Refuse numeric operators with NaN or infinite entries (SymPy matrices: zoo, nan, oo)."""
+    if isinstance(op, sympy.MatrixBase):
+        if any(v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) for v in op.values()):
+            raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite operator.")
+        return
+    data = op.data if sp.issparse(op) else np.asarray(op)
+    if data.dtype.kind in "fc" and not np.all(np.isfinite(data)):
+        raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite operator.")
+
+
 def _as_operator(op: Any) -> Any:
     """SymPy matrices stay SymPy; QuTiP objects and array-likes become numpy / sparse."""
     if isinstance(op, sympy.MatrixBase) or sp.issparse(op):
         return op
     if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
         return np.asarray(op.full())
-    arr = np.asarray(op)
+    try:
+        arr = np.asarray(op)
+    except (TypeError, ValueError):
+        arr = np.asarray(None)
     if arr.dtype.kind not in "biufc":
         raise InvalidParameterError(
             f"expected a numeric matrix (numpy, scipy.sparse, SymPy or QuTiP), got "
@@ -440,11 +564,12 @@ def conserves_up_count(op, n: int, tol: float = 1e-12) -> bool:
     """True if ``op`` commutes with the total number of up spins (block-diagonal in sectors)."""
     _check_n(n)
     op = _as_operator(op)
+    _check_finite(op, "op")
     A = sp.csr_matrix(op) if not isinstance(op, sympy.MatrixBase) else sp.csr_matrix(
         np.array(op.evalf(), dtype=complex))
     if A.shape != (2**n, 2**n):
         raise ShapeMismatchError(f"operator shape {A.shape} does not match n = {n} spins.")
     A = A.tocoo()
     keep = np.abs(A.data) > tol
-    ups = up_count_of_index(np.arange(2**n), n)
-    return bool(np.all(ups[A.row[keep]] == ups[A.col[keep]]))
+    return bool(np.all(up_count_of_index(A.row[keep].astype(np.int64), n)
+                       == up_count_of_index(A.col[keep].astype(np.int64), n)))

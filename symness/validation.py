@@ -24,6 +24,7 @@ from .errors import (
 
 __all__ = [
     "is_symbolic",
+    "as_finite_expr",
     "check_temperature",
     "check_nonnegative",
     "check_positive",
@@ -45,6 +46,27 @@ def is_symbolic(*values: Any) -> bool:
     return False
 
 
+def as_finite_expr(value: Any, name: str, error: type[Exception] = InvalidParameterError) -> sympy.Expr:
+    """``value`` as a finite scalar SymPy expression (numbers or SymPy objects only).
+
+    Strings are refused (SymPy would parse them with ``eval``), as are booleans,
+    ``None``, matrices, non-commutative symbols and anything containing ``nan``,
+    ``zoo`` or ``oo``.  ``error`` is the :class:`SymnessError` subclass raised.
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        raise error(f"{name} = {value!r} is not a number or SymPy expression (strings are not parsed).")
+    try:
+        expr = sympy.sympify(value, strict=True)
+    except (sympy.SympifyError, TypeError, ValueError):
+        raise error(f"{name} = {value!r} is not a number or SymPy expression.") from None
+    if (not isinstance(expr, sympy.Expr) or isinstance(expr, sympy.MatrixExpr)
+            or expr.is_commutative is False):
+        raise error(f"{name} = {value!r} is not a scalar expression.")
+    if expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise InvalidParameterError(f"{name} = {value} is NaN or infinite; pass a finite value.")
+    return expr
+
+
 def _numeric_or_none(value: Any, name: str = "value") -> np.ndarray | None:
     """Return ``value`` as a numeric array, or None if it is symbolic.
 
@@ -63,9 +85,17 @@ def _numeric_or_none(value: Any, name: str = "value") -> np.ndarray | None:
             f"{name} = {value!r} is not a number; pass a real number "
             "(or a SymPy expression for a symbolic result)."
         )
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):  # ragged sequences
+        raise InvalidParameterError(f"{name} = {value!r} is not a number or an array of numbers.") from None
     if arr.dtype == object:
-        return None
+        if all(isinstance(v, (sympy.Basic, int, float, complex, np.number)) and not isinstance(v, bool)
+               for v in arr.ravel()):
+            return None  # SymPy objects: symbolic (checked by the caller where SymPy can decide)
+        raise InvalidParameterError(
+            f"{name} = {value!r} is not a number; pass a real number (or a SymPy expression for a "
+            "symbolic result).")
     if arr.dtype.kind not in "iufc":
         raise InvalidParameterError(
             f"{name} = {value!r} is not a number (dtype {arr.dtype}); pass real numbers."
@@ -160,8 +190,16 @@ def as_array(op: Any) -> np.ndarray | sp.spmatrix:
     if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
         return np.asarray(op.full())
     if isinstance(op, sympy.MatrixBase):
-        return np.array(op.evalf(), dtype=complex)
-    return np.asarray(op)
+        try:
+            return np.array(op.evalf(), dtype=complex)
+        except TypeError:
+            raise InvalidParameterError(
+                f"the SymPy matrix has symbolic entries {sorted(map(str, op.free_symbols))}; substitute "
+                "numbers first (matrix.subs({...})) or use the symbolic path.") from None
+    try:
+        return np.asarray(op)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"cannot read {type(op).__name__} as a matrix; pass a numeric array.") from None
 
 
 def check_square(op: Any, name: str, dim: int | None = None) -> None:
@@ -189,6 +227,11 @@ def check_hermitian(op: Any, name: str, tol: float = 1e-10) -> None:
                 f"{name} is not Hermitian (M - M^dagger = {diff}); pass a Hermitian operator."
             )
         return
+    data = op.data if sp.issparse(op) else np.asarray(op)
+    if data.dtype.kind not in "biufc":
+        raise InvalidParameterError(f"{name} is not a numeric matrix (dtype {data.dtype}).")
+    if not np.all(np.isfinite(data)):
+        raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite operator.")
     if sp.issparse(op):
         diff = abs(op - op.conj().T).max() if op.nnz else 0.0
         scale = max(abs(op).max() if op.nnz else 0.0, 1.0)

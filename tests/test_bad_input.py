@@ -11,7 +11,6 @@ error class, a fragment of the message).  A few hypothesis properties follow.
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import numpy as np
 import pytest
@@ -89,55 +88,16 @@ NAN, INF = float("nan"), float("inf")
 
 
 # ----------------------------------------------------------------- small valid inputs
-def _h2() -> np.ndarray:
-    z1, z2 = spins.sigma("z", 1, 2, "numpy"), spins.sigma("z", 2, 2, "numpy")
-    xx = spins.bond_op(1, 2, 2, "xx", "numpy")
-    return z1 + 0.7 * z2 + 0.3 * xx
-
-
-def _baths() -> tuple[Bath, Bath]:
-    spec = ohmic(0.01, 10.0)
-    return Bath(spec, 2.0), Bath(spec, 1.0)
-
-
-def _cpl() -> list:
-    bL, bR = _baths()
-    return [(spins.sigma("x", 1, 2), bL), (spins.sigma("x", 2, 2), bR)]
-
-
-def _system() -> OpenSystem:
-    return OpenSystem(_h2(), _cpl())
-
-
-@cache
-def _ring_ness():
-    return redfield_ness(xxz_ring(n=4, J=1.0, Delta=2.19, fields={2: 2.0, 3: 1.0}), up_spins=2)
-
-
-@cache
-def _qubit_kernel():
-    return pauli_kernel(coupled_qubits_model())
-
-
-@cache
-def _qubit_result():
-    w, TA, TB = sympy.symbols("omega_0 T_A T_B", positive=True)
-    return single_qubit(w, TA, TB, sympy.Function("g_A"), sympy.Function("g_B"))
-
-
-@cache
-def _hierarchy():
-    return Hierarchy(tilted_ising(2))
-
-
-def _cf():
-    x = sympy.Symbol("x", positive=True)
-    return ClosedForm(1 / (sympy.exp(x) - 1), {x: "x"})
-
-
-def _nonherm(d: int) -> np.ndarray:
-    return np.triu(np.ones((d, d)), 1) + np.diag(np.arange(d, dtype=float))
-
+from small_systems import baths as _baths  # noqa: E402
+from small_systems import closed_form as _cf  # noqa: E402
+from small_systems import couplings as _cpl  # noqa: E402
+from small_systems import h2 as _h2  # noqa: E402
+from small_systems import hierarchy as _hierarchy  # noqa: E402
+from small_systems import non_hermitian as _nonherm  # noqa: E402
+from small_systems import qubit_kernel as _qubit_kernel  # noqa: E402
+from small_systems import qubit_result as _qubit_result  # noqa: E402
+from small_systems import ring_ness as _ring_ness  # noqa: E402
+from small_systems import system as _system  # noqa: E402
 
 # (id, call, error class, message fragment)
 CASES = [

@@ -71,10 +71,11 @@ def ring4_rate_from_correlation(omega: float, gamma: float, cutoff: float, T: fl
 def check_bose(quick: bool) -> Iterator[Comparison]:
     """Float64 Bose function against 50-digit mpmath over omega/T in [1e-8, 1e3]."""
     xs = [1e-8, 1e-3, 0.5, 3.0, 40.0, 700.0] if quick else list(np.geomspace(1e-8, 1e3, 12))
-    with mpmath.workdps(50):
-        for x in xs:
-            exact = float(1 / mpmath.expm1(mpmath.mpf(x)))
-            yield Comparison("n(w/T)", bose(x, 1.0), exact, tol=1e-14, point=f"w/T={x:.3g}")
+    mp = mpmath.MPContext()  # private precision: the global mpmath.mp is never changed
+    mp.dps = 50
+    for x in xs:
+        exact = float(1 / mp.expm1(mp.mpf(x)))
+        yield Comparison("n(w/T)", bose(x, 1.0), exact, tol=1e-14, point=f"w/T={x:.3g}")
 
 
 @cross_check("ring4 bath preset vs eq. (7)", paper="ring4", equation="(7), (10)")

@@ -73,10 +73,11 @@ def check_spin_current(quick: bool) -> Iterator[Comparison]:
 
 
 def _gibbs_populations(E: np.ndarray, T: float) -> list[float]:
-    with mpmath.workdps(40):
-        w = [mpmath.exp(-(mpmath.mpf(float(e)) - mpmath.mpf(float(E[0]))) / T) for e in E]
-        Z = mpmath.fsum(w)
-        return [float(x / Z) for x in w]
+    mp = mpmath.MPContext()  # private precision: the global mpmath.mp is never changed
+    mp.dps = 40
+    w = [mp.exp(-(mp.mpf(float(e)) - mp.mpf(float(E[0]))) / T) for e in E]
+    Z = mp.fsum(w)
+    return [float(x / Z) for x in w]
 
 
 @cross_check("Davies and Redfield NESS at equal temperatures = Gibbs state", paper="ring4",

@@ -87,9 +87,17 @@ _TEX = {"left": "I_L", "right": "I_R", "upper": "I_U", "lower": "I_D"}
 
 
 def _boltzmann_difference_numeric(A: Any, B: Any, delta: Any) -> Any:
-    r""":math:`e^A - e^B` with :math:`\delta = B - A` given separately (arrays or mpmath numbers)."""
-    if any(isinstance(v, (mpmath.mpf, mpmath.mpc)) for v in (A, B, delta)):
-        return mpmath.exp(A) * -mpmath.expm1(delta) if delta <= 0 else -mpmath.exp(B) * -mpmath.expm1(-delta)
+    r""":math:`e^A - e^B` with :math:`\delta = B - A` given separately (arrays or mpmath numbers).
+
+    mpmath numbers are evaluated in *their own* context (``value.context``), so a
+    caller working in a private :class:`mpmath.MPContext` keeps its precision and
+    the global ``mpmath.mp`` is never consulted.
+    """
+    mp_args = [v for v in (A, B, delta) if hasattr(v, "_mpf_") or hasattr(v, "_mpc_")]
+    if mp_args:
+        ctx = getattr(mp_args[0], "context", mpmath.mp)
+        A, B, delta = (ctx.convert(v) for v in (A, B, delta))
+        return ctx.exp(A) * -ctx.expm1(delta) if delta <= 0 else -ctx.exp(B) * -ctx.expm1(-delta)
     a, b, d = (np.asarray(v, dtype=float) for v in (A, B, delta))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         out = np.where(d <= 0, np.exp(a) * -np.expm1(d), -np.exp(b) * -np.expm1(-d))
@@ -251,6 +259,8 @@ def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalizati
         Keys ``"left"``, ``"upper"``, ``"lower"`` (:math:`I_R = -I_L`).
     """
     t0 = time.perf_counter()
+    if not isinstance(equal, (bool, np.bool_)):
+        raise InvalidParameterError(f"equal = {equal!r} must be True or False.")
     ring = IsingRing(n_upper, n_lower)
     if equal:
         if case is not None:

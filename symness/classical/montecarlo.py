@@ -35,6 +35,13 @@ __all__ = ["SimulationResult", "simulate"]
 
 _KEYS = ("left", "right", "upper", "lower")
 
+#: Largest number of update attempts per call, burn-in included (about 2 minutes at ~1e7/s).
+MAX_ATTEMPTS = 2 * 10**9
+#: Largest number of walkers (memory grows as walkers x N_S).
+MAX_WALKERS = 10**6
+#: Largest walkers x n_states of the ``record_states`` occupation table (int64 counts).
+MAX_OCCUPATION = 5 * 10**7
+
 
 @dataclass
 class SimulationResult:
@@ -157,11 +164,20 @@ def simulate(ring: IsingRing, J_upper: Any, J_lower: Any, T_left: Any, T_right: 
     record_states
         Also estimate the stationary probabilities (memory ``walkers x n_states``).
     chunk
-        Steps per block of random numbers.
+        Steps per block of random numbers (1..4096).
 
     Returns
     -------
     SimulationResult
+
+    Notes
+    -----
+    Rings too large to list their configurations (``n_states * N_S >
+    MAX_LISTED``, e.g. 40 spins) are simulated too, for the Q2R bulk: its
+    dynamics has a single closed class made of all :math:`2^{N_S}`
+    configurations, so walkers start from uniformly random configurations (or
+    ``initial`` given as an integer index).  Limits: :data:`MAX_ATTEMPTS`,
+    :data:`MAX_WALKERS`, :data:`MAX_OCCUPATION`.
     """
     t0 = time.perf_counter()
     scale = ring._norm(normalization)
@@ -170,16 +186,29 @@ def simulate(ring: IsingRing, J_upper: Any, J_lower: Any, T_left: Any, T_right: 
         raise InvalidParameterError("simulate() needs numeric couplings and temperatures.")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
         raise InvalidParameterError(f"steps = {steps!r}: pass an integer number of attempts >= 2.")
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or not 1 <= chunk <= 4096:
+        raise InvalidParameterError(f"chunk = {chunk!r} must be an integer in 1..4096 (steps per block).")
     if isinstance(walkers, bool) or not isinstance(walkers, (int, np.integer)) or walkers < 1:
         raise InvalidParameterError(
             f"walkers = {walkers!r}: pass an integer number of walkers >= 1 (2 or more give "
             "error bars).")
+    if walkers > MAX_WALKERS:
+        raise InvalidParameterError(
+            f"walkers = {walkers} is more than MAX_WALKERS = {MAX_WALKERS} (memory walkers x N_S); "
+            "a few thousand walkers already give reliable error bars.")
     walkers = max(2, min(int(walkers), int(steps)))
     per_walker = int(np.ceil(steps / walkers))
     if burn_in is None:
         burn_in = max(200 * ring.n_spins, per_walker // 4)
-    if burn_in < 0:
-        raise InvalidParameterError("burn_in must be >= 0.")
+    if isinstance(burn_in, bool) or not isinstance(burn_in, (int, np.integer)) or burn_in < 0:
+        raise InvalidParameterError(f"burn_in = {burn_in!r} must be an integer >= 0 (attempts per walker).")
+    burn_in = int(burn_in)
+    if (burn_in + per_walker) * walkers > MAX_ATTEMPTS:
+        raise InvalidParameterError(
+            f"steps = {steps} with burn_in = {burn_in} per walker and {walkers} walkers is "
+            f"{(burn_in + per_walker) * walkers:.3g} update attempts, more than MAX_ATTEMPTS = "
+            f"{MAX_ATTEMPTS:.0e} (about two minutes); lower steps/burn_in or raise "
+            "symness.classical.montecarlo.MAX_ATTEMPTS.")
     try:
         rng = np.random.default_rng(seed)
     except (TypeError, ValueError):
@@ -187,10 +216,28 @@ def simulate(ring: IsingRing, J_upper: Any, J_lower: Any, T_left: Any, T_right: 
             f"seed = {seed!r}: pass None or a non-negative integer.") from None
     n = ring.n_spins
     space = ring.space
-    classes = ring.classes(*J)
-    chosen = ring._class_weights(classes, initial, cls, False)
+    if record_states and walkers * space.n_states > MAX_OCCUPATION:
+        raise InvalidParameterError(
+            f"record_states needs a {walkers} x {space.n_states} occupation table, more than "
+            f"MAX_OCCUPATION = {MAX_OCCUPATION:.0e} entries; use fewer walkers or a smaller ring.")
+    if space.listable:
+        classes = ring.classes(*J)
+        chosen = ring._class_weights(classes, initial, cls, False)
+    elif ring.bulk != "q2r" or cls is not None or not (
+            initial is None or (isinstance(initial, (int, np.integer)) and not isinstance(initial, bool))):
+        # only Q2R rings are known to form one closed class (all configurations) without listing them
+        space.check_listable("simulate() with CCA demons, cls= or an initial distribution")
+    elif initial is not None and not 0 <= initial < space.n_states:
+        raise InvalidParameterError(f"initial state {initial} is outside 0..2**{n} - 1.")
     # initial states of the walkers
-    if initial is not None:
+    if not space.listable:  # Q2R, one closed class of all 2**N_S configurations
+        if initial is None:
+            bits = rng.integers(0, 2, size=walkers * n, dtype=np.uint8)
+        else:
+            row = np.array([(int(initial) >> i) & 1 for i in range(n)], dtype=np.uint8)
+            bits = np.tile(row, walkers)
+        k0 = None
+    elif initial is not None:
         if isinstance(initial, (int, np.integer)):
             k0 = np.full(walkers, int(initial), dtype=np.int64)
         else:
@@ -198,7 +245,8 @@ def simulate(ring: IsingRing, J_upper: Any, J_lower: Any, T_left: Any, T_right: 
             k0 = rng.choice(space.n_states, size=walkers, p=p0 / p0.sum())
     else:
         k0 = rng.choice(classes[chosen[0][0]], size=walkers)
-    bits = (space.spins[k0] > 0).astype(np.uint8).reshape(-1)  # walker-major, 1 = up
+    if k0 is not None:
+        bits = (space.spins[k0] > 0).astype(np.uint8).reshape(-1)  # walker-major, 1 = up
     nd = len(space.demon_sites)
     demons = np.zeros((walkers, max(nd, 1)), dtype=np.int64)
     if nd:

@@ -81,6 +81,10 @@ from .stationary import (
 
 __all__ = ["IsingRing", "Regime", "ExactCurrents", "NORMALIZATIONS"]
 
+#: Largest number of states of a symbolic (dense SymPy) generator.
+MAX_SYMBOLIC_STATES = 256
+#: Largest number of configurations for any symbolic (exact) work: transitions carry SymPy energies.
+MAX_EXACT_STATES = 4096
 #: Accepted values of the ``normalization`` argument.
 NORMALIZATIONS = ("paper", "literal")
 _KEYS = ("left", "right", "upper", "lower")
@@ -280,6 +284,7 @@ class IsingRing:
 
     def energies(self, J_upper: Any, J_lower: Any) -> Any:
         """Energy of every state: :math:`H_S` (eq. 17), plus :math:`\\mu\\sum\\tilde\\sigma` for CCA (eq. 20)."""
+        J_upper, J_lower = self._couplings(J_upper, J_lower)
         sym = is_symbolic(J_upper, J_lower)
         spins = self.space.spins.astype(np.int64)
         coef = np.zeros((self.n_states, 2), dtype=np.int64)
@@ -303,10 +308,7 @@ class IsingRing:
         else:
             key = tuple(sympy.nsimplify(v, rational=True) if isinstance(v, sympy.Basic) else v for v in J)
         if key not in self._tr_cache:
-            if self.n_states * self.n_spins > 5 * 10**7:
-                raise InvalidParameterError(
-                    f"{self!r} has {self.n_states} configurations: too many for the exact master "
-                    "equation (a few GB); use ring.simulate() (Monte Carlo) for rings this large.")
+            self.space.check_listable(f"the exact master equation of {self!r}")
             cca = {"J": list(J), "mu": self.mu} if self.bulk == "cca" else None
             self._tr_cache[key] = build_transitions(self.space, self._bond_params, self.params,
                                                     self.nodes, self.bulk, cca)
@@ -345,6 +347,8 @@ class IsingRing:
         check_temperature(T[0], "T_left", allow_zero=False)
         check_temperature(T[1], "T_right", allow_zero=False)
         sym = is_symbolic(*J, *T)
+        if sym:
+            self._check_symbolic_size("symbolic work")
         if not sym:
             J = (float(J[0]), float(J[1]))
             T = (float(T[0]), float(T[1]))
@@ -352,6 +356,14 @@ class IsingRing:
             J = tuple(sympy.sympify(x) for x in J)  # type: ignore[assignment]
             T = tuple(sympy.sympify(x) for x in T)  # type: ignore[assignment]
         return sym, J, T
+
+    def _check_symbolic_size(self, what: str, limit: int = MAX_EXACT_STATES) -> None:
+        """Refuse symbolic work on rings with more than ``limit`` configurations."""
+        if self.n_states > limit:
+            raise InvalidParameterError(
+                f"{what} of {self!r} ({self.n_states} configurations) is limited to {limit} "
+                "configurations; pass numbers for the numeric solvers, or use IsingRing.simulate for "
+                "large rings.")
 
     def _cases(self, tr: Transitions, J: Sequence[Any]) -> tuple[sympy.Expr | None, list[int]]:
         """Sign cases of J_U - J_D needed to write the Metropolis rates without ``Min``."""
@@ -384,8 +396,7 @@ class IsingRing:
             W = sp.csr_matrix((r, (tr.dst, tr.src)), shape=(n, n))
             out = np.asarray(W.sum(axis=0)).ravel()
             return (W - sp.diags(out)).tocsr()
-        if n > 4096:
-            raise InvalidParameterError(f"a symbolic {n} x {n} generator is too large; pass numbers.")
+        self._check_symbolic_size("a symbolic (dense SymPy) generator", MAX_SYMBOLIC_STATES)
         energies = tr.energy_sym(list(J))
         W = sympy.zeros(n, n)
         for t in range(len(tr)):
@@ -434,8 +445,12 @@ class IsingRing:
                 p0 = np.zeros(self.n_states)
                 p0[int(initial)] = 1.0
             else:
-                p0 = np.asarray(initial, dtype=float).ravel()
-                if p0.size != self.n_states or np.any(p0 < 0) or not np.isclose(p0.sum(), 1.0):
+                try:
+                    p0 = np.asarray(initial, dtype=float).ravel()
+                except (TypeError, ValueError):
+                    p0 = np.full(1, np.nan)
+                if (p0.size != self.n_states or not np.all(np.isfinite(p0)) or np.any(p0 < 0)
+                        or not np.isclose(p0.sum(), 1.0)):
                     raise InvalidParameterError(
                         f"initial must be a state index or a probability vector of length "
                         f"{self.n_states} (non-negative, summing to 1).")
@@ -693,8 +708,8 @@ class IsingRing:
                     **kw: Any) -> Any:
         r"""Spin-spin correlation :math:`\langle\sigma_i\sigma_j\rangle` in the stationary state (eq. 18)."""
         for s in (i, j):
-            if not 1 <= s <= self.n_spins:
-                raise InvalidModelError(f"site {s} is outside 1..{self.n_spins}.")
+            if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)) or not 1 <= s <= self.n_spins:
+                raise InvalidModelError(f"site {s!r} is outside 1..{self.n_spins} (sites are 1-based integers).")
         p = self.stationary(J_upper, J_lower, T_left, T_right, **kw)
         prod = (self.space.spins[:, i - 1] * self.space.spins[:, j - 1]).astype(int)
         if isinstance(p, sympy.MatrixBase):

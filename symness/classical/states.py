@@ -33,6 +33,10 @@ __all__ = ["StateSpace", "quantum_index", "spin_index"]
 
 UP, DOWN = "\u2191", "\u2193"
 
+#: Largest ``n_states * n`` for which configurations are listed (int8 spins, about 50 MB);
+#: the exact master equation and state listings refuse larger rings.
+MAX_LISTED = 5 * 10**7
+
 
 def spin_index(spins: np.ndarray) -> np.ndarray:
     """Index :math:`\\sum_i u_i 2^{i-1}` of spin configurations (last axis = sites, values +-1)."""
@@ -92,9 +96,25 @@ class StateSpace:
         return self.n_spin_states * self.levels ** len(self.demon_sites)
 
     @property
+    def listable(self) -> bool:
+        """Whether the configurations can be listed (``n_states * n <= MAX_LISTED``)."""
+        return self.n_states * self.n <= MAX_LISTED
+
+    def check_listable(self, what: str = "listing every configuration") -> None:
+        """Raise :class:`InvalidParameterError` if the configurations are too many to list."""
+        if not self.listable:
+            raise InvalidParameterError(
+                f"{what} needs all 2**{self.n}"
+                f"{f' x 4**{len(self.demon_sites)}' if self.demon_sites else ''} configurations of "
+                f"{self.n} spins{' with demons' if self.demon_sites else ''}: more than the limit "
+                f"n_states * N_S <= {MAX_LISTED:.0e} (symness.classical.states.MAX_LISTED). For rings "
+                "this large use IsingRing.simulate (Monte Carlo, Q2R bulk) without record_states.")
+
+    @property
     def spins(self) -> np.ndarray:
         """``(n_states, n)`` int8 array of :math:`\\sigma_i = \\pm 1` (column ``i-1`` is site ``i``)."""
         if self._spins is None:
+            self.check_listable()
             k = np.arange(self.n_states, dtype=np.int64) % self.n_spin_states
             self._spins = (((k[:, None] >> np.arange(self.n)) & 1) * 2 - 1).astype(np.int8)
         return self._spins
@@ -103,6 +123,7 @@ class StateSpace:
     def demons(self) -> np.ndarray:
         """``(n_states, len(demon_sites))`` int8 array of demon levels."""
         if self._demons is None:
+            self.check_listable()
             d = np.arange(self.n_states, dtype=np.int64) // self.n_spin_states
             m = len(self.demon_sites)
             self._demons = ((d[:, None] // self.levels ** np.arange(m)) % self.levels).astype(np.int8)

@@ -81,6 +81,10 @@ EPS0: float = math.pi**2 / 6
 _TAIL = 60.0
 #: Largest number of single-particle levels summed (x up to about 2e9 / N^2).
 _MAX_LEVELS = 200_000
+#: Largest particle number accepted (the exact sums cost O(N^2)); raise it deliberately if needed.
+MAX_PARTICLES = 1000
+#: Largest particle number of the mpmath reference (O(N^2) high-precision products).
+MAX_MPMATH_PARTICLES = 100
 
 
 def check_particle_number(N: Any) -> int:
@@ -93,6 +97,12 @@ def check_particle_number(N: Any) -> int:
                 f"N = {N!r} must be a positive integer number of particles (e.g. N=7).")
     if N < 1:
         raise InvalidParameterError(f"N = {N} particles is not allowed; pass N >= 1.")
+    if N > MAX_PARTICLES:
+        raise InvalidParameterError(
+            f"N = {N} particles is beyond the limit N <= {MAX_PARTICLES} of the exact canonical sums "
+            "(their cost grows as N^2); for large N the infinite-gas results apply "
+            "(alpha_ratio_thermodynamic, alpha_ratio_sommerfeld), or raise "
+            "symness.exchange.alpha.MAX_PARTICLES.")
     return int(N)
 
 
@@ -116,14 +126,23 @@ def box_levels(N: int, n: Any) -> np.ndarray:
     Units :math:`\hbar = m = 1`, density :math:`\rho = 1`.
     """
     N = check_particle_number(N)
+    if isinstance(n, (str, bytes, bool, np.bool_)) or n is None:
+        raise InvalidParameterError(f"n = {n!r}: pass level numbers n = 1, 2, ...")
     try:
         n = np.asarray(n, dtype=float)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"n = {n!r}: pass level numbers n = 1, 2, ...") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameterError(
+            f"n = {n!r}: pass level numbers n = 1, 2, ... (finite integers, below 1e150).") from None
     if np.any(~np.isfinite(n)) or np.any(n < 1) or np.any(n != np.round(n)):
         raise InvalidParameterError(
             f"n = {n}: box levels are numbered by integers n >= 1 (e_n = pi^2 n^2 / (2 N^2)).")
-    return math.pi**2 * n**2 / (2.0 * N**2)
+    with np.errstate(over="ignore"):
+        e = math.pi**2 * n**2 / (2.0 * N**2)
+    if not np.all(np.isfinite(e)):
+        raise InvalidParameterError(
+            f"level n = {float(np.max(n)):.3g}: e_n = pi^2 n^2 / (2 N^2) overflows float64; pass "
+            "n below about 1e153 * N.")
+    return e
 
 
 def ground_energy(N: int) -> float:
@@ -259,14 +278,24 @@ def canonical_energy(N: int, x: Any) -> np.ndarray | float:
 
 
 # ---------------------------------------------------------------- mpmath reference
-def _z1_mp(b: mpmath.mpf, c: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(sum_n q^{n^2}, sum_n c n^2 q^{n^2}), q = exp(-b c), n >= 1, summed term by term."""
-    s0 = mpmath.mpf(0)
-    s2 = mpmath.mpf(0)
-    eps = mpmath.mpf(10) ** (-mpmath.mp.dps - 5)
+#: Largest beta*E_1/ln(10) (digits cancelled by the alternating sum) alpha_ratio_mpmath accepts.
+MAX_MPMATH_DIGITS = 20_000
+#: Largest number of guard digits (``dps``) of :func:`alpha_ratio_mpmath`.
+MAX_GUARD_DPS = 1000
+#: Largest number of box levels the mpmath reference sums per Z_1 (high temperatures).
+MAX_MPMATH_LEVELS = 200_000
+#: Largest estimated run time of the mpmath reference, in seconds.
+MAX_MPMATH_SECONDS = 20
+
+
+def _z1_mp(ctx: Any, b: Any, c: Any) -> tuple[Any, Any]:
+    """(sum_n q^{n^2}, sum_n c n^2 q^{n^2}), q = exp(-b c), n >= 1, summed term by term in ``ctx``."""
+    s0 = ctx.mpf(0)
+    s2 = ctx.mpf(0)
+    eps = ctx.mpf(10) ** (-ctx.dps - 5)
     n = 1
     while True:
-        t = mpmath.exp(-b * c * n * n)
+        t = ctx.exp(-b * c * n * n)
         s0 += t
         s2 += c * n * n * t
         if n * n * b * c > 1 and c * n * n * t < eps * s2:
@@ -285,43 +314,97 @@ def alpha_ratio_mpmath(N: int, x: Any, dps: int | None = None) -> mpmath.mpf:
     :math:`\alpha/\alpha_1 - 1 \sim e^{-\beta(e_{N+1}-e_N)}`, plus ``dps``
     (default 40) guard digits, so the excitation is resolved too.  Slow: for tests and ``symness verify`` only.
 
+    The computation runs in a private :class:`mpmath.MPContext`, so it neither
+    reads nor changes the global ``mpmath.mp`` precision and is safe to call from
+    several threads at once.
+
     Parameters
     ----------
     N, x
         As in :func:`alpha_ratio`; ``x`` a single number > 0 (string for exact input).
+    dps
+        Guard digits on top of the cancellation estimate (``1..MAX_GUARD_DPS``).
+
+    Returns
+    -------
+    mpmath.mpf
+        The value with all its working-precision bits (arithmetic on it rounds
+        to the caller's ``mpmath.mp`` precision, as for any ``mpf``).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``x`` so small that the cancellation needs more than
+        :data:`MAX_MPMATH_DIGITS` digits, or so large that more than
+        :data:`MAX_MPMATH_LEVELS` box levels are summed; ``dps`` out of range.
     """
     N = check_particle_number(N)
+    if N > MAX_MPMATH_PARTICLES:
+        raise InvalidParameterError(
+            f"N = {N}: the mpmath reference is limited to N <= {MAX_MPMATH_PARTICLES} particles (O(N^2) "
+            "high-precision products); use alpha_ratio (float64, exact to 1e-12) for larger N.")
     if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
-                            or dps < 1):
-        raise InvalidParameterError(f"dps = {dps!r} must be None or a positive integer.")
+                            or not 1 <= dps <= MAX_GUARD_DPS):
+        raise InvalidParameterError(
+            f"dps = {dps!r} must be None or an integer in 1..{MAX_GUARD_DPS} (guard digits on top of "
+            "the cancellation estimate; raise symness.exchange.alpha.MAX_GUARD_DPS for more).")
     guard = 40 if dps is None else int(dps)
-    with mpmath.workdps(30):
-        xm = mpmath.mpf(x)
-        if xm <= 0:
-            raise InvalidParameterError("alpha_ratio_mpmath needs x > 0 (use 1 at x = 0).")
-        c = mpmath.pi**2 / (2 * N**2)
-        beta = 6 / (xm * mpmath.pi**2)
-        E1 = c * N * (N + 1) * (2 * N + 1) / 6
-        # digits cancelled by the alternating sum, plus those of the smallest
-        # relative quantity we want to resolve: alpha/alpha_1 - 1 ~ exp(-beta gap)
-        lost = float(beta * (E1 - N * c) / mpmath.log(10))
-        lost += float(beta * c * (2 * N + 1) / mpmath.log(10))
-    with mpmath.workdps(int(lost) + guard):
-        xm = mpmath.mpf(x)
-        c = mpmath.pi**2 / (2 * N**2)
-        beta = 6 / (xm * mpmath.pi**2)
-        E1 = c * N * (N + 1) * (2 * N + 1) / 6
-        z1 = [None] + [_z1_mp(j * beta, c) for j in range(1, N + 1)]
-        Z = [mpmath.mpf(1)]
-        dZ = [mpmath.mpf(0)]  # dZ_k/dbeta
-        for k in range(1, N + 1):
-            s, ds = mpmath.mpf(0), mpmath.mpf(0)
-            for j in range(1, k + 1):
-                sign = 1 if j % 2 else -1
-                a, da = z1[j]  # Z_1(j beta), -dZ_1/db at b = j beta  (da = sum e_n q^n^2)
-                s += sign * a * Z[k - j]
-                ds += sign * (-j * da * Z[k - j] + a * dZ[k - j])
-            Z.append(s / k)
-            dZ.append(ds / k)
-        eps = -dZ[N] / Z[N]
-        return +(eps / E1)
+    if isinstance(x, (bool, np.bool_)) or x is None:
+        raise InvalidParameterError(f"x = {x!r} is not a number; pass a real number > 0.")
+    ctx = mpmath.MPContext()
+    ctx.dps = 30
+    try:
+        xm = ctx.mpf(x)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"x = k_B T / eps_0 = {x!r} is not a real number; pass a finite number > 0 "
+            "(a decimal string for exact input).") from None
+    if not ctx.isfinite(xm):
+        raise InvalidParameterError(f"x = {x!r} must be finite; pass a finite number > 0.")
+    if xm <= 0:
+        raise InvalidParameterError("alpha_ratio_mpmath needs x > 0 (use 1 at x = 0).")
+    c = ctx.pi**2 / (2 * N**2)
+    beta = 6 / (xm * ctx.pi**2)
+    E1 = c * N * (N + 1) * (2 * N + 1) / 6
+    # digits cancelled by the alternating sum, plus those of the smallest
+    # relative quantity we want to resolve: alpha/alpha_1 - 1 ~ exp(-beta gap)
+    lost = beta * (E1 - N * c) / ctx.log(10) + beta * c * (2 * N + 1) / ctx.log(10)
+    if lost > MAX_MPMATH_DIGITS:
+        raise InvalidParameterError(
+            f"x = {x} is so cold that the textbook recursion cancels about {ctx.nstr(lost, 3)} digits "
+            f"(limit {MAX_MPMATH_DIGITS}); there alpha/alpha_1 = 1 + excitation_ratio(N, x) to full "
+            "precision from alpha_ratio (no cancellation).")
+    # levels summed in Z_1(beta): terms until beta c n^2 > ~ (dps + 5) ln 10
+    levels = ctx.sqrt((int(lost) + guard + 10) * ctx.log(10) / (beta * c)) + 1
+    if levels > MAX_MPMATH_LEVELS:
+        raise InvalidParameterError(
+            f"x = {x} needs about {ctx.nstr(levels, 3)} single-particle levels per term (limit "
+            f"{MAX_MPMATH_LEVELS}); use alpha_ratio (float64, exact to 1e-12) or the classical limit "
+            "alpha/alpha_1 ~ N k_B T / (2 E_1).")
+    # measured cost: N^2 products at D digits (~ D^2 each) plus N sums of `levels` exponentials
+    digits = float(lost) + guard
+    seconds = 2.5e-9 * N**2 * digits**2 + 7e-6 * N * float(levels)
+    if seconds > MAX_MPMATH_SECONDS:
+        raise InvalidParameterError(
+            f"alpha_ratio_mpmath(N={N}, x={x}) would work at {int(digits)} digits for about "
+            f"{seconds:.0f} s (limit {MAX_MPMATH_SECONDS} s, symness.exchange.alpha.MAX_MPMATH_SECONDS); "
+            "use alpha_ratio (float64, tested to 1e-12 against this reference) for such N and x.")
+    ctx.dps = int(lost) + guard
+    xm = ctx.mpf(x)
+    c = ctx.pi**2 / (2 * N**2)
+    beta = 6 / (xm * ctx.pi**2)
+    E1 = c * N * (N + 1) * (2 * N + 1) / 6
+    z1 = [None] + [_z1_mp(ctx, j * beta, c) for j in range(1, N + 1)]
+    Z = [ctx.mpf(1)]
+    dZ = [ctx.mpf(0)]  # dZ_k/dbeta
+    for k in range(1, N + 1):
+        s, ds = ctx.mpf(0), ctx.mpf(0)
+        for j in range(1, k + 1):
+            sign = 1 if j % 2 else -1
+            a, da = z1[j]  # Z_1(j beta), -dZ_1/db at b = j beta  (da = sum e_n q^n^2)
+            s += sign * a * Z[k - j]
+            ds += sign * (-j * da * Z[k - j] + a * dZ[k - j])
+        Z.append(s / k)
+        dZ.append(ds / k)
+    eps = -dZ[N] / Z[N]
+    return mpmath.mp.make_mpf((eps / E1)._mpf_)

@@ -20,7 +20,6 @@ of :math:`1/J_0`; temperatures as :math:`x = k_BT/\epsilon_0`,
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -30,8 +29,8 @@ import scipy.sparse as sp
 import sympy
 
 from ..errors import InvalidModelError, InvalidParameterError, SectorError
-from ..models.base import Model, Term, terms_operator
-from ..spins import SINGLE_SITE
+from ..models.base import Model, Term, _check_terms, _check_value, terms_operator
+from ..spins import MAX_SECTOR_SITES, SINGLE_SITE, Sector
 from .alpha import _check_x, alpha_ratio, check_particle_number
 from .sommerfeld import alpha_ratio_sommerfeld
 
@@ -57,28 +56,33 @@ _TABLE = {k: np.array([[complex(sympy.sympify(v)) for v in row] for row in rows]
 def _coeff(t: Term, values: Mapping[Any, Any] | None) -> complex:
     c = t.coeff
     if values and c.free_symbols:
+        for s in c.free_symbols:
+            if s in values:
+                _check_value(s, values[s])
         c = c.xreplace({s: sympy.sympify(values[s]) for s in c.free_symbols if s in values})
     if c.free_symbols:
         raise InvalidParameterError(
             f"no numeric value for {sorted(map(str, c.free_symbols))} in a term; pass them as "
             "keyword values (e.g. alpha_1=1.0).")
-    return complex(c)
+    z = complex(c)
+    if not np.isfinite(z):
+        raise InvalidParameterError(f"the coefficient {t.coeff} is {c} (not finite) at the given values.")
+    return z
 
 
 def sector_basis(n: int, up_spins: int) -> np.ndarray:
-    """Full-space indices of the sector ``up_spins`` in increasing order (as ``Sector.basis``).
+    """Full-space indices of the sector ``up_spins`` in increasing order (``Sector(n, up_spins).basis``).
 
-    Generated from the down-spin positions, so it works for long chains
-    (e.g. one magnon on 61 sites) where ``2**n`` indices cannot be listed.
+    Enumerated combinatorially, so it works for long chains (e.g. one magnon on
+    61 sites) where ``2**n`` indices cannot be listed.
     """
-    if not (isinstance(n, (int, np.integer)) and 1 <= n <= 62):
-        raise InvalidParameterError(f"n = {n!r} must be an integer in 1..62 for sector bases.")
-    if not (isinstance(up_spins, (int, np.integer)) and 0 <= up_spins <= n):
+    if isinstance(n, bool) or not (isinstance(n, (int, np.integer)) and 1 <= n <= MAX_SECTOR_SITES):
+        raise InvalidParameterError(
+            f"n = {n!r} must be an integer in 1..{MAX_SECTOR_SITES} for sector bases.")
+    if isinstance(up_spins, bool) or not (isinstance(up_spins, (int, np.integer)) and 0 <= up_spins <= n):
         raise SectorError(f"there is no sector with {up_spins!r} up spins for n = {n}; "
                           f"choose up_spins in 0..{n}.")
-    k = n - up_spins
-    idx = [sum(1 << (n - s) for s in comb) for comb in itertools.combinations(range(1, n + 1), k)]
-    return np.array(sorted(idx), dtype=np.int64)
+    return Sector(int(n), int(up_spins)).basis
 
 
 def sector_operator(terms: Iterable[Term], n: int, up_spins: int,
@@ -96,6 +100,9 @@ def sector_operator(terms: Iterable[Term], n: int, up_spins: int,
         A term maps the sector out of itself (does not conserve the up count).
     """
     basis = sector_basis(n, up_spins)
+    terms = _check_terms(terms, "sector_operator")
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidParameterError(f"values must be a mapping {{symbol: number}}, got {values!r}.")
     rows, cols, vals = [], [], []
     leak_idx, leak_col, leak_amp = [], [], []
     col_idx = np.arange(basis.size)
@@ -178,7 +185,18 @@ def local_alpha(alpha: str | Callable[[np.ndarray], np.ndarray] = "exact", parti
     :math:`1 + \pi^2x^2/36`; or any callable of ``x``.
     """
     if callable(alpha):
-        return alpha
+        def checked(x: np.ndarray, f: Callable[[np.ndarray], np.ndarray] = alpha) -> np.ndarray:
+            try:
+                a = np.asarray(f(x), dtype=float)
+            except (TypeError, ValueError):
+                raise InvalidParameterError(
+                    "the alpha callable must return real numbers alpha(T)/alpha_1 for the array x.") from None
+            if a.shape != np.shape(x) or not np.all(np.isfinite(a)) or np.any(a <= 0):
+                raise InvalidParameterError(
+                    "the alpha callable must return one finite alpha(T)/alpha_1 > 0 per temperature; "
+                    f"got {a!r}.")
+            return a
+        return checked
     if alpha == "exact":
         if particles is None:
             raise InvalidParameterError("alpha='exact' needs the particle number (particles=N).")

@@ -18,6 +18,7 @@ Units: :math:`\hbar = 1`, energies in :math:`J_0 = \alpha_1/g`, time
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,17 +43,29 @@ __all__ = ["QuenchResult", "quench", "chain_for"]
 
 #: sectors up to this dimension are diagonalised densely; larger ones use Krylov propagation
 _DENSE_MAX = 3000
+#: Largest sector dimension of a quench (Krylov propagation; C(20, 10) = 184756 fits).
+MAX_QUENCH_DIM = 200_000
+#: Largest number of stored amplitudes, len(times) x sector dimension (16 bytes each).
+MAX_QUENCH_ENTRIES = 2 * 10**7
 
 
 def chain_for(alphas: Sequence[float], g: float = 1.0) -> tuple[ExchangeChain, dict]:
     """The model with ``len(alphas) + 1`` sites and its resolved numeric values."""
-    a = np.asarray(alphas, dtype=float).reshape(-1)
+    try:
+        if isinstance(alphas, (str, bytes)):
+            raise TypeError
+        a = np.asarray(alphas, dtype=float).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameterError(
+            f"alphas = {alphas!r}: pass the bond coefficients alpha_l/alpha_1 as real numbers "
+            "(e.g. step_profile(7, 0.0, 2.0)).") from None
     if a.size < 1:
         raise InvalidParameterError("give at least one exchange coefficient (one bond).")
     if np.any(~np.isfinite(a)) or np.any(a <= 0):
         raise InvalidParameterError(f"exchange coefficients must be finite and > 0, got {a}.")
-    if not np.isfinite(g) or g <= 0:
-        raise InvalidParameterError(f"g = {g} must be finite and > 0.")
+    if (isinstance(g, (bool, np.bool_)) or not isinstance(g, (int, float, np.integer, np.floating))
+            or not np.isfinite(g) or g <= 0):
+        raise InvalidParameterError(f"g = {g!r} must be a finite number > 0.")
     model = exchange_chain(int(a.size) + 1)
     return model, model.resolve(g=float(g), **model.profile_values(a))
 
@@ -121,14 +134,27 @@ def quench(alphas: Sequence[float], initial: Any, times: Any, *, g: float = 1.0)
     n = model.n
     n, down = parse_configuration(initial, n)
     up = n - int(down.size)
+    dim = math.comb(n, up)
+    if dim > MAX_QUENCH_DIM:
+        raise InvalidParameterError(
+            f"the quench from {initial!r} lives in the sector with {n - up} flipped spins of {n} sites, "
+            f"C({n}, {n - up}) = {dim} states: more than MAX_QUENCH_DIM = {MAX_QUENCH_DIM}. Flip fewer "
+            "spins or shorten the chain (or raise symness.exchange.closed_chain.MAX_QUENCH_DIM).")
+    try:
+        t = np.atleast_1d(np.asarray(times, dtype=float)).reshape(-1)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"times = {times!r} must be real numbers (units of 1/J_0).") from None
+    if not np.all(np.isfinite(t)):
+        raise InvalidParameterError("times must be finite numbers (units of 1/J_0).")
+    if t.size * dim > MAX_QUENCH_ENTRIES:
+        raise InvalidParameterError(
+            f"{t.size} times x {dim} sector states = {t.size * dim} stored amplitudes, more than "
+            f"MAX_QUENCH_ENTRIES = {MAX_QUENCH_ENTRIES}; ask for fewer times.")
     basis = sector_basis(n, up)
     Hs = sector_operator(model.terms, n, up, values)
     idx0 = sum(1 << (n - int(s)) for s in down)
     psi0 = np.zeros(basis.size, dtype=complex)
     psi0[int(np.searchsorted(basis, idx0))] = 1.0
-    t = np.atleast_1d(np.asarray(times, dtype=float))
-    if not np.all(np.isfinite(t)):
-        raise InvalidParameterError("times must be finite numbers (units of 1/J_0).")
     if basis.size <= _DENSE_MAX:
         w, V = la.eigh(Hs.toarray())
         c = V.conj().T @ psi0

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,20 +35,40 @@ __all__ = ["exchange_coefficients", "manifold_energy"]
 
 
 def _orbitals(orbitals: Sequence[int]) -> tuple[int, ...]:
-    try:
-        orbs = tuple(int(n) for n in orbitals)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"orbitals = {orbitals!r} must be a sequence of positive integers.") from None
+    if isinstance(orbitals, (str, bytes)) or not hasattr(orbitals, "__iter__"):
+        raise InvalidParameterError(f"orbitals = {orbitals!r} must be a sequence of positive integers.")
+    orbitals = list(orbitals)
+    if len(orbitals) > MAX_ORBITALS:
+        raise InvalidParameterError(
+            f"{len(orbitals)} orbitals: the quadrature of eq. (14) costs npts**(N-1) determinants and is "
+            f"limited to N <= {MAX_ORBITALS} particles.")
+    if any(isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) for n in orbitals):
+        raise InvalidParameterError(f"orbitals = {orbitals!r} must be a sequence of positive integers.")
+    orbs = tuple(int(n) for n in orbitals)
     if len(orbs) < 2 or len(set(orbs)) != len(orbs) or min(orbs) < 1:
         raise InvalidParameterError(
             f"orbitals = {orbitals!r}: give N >= 2 distinct box orbitals n >= 1 (a Slater determinant).")
     return tuple(sorted(orbs))
 
 
+#: Most particles of the eq. (14) quadrature (npts**(N-1) points).
+MAX_ORBITALS = 8
+
+
+def _length(L: Any, N: int) -> float:
+    """Box length: default ``N`` (density one); a finite number > 0."""
+    if L is None:
+        return float(N)
+    if isinstance(L, (bool, np.bool_)) or not isinstance(L, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(L) or L <= 0:
+        raise InvalidParameterError(f"L = {L!r} must be a finite box length > 0.")
+    return float(L)
+
+
 def manifold_energy(orbitals: Sequence[int], L: float | None = None) -> float:
     r""":math:`E_A = \sum_i \pi^2 n_i^2/(2L^2)` (default ``L = N``, density 1)."""
     orbs = _orbitals(orbitals)
-    L = float(len(orbs) if L is None else L)
+    L = _length(L, len(orbs))
     return math.pi**2 * sum(n * n for n in orbs) / (2 * L**2)
 
 
@@ -73,11 +94,12 @@ def exchange_coefficients(orbitals: Sequence[int], L: float | None = None, npts:
     """
     orbs = _orbitals(orbitals)
     N = len(orbs)
-    L = float(N if L is None else L)
-    if not L > 0:
-        raise InvalidParameterError(f"L = {L} must be > 0.")
+    L = _length(L, N)
+    if npts is not None and (isinstance(npts, (bool, np.bool_)) or not isinstance(npts, (int, np.integer))
+                             or npts < 1):
+        raise InvalidParameterError(f"npts = {npts!r} must be None or an integer >= 1.")
     n_pts = int(npts) if npts is not None else 4 * max(orbs) + 12
-    if n_pts ** (N - 1) > 3_000_000:
+    if (N - 1) * math.log(n_pts) > math.log(3_000_000):
         raise InvalidParameterError(f"{n_pts}^{N - 1} quadrature points are too many; use N <= 5 or fewer points.")
     g, w = np.polynomial.legendre.leggauss(n_pts)
     g, w = (g + 1) / 2, w / 2

@@ -127,6 +127,12 @@ def lattice_flux_ratio(J1: float, J2: float, energy: float, eta: float = 1e-13) 
     decimation (no closed form used).  ``energy`` lies inside both bands,
     :math:`-4\min(J_1,J_2) < E < 0`; the infrared limit is :math:`E\to0^-`.
     """
+    for v, name in ((J1, "J1"), (J2, "J2"), (energy, "energy"), (eta, "eta")):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(v):
+            raise InvalidParameterError(f"{name} = {v!r} must be a finite real number.")
+    if not eta > 0:
+        raise InvalidParameterError(f"eta = {eta} must be > 0 (the imaginary part of the energy).")
     if not (J1 > 0 and J2 > 0):
         raise InvalidParameterError("J1 and J2 must be > 0.")
     if not (-4 * min(J1, J2) < energy < 0):

@@ -42,6 +42,7 @@ from ..models.exchange_chain import exchange_chain
 from ..spins import Sector
 from .alpha import check_particle_number, ground_energy
 from .chain import sector_operator
+from .closed_chain import chain_for
 from .manifolds import energy_distribution
 
 __all__ = [
@@ -147,6 +148,15 @@ def open_chain_magnons() -> ClosedForm:
                     "h = alpha/(2g) sum sigma.sigma.")
 
 
+#: Longest chain of the symbolic one-magnon probability (N^2 SymPy terms per site).
+MAX_SYMBOLIC_SITES = 40
+
+
+def _check_site(i: Any, N: int, name: str) -> None:
+    if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)) or not 1 <= i <= N:
+        raise InvalidParameterError(f"{name} = {i!r} must be a site in 1..{N} (1-based integer).")
+
+
 def one_magnon_probability(N: int, i0: int) -> ClosedForm:
     r"""Closed form :math:`\langle S^\downarrow_i(t)\rangle`, ``i = 1..N``, homogeneous open chain.
 
@@ -154,8 +164,11 @@ def one_magnon_probability(N: int, i0: int) -> ClosedForm:
     (exact for any ``t``; symbols ``alpha``, ``g``, ``t``).  A mapping with keys ``"1".."N"``.
     """
     N = check_particle_number(N)
-    if not 1 <= int(i0) <= N:
-        raise InvalidParameterError(f"i0 = {i0} must be a site in 1..{N}.")
+    if N > MAX_SYMBOLIC_SITES:
+        raise InvalidParameterError(
+            f"N = {N}: the symbolic one-magnon probability has N^2 terms per site; it is limited to "
+            f"N <= {MAX_SYMBOLIC_SITES}. Use one_magnon_matrix (numeric) for longer chains.")
+    _check_site(i0, N, "i0")
     eig = open_chain_magnons()
     syms = {s.name: s for s in eig.free_symbols}
     kS, NS, jS = syms["k"], syms["N"], syms["j"]
@@ -229,6 +242,8 @@ def short_time_coefficient(alphas: Any, i0: int, i: int) -> float:
     of that bond is right to leading order; with the printed argument it is 4x too small).
     """
     M = one_magnon_matrix(alphas)
+    _check_site(i0, M.shape[0], "i0")
+    _check_site(i, M.shape[0], "i")
     return float(abs(M[i - 1, i0 - 1]) ** 2)
 
 
@@ -238,10 +253,9 @@ def one_magnon_matrix(alphas: Any, g_value: float = 1.0) -> np.ndarray:
     Assembled from the model's terms by :func:`~symness.exchange.chain.sector_operator`
     (no :math:`2^N` matrix): use for long chains.
     """
+    model, vals = chain_for(alphas, g_value)
+    n = model.n
     a = np.asarray(alphas, dtype=float).reshape(-1)
-    n = a.size + 1
-    model = exchange_chain(n)
-    vals = model.resolve(g=g_value, **model.profile_values(a))
     B = sector_operator(model.terms, n, n - 1, vals).toarray().real
     # sector basis ascending index = down spin at site n, n-1, ..., 1
     B = B[::-1, ::-1]
@@ -260,6 +274,14 @@ def manifold_average(N: int, x: float, i0: int, times: Any, site: int) -> tuple[
     Time in units of :math:`1/J_0` (:math:`J_0 = \alpha_1/g`).
     """
     N = check_particle_number(N)
+    _check_site(i0, N, "i0")
+    _check_site(site, N, "site")
+    try:
+        tt = np.atleast_1d(np.asarray(times, dtype=float))
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"times = {times!r} must be real numbers (units of 1/J_0).") from None
+    if not np.all(np.isfinite(tt)):
+        raise InvalidParameterError("times must be finite numbers (units of 1/J_0).")
     E, _, P = energy_distribution(N, x)
     ratios = E / ground_energy(N)  # alpha_A / alpha_1
     M = one_magnon_matrix(np.ones(N - 1))
@@ -270,7 +292,6 @@ def manifold_average(N: int, x: float, i0: int, times: Any, site: int) -> tuple[
         ph = np.exp(-1j * np.multiply.outer(scaled_t, w))
         return np.abs(ph @ amp_w) ** 2
 
-    tt = np.atleast_1d(np.asarray(times, dtype=float))
     exact = np.zeros(tt.size)
     for r, p in zip(ratios, P):
         if p > 1e-18:

@@ -39,6 +39,10 @@ def _c(N: int) -> float:
     return math.pi**2 / (2.0 * N**2)
 
 
+#: Largest (N + 1) x (s_max + 1) table of :func:`degeneracies` (int64 entries, 400 MB).
+_DEG_TABLE_MAX = 5 * 10**7
+
+
 def degeneracies(N: int, s_max: int) -> np.ndarray:
     r"""Number of manifolds :math:`d_N(s)` with :math:`\sum_i n_i^2 = s`, for ``s = 0..s_max``.
 
@@ -52,6 +56,10 @@ def degeneracies(N: int, s_max: int) -> np.ndarray:
     s_max = int(s_max)
     if s_max < 0:
         raise InvalidParameterError(f"s_max = {s_max} must be >= 0.")
+    if (N + 1) * (s_max + 1) > _DEG_TABLE_MAX:
+        raise InvalidParameterError(
+            f"degeneracies(N={N}, s_max={s_max}) needs a {N + 1} x {s_max + 1} table, more than "
+            f"{_DEG_TABLE_MAX:.0e} entries; lower s_max (energies E = c s, c = pi^2/(2 N^2)).")
     mmax = math.isqrt(s_max)
     if math.comb(mmax, min(N, mmax)) > 2**62:
         raise InvalidParameterError(
@@ -145,9 +153,10 @@ def truncated_alpha_ratio(N: int, x: Any, n_manifolds: int) -> np.ndarray | floa
     """
     N = check_particle_number(N)
     arr = _check_x(x)
+    if (isinstance(n_manifolds, (bool, np.bool_)) or not isinstance(n_manifolds, (int, np.integer))
+            or n_manifolds < 1):
+        raise InvalidParameterError(f"n_manifolds = {n_manifolds!r} must be an integer >= 1.")
     K = int(n_manifolds)
-    if K < 1:
-        raise InvalidParameterError(f"n_manifolds = {n_manifolds} must be >= 1.")
     c = _c(N)
     s0 = N * (N + 1) * (2 * N + 1) // 6
     # find the shell where the K-th manifold lies (grow the table until it holds K manifolds)
@@ -205,8 +214,9 @@ def manifolds_needed(N: int, x: float, rtol: float = 1e-6, method: str = "count"
     """
     N = check_particle_number(N)
     xv = float(_check_x(x))
-    if not 0 < rtol < 1:
-        raise InvalidParameterError(f"rtol = {rtol} must lie in (0, 1).")
+    if (isinstance(rtol, (bool, np.bool_)) or not isinstance(rtol, (int, float, np.number))
+            or not 0 < rtol < 1):
+        raise InvalidParameterError(f"rtol = {rtol!r} must be a number in (0, 1).")
     if method not in ("count", "enumerate"):
         raise InvalidParameterError(f"method = {method!r}: use 'count' or 'enumerate'.")
     exact = float(alpha_ratio(N, xv))

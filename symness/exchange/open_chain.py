@@ -48,6 +48,7 @@ from ..spins import op_product
 from ..sweep import sweep
 from ..validation import check_nonnegative, is_symbolic
 from .chain import (
+    _check_n,
     bond_current_terms,
     linear_profile,
     magnetization_terms,
@@ -60,6 +61,12 @@ __all__ = ["MagnonBlocks", "OpenChainResult", "open_liouvillian", "open_quench",
            "steady_current_curve"]
 
 _JUMPS = ("physical", "printed")
+
+
+#: Longest open chain (full-space Lindblad generator; N = 9 takes ~30 s to its steady state).
+MAX_OPEN_SITES = 11
+#: Largest number of stored density-matrix entries of :func:`open_quench` (16 bytes each).
+MAX_STORED = 5 * 10**7
 
 
 def _observables(model: Any, values: dict) -> dict[str, Any]:
@@ -163,10 +170,18 @@ def open_liouvillian(alphas: Sequence[float], *, gamma: float = 3.102, gamma_I: 
     """
     check_nonnegative(gamma, "gamma")
     check_nonnegative(gamma_I, "gamma_I")
-    if jumps not in _JUMPS:
+    if is_symbolic(gamma, gamma_I):
+        raise InvalidParameterError("gamma and gamma_I must be numbers (the open chain is solved numerically).")
+    if not isinstance(jumps, str) or jumps not in _JUMPS:
         raise InvalidParameterError(f"jumps = {jumps!r}: use 'physical' or 'printed'.")
     model, values = chain_for(alphas, g)
     n = model.n
+    if n > MAX_OPEN_SITES:
+        raise InvalidParameterError(
+            f"the open chain works on the full 2**N-dimensional space (density matrices 4**N); "
+            f"N = {n} sites is beyond MAX_OPEN_SITES = {MAX_OPEN_SITES} (the steady state of N = 9 "
+            "already takes ~30 s). Use a shorter chain, or the closed-chain quench "
+            "(symness.exchange.quench) which works in one magnon sector.")
     if gamma_I > 0:
         from ..models.exchange_chain import exchange_chain
 
@@ -239,9 +254,16 @@ def open_quench(alphas: Sequence[float], initial: Any, times: Any, *, gamma: flo
     L, model, values = open_liouvillian(alphas, gamma=gamma, gamma_I=gamma_I, jumps=jumps, g=g)
     n = model.n
     rho0 = _product_state(n, initial)
-    t = np.asarray(times, dtype=float).ravel()
-    if t.size == 0 or np.any(np.diff(t) < 0):
-        raise InvalidParameterError("times must be a non-empty increasing sequence.")
+    try:
+        t = np.asarray(times, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"times = {times!r} must be real numbers (units of 1/J_0).") from None
+    if t.size == 0 or not np.all(np.isfinite(t)) or np.any(np.diff(t) < 0):
+        raise InvalidParameterError("times must be a non-empty increasing sequence of finite numbers.")
+    if t.size * 4**n > MAX_STORED:
+        raise InvalidParameterError(
+            f"{t.size} times x 4**{n} density-matrix entries is more than {MAX_STORED:.0e}; ask for "
+            "fewer times.")
     blocks = MagnonBlocks(L, n)
     if method == "blocks":
         vs = blocks.propagate(blocks.vec(rho0), t)
@@ -316,7 +338,17 @@ def steady_current_curve(N: int, delta_x: Any, *, gamma: float = 3.102, gamma_I:
     ``{"delta_x", "current_paper", "current", "magnetization"}``; runs through
     :func:`symness.sweep.sweep` (progress bar, optional executor).
     """
-    dx = np.atleast_1d(np.asarray(delta_x, dtype=float))
+    N = _check_n(N)
+    if N > MAX_OPEN_SITES:
+        raise InvalidParameterError(f"N = {N} sites is beyond MAX_OPEN_SITES = {MAX_OPEN_SITES}.")
+    try:
+        dx = np.atleast_1d(np.asarray(delta_x, dtype=float))
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"delta_x = {delta_x!r} must be real numbers (units of eps_0).") from None
+    linear_profile(N, x1, x1 + float(np.max(dx, initial=0.0)), alpha=alpha)  # validate N, x1, alpha at once
+    if np.any(x1 + dx < 0) or not np.all(np.isfinite(dx)):
+        raise InvalidParameterError(
+            f"delta_x = {delta_x!r}: temperatures x1 + delta_x must be finite and >= 0.")
 
     def one(d: float) -> tuple[float, float, float]:
         prof = linear_profile(N, x1, x1 + d, alpha=alpha)

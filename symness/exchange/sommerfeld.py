@@ -53,9 +53,20 @@ _SYMBOLS = {T_sym: "k_B T (energy units, hbar = m = k_B = 1)",
             rho_sym: "density N/L of the gas"}
 
 
+#: Highest Sommerfeld order derived (the SymPy series grows quickly; the expansion is asymptotic).
+MAX_ORDER = 6
+#: Largest working precision of :func:`alpha_ratio_thermodynamic`.
+MAX_DPS = 1000
+#: Below this x the Sommerfeld series (to T^6) replaces the root finding (degenerate gas).
+_SOMMERFELD_BELOW = 1e-2
+
+
 def _check_order(order: int) -> int:
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
-        raise InvalidParameterError(f"order = {order!r} must be an integer >= 1 (powers of T^2).")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
+        raise InvalidParameterError(
+            f"order = {order!r} must be an integer in 1..{MAX_ORDER} (powers of T^2; the Sommerfeld "
+            "series is asymptotic, so higher orders do not help -- use alpha_ratio_thermodynamic for "
+            "the exact infinite-gas value).")
     return int(order)
 
 
@@ -136,7 +147,7 @@ def alpha_ratio_sommerfeld(x: Any, order: int = 1) -> np.ndarray | float:
     return out.item() if out.ndim == 0 else out
 
 
-def _fd_density_energy(eta: Any, T: Any, ctx: Any = mpmath.mp) -> tuple[Any, Any]:
+def _fd_density_energy(eta: Any, T: Any, ctx: Any) -> tuple[Any, Any]:
     """(rho, u) of the 1D Fermi gas with fugacity e^eta (hbar = m = 1), via polylogarithms."""
     z = -ctx.exp(eta)
     rho = -ctx.sqrt(T / (2 * ctx.pi)) * ctx.re(ctx.polylog(0.5, z))
@@ -168,26 +179,41 @@ def alpha_ratio_thermodynamic(x: Any, dps: int | None = 30) -> np.ndarray | floa
     ``x = k_B T/\epsilon_0`` as in :func:`~symness.exchange.alpha_ratio`.
     ``dps=None`` works in float64 (~1e-14, milliseconds per point); an integer
     polishes the root and evaluates :math:`u` in mpmath at ``dps`` digits
-    (~0.5 s per point).  A reference for the Sommerfeld expansion and the
-    :math:`N\to\infty` limit of the canonical result.
+    (~0.5 s per point; ``dps`` in 15..``MAX_DPS``).  A reference for the
+    Sommerfeld expansion and the :math:`N\to\infty` limit of the canonical result.
+    Below ``x = 0.01`` (a degenerate gas, where :math:`e^{\mu/T}` overflows the
+    root finder) the Sommerfeld series to :math:`T^6` is used: its neglected terms,
+    :math:`O(x^8)` and :math:`O(e^{-\mu/T})`, are below double precision there.
+    Where float64 overflows at huge ``x`` the mpmath path is used automatically.
     """
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
+                            or not 15 <= dps <= MAX_DPS):
+        raise InvalidParameterError(
+            f"dps = {dps!r} must be None (float64) or an integer in 15..{MAX_DPS} digits.")
     arr = _check_x(x)
     out = np.empty(arr.size)
     for i, xi in enumerate(arr.reshape(-1)):
         if xi == 0:
             out[i] = 1.0
             continue
+        if xi < _SOMMERFELD_BELOW:
+            # degenerate gas: the Sommerfeld series to T^6 is exact to double precision here (the
+            # neglected terms are O(x^8) and O(e^{-mu/T})), while e^{mu/T} overflows the root finder
+            out[i] = float(_sommerfeld_x(3)(xi))
+            continue
         Tf = float(xi) * math.pi**2 / 6
         eta = _eta_float(Tf)
         if dps is None:
             out[i] = float(_fd_density_energy(eta, Tf, mpmath.fp)[1]) / (math.pi**2 / 6)
-            continue
-        with mpmath.workdps(int(dps)):
-            T = mpmath.mpf(float(xi)) * mpmath.pi**2 / 6
-            e0 = mpmath.mpf(eta)
-            em = mpmath.findroot(lambda e, T=T: _fd_density_energy(e, T)[0] - 1,
-                                 (e0, e0 * (1 + 1e-9) + 1e-12))
-            out[i] = float(_fd_density_energy(em, T)[1] / (mpmath.pi**2 / 6))
+            if np.isfinite(out[i]):
+                continue
+        ctx = mpmath.MPContext()  # private precision: thread-safe, global mpmath.mp untouched
+        ctx.dps = int(dps) if dps is not None else 30
+        T = ctx.mpf(float(xi)) * ctx.pi**2 / 6
+        e0 = ctx.mpf(eta)
+        em = ctx.findroot(lambda e, T=T, ctx=ctx: _fd_density_energy(e, T, ctx)[0] - 1,
+                          (e0, e0 * (1 + 1e-9) + 1e-12))
+        out[i] = float(_fd_density_energy(em, T, ctx)[1] / (ctx.pi**2 / 6))
     out = out.reshape(arr.shape)
     return out.item() if out.ndim == 0 else out
 

@@ -30,12 +30,16 @@ import scipy.sparse.linalg as spla
 
 from ..errors import NonUniqueSteadyStateError
 from ..models.base import Model
-from .expansion import expansion_symbol
+from .expansion import check_spins, expansion_symbol
 
 __all__ = ["exact_generator", "exact_ness"]
 
 #: Liouville dimension up to which the bordered system is solved densely (N <= 6 spins)
 DENSE_LIMIT = 4096
+#: Largest number of spins of :func:`exact_ness` (4**N unknowns; N = 6 takes ~10 s, N = 7 over 5 min).
+MAX_SPINS = 6
+#: Largest number of spins of :func:`exact_generator` (a sparse 4**N x 4**N matrix).
+MAX_GENERATOR_SPINS = 8
 
 
 def _bohr_dissipator_ops(H0: sp.spmatrix, X: sp.spmatrix, bath: Any) -> sp.csr_matrix:
@@ -73,6 +77,8 @@ def exact_generator(model: Model, lam: float, *, small: Any = None, **values: An
     **values
         Other parameter values by name (default: the model's).
     """
+    check_spins(model, MAX_GENERATOR_SPINS, "exact_generator",
+                "symness.hierarchy.exact.MAX_GENERATOR_SPINS")
     name = expansion_symbol(model, small).name
     vals = dict(values)
     vals[name] = lam
@@ -109,6 +115,7 @@ def exact_ness(model: Model, lam: float, *, small: Any = None, **values: Any) ->
     NonUniqueSteadyStateError
         If the generator has more than one stationary state (bordered system singular).
     """
+    check_spins(model, MAX_SPINS, "exact_ness", "symness.hierarchy.exact.MAX_SPINS")
     L = exact_generator(model, lam, small=small, **values)
     D = L.shape[0]
     d = int(round(np.sqrt(D)))

@@ -28,7 +28,7 @@ from ..baths import Bath
 from ..errors import InvalidModelError, InvalidParameterError
 from ..models.base import Model, Term, terms_operator
 
-__all__ = ["expansion_symbol", "split_terms", "OrderedModel", "expand_model"]
+__all__ = ["check_spins", "expansion_symbol", "split_terms", "OrderedModel", "expand_model"]
 
 
 def expansion_symbol(model: Model, small: sympy.Symbol | str | None = None) -> sympy.Symbol:
@@ -52,6 +52,9 @@ def expansion_symbol(model: Model, small: sympy.Symbol | str | None = None) -> s
         if small not in by_name:
             raise InvalidParameterError(f"model {model.name!r} has no parameter {small!r}.")
         return by_name[small]
+    if not isinstance(small, sympy.Symbol):
+        raise InvalidParameterError(
+            f"small = {small!r} must be the name or the SymPy symbol of the expansion parameter.")
     return small
 
 
@@ -83,6 +86,19 @@ def split_terms(terms: list[Term] | tuple[Term, ...], small: sympy.Symbol,
             if ck != 0:
                 out.setdefault(int(k), []).append(Term(ck, t.factors))
     return out
+
+
+def check_spins(model: Any, limit: int, what: str, knob: str) -> None:
+    """Refuse models with more than ``limit`` spins before any matrix is built.
+
+    ``knob`` names the module constant holding the limit (for the message).
+    """
+    n = getattr(model, "n", None)
+    if isinstance(n, (int, np.integer)) and n > limit:
+        raise InvalidParameterError(
+            f"{what} is limited to N <= {limit} spins (got N = {n}): its matrices grow as 2**N x 2**N "
+            f"(superoperators 4**N). Use a shorter chain, or raise {knob} if you have the memory and "
+            "time.")
 
 
 @dataclass
@@ -141,6 +157,9 @@ def expand_model(model: Model, small: sympy.Symbol | str | None = None,
         Keep the parameters symbolic (only ``values`` explicitly given are substituted).
     """
     lam = expansion_symbol(model, small)
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"values must be a mapping {{name: number}}, got {type(values).__name__} {values!r}.")
     vals = dict(values or {})
     vals.pop(lam, None)
     vals.pop(lam.name, None)

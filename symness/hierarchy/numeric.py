@@ -48,14 +48,25 @@ from ..errors import (
     ShapeMismatchError,
 )
 from ..models.base import Model, terms_operator
-from .expansion import OrderedModel, bath_xi, expand_model
+from .expansion import OrderedModel, bath_xi, check_spins, expand_model
 
 __all__ = ["Hierarchy", "perturbative_ness"]
+
+
+#: Largest number of spins of the numeric hierarchy (dense 2**N x 2**N matrices; N = 10 takes ~30 s).
+MAX_SPINS = 10
+#: Highest order of lambda computed (each order m costs O(m) generator applications).
+MAX_ORDER = 50
 
 
 def _check_order(m: Any, name: str) -> None:
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 0:
         raise InvalidParameterError(f"{name} = {m!r} must be an integer >= 0 (a power of lambda).")
+    if m > MAX_ORDER:
+        raise InvalidParameterError(
+            f"{name} = {m} is beyond MAX_ORDER = {MAX_ORDER} powers of lambda; a weak-coupling series "
+            "is used at a few orders (raise symness.hierarchy.numeric.MAX_ORDER deliberately).")
+
 
 
 class Hierarchy:
@@ -94,6 +105,10 @@ class Hierarchy:
         if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
                 or not np.isfinite(tol) or tol <= 0):
             raise InvalidParameterError(f"tol = {tol!r} must be a finite number > 0 (relative).")
+        check_spins(model, MAX_SPINS, "the numeric hierarchy", "symness.hierarchy.numeric.MAX_SPINS")
+        if values is not None and not isinstance(values, Mapping):
+            raise InvalidParameterError(
+                f"values must be a mapping {{name: number}}, got {type(values).__name__} {values!r}.")
         vals = dict(values or {})
         vals.update(kw)
         om = model if isinstance(model, OrderedModel) else expand_model(model, small, vals)
@@ -166,11 +181,18 @@ class Hierarchy:
 
     # ------------------------------------------------------------------ basis
     def _square(self, m: Any, name: str) -> np.ndarray:
-        a = np.asarray(m.full() if hasattr(m, "full") and hasattr(m, "dims") else m)
+        try:
+            a = np.asarray(m.full() if hasattr(m, "full") and hasattr(m, "dims") else m)
+        except (TypeError, ValueError):
+            a = np.asarray(None)
+        if a.dtype.kind not in "biufc":
+            raise InvalidParameterError(f"{name} must be a numeric {self.dim} x {self.dim} matrix, got {m!r}.")
         if a.shape != (self.dim, self.dim):
             raise ShapeMismatchError(
                 f"{name} has shape {a.shape}; the {self.n}-spin hierarchy needs a "
                 f"{self.dim} x {self.dim} matrix.")
+        if not np.all(np.isfinite(a)):
+            raise InvalidParameterError(f"{name} has NaN or infinite entries; pass a finite matrix.")
         return a
 
     def to_basis(self, rho: np.ndarray) -> np.ndarray:
@@ -186,6 +208,8 @@ class Hierarchy:
     # ------------------------------------------------------------ superoperators
     def L(self, k: int, rt: np.ndarray) -> np.ndarray:
         r""":math:`\mathcal L_k` applied to ``rt`` (rotated basis): :math:`-i[H_k,\cdot]` + order-k dissipators."""
+        _check_order(k, "k")
+        rt = self._square(rt, "rt")
         out = np.zeros_like(rt, dtype=complex)
         if k in self.Ht:
             Hk = self.Ht[k]
@@ -197,26 +221,32 @@ class Hierarchy:
 
     def P0(self, rt: np.ndarray) -> np.ndarray:
         """Projection on Ker L0 (eq. 29)."""
+        rt = self._square(rt, "rt")
         return np.where(self._same, rt, 0.0)
 
     def Q0(self, rt: np.ndarray) -> np.ndarray:
         """1 - P0 (eq. 35)."""
+        rt = self._square(rt, "rt")
         return np.where(self._same, 0.0, rt)
 
     def P1(self, rt: np.ndarray) -> np.ndarray:
         """Projection on Ker P0 L1 P0: the diagonal in the ``|E_{n,k}>`` basis (eq. 33)."""
+        rt = self._square(rt, "rt")
         return np.diag(np.diag(rt))
 
     def Q1(self, rt: np.ndarray) -> np.ndarray:
         """P0 - P1 (eq. 36)."""
+        rt = self._square(rt, "rt")
         return self.P0(rt) - self.P1(rt)
 
     def R0(self, rt: np.ndarray) -> np.ndarray:
         r""":math:`(\mathcal Q_0\mathcal L_0\mathcal Q_0)^{-1}\mathcal Q_0` (eqs. 39--40)."""
+        rt = self._square(rt, "rt")
         return self._R0 * rt
 
     def R1(self, rt: np.ndarray) -> np.ndarray:
         r""":math:`(\mathcal Q_1\mathcal L_1\mathcal Q_1)^{-1}\mathcal Q_1` (eq. 55)."""
+        rt = self._square(rt, "rt")
         return self._R1 * rt
 
     @cached_property
@@ -250,6 +280,15 @@ class Hierarchy:
 
     def solve_W(self, r: np.ndarray, total: float = 0.0) -> np.ndarray:
         r"""Solve :math:`W x = r` with :math:`\sum_a x_a` = ``total`` (``r`` must sum to zero)."""
+        try:
+            r = np.asarray(r, dtype=complex).reshape(-1)
+            total = float(total)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(
+                f"solve_W needs a vector r of {self.dim} numbers and a real total.") from None
+        if r.size != self.dim or not np.all(np.isfinite(r)) or not np.isfinite(total):
+            raise InvalidParameterError(
+                f"solve_W needs a finite vector r of {self.dim} numbers (got {r.size}) and a finite total.")
         lu = self._bordered
         rhs = np.concatenate([np.real(r), [total]])
         sol = sla.lu_solve(lu, rhs)
@@ -380,8 +419,9 @@ def perturbative_ness(model: Model, order: int, **values: Any) -> list[np.ndarra
     NonUniqueSteadyStateError
         :math:`\mathcal P_1\mathcal L_2\mathcal P_1` with a kernel of dimension > 1.
     """
-    if not isinstance(order, (int, np.integer)) or order < 0:
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise InvalidParameterError(f"order must be a non-negative integer, got {order!r}.")
+    _check_order(order, "order")
     small = values.pop("small", None)
     hier = Hierarchy(model, small, values)
     return hier.series(int(order))

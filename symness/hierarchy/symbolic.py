@@ -38,13 +38,17 @@ import sympy
 from sympy import QQ
 from sympy.polys.matrices import DomainMatrix
 
-from ..errors import DegeneracyError, InvalidModelError, NonUniqueSteadyStateError
+from ..errors import DegeneracyError, InvalidModelError, InvalidParameterError, NonUniqueSteadyStateError
 from ..models.base import Model
-from .expansion import OrderedModel, expand_model
+from .expansion import OrderedModel, check_spins, expand_model
 from .pauli import PauliOp, String, all_strings, pauli_of_terms, string_label, string_matrix
 from .ratvec import FMat, RVec
 
 __all__ = ["SymbolicHierarchy"]
+
+#: Largest number of spins of the exact rational-function hierarchy (4**N Pauli strings;
+#: N = 2 takes ~30 s for the first order, N = 3 does not finish in minutes).
+MAX_SPINS = 2
 
 
 class _Rewriter:
@@ -145,6 +149,9 @@ class SymbolicHierarchy:
 
     def __init__(self, model: Model, small: Any = None, values: Mapping[str, Any] | None = None, *,
                  unit: sympy.Symbol | None = None, parity: bool = True):
+        check_spins(model, MAX_SPINS, "the symbolic hierarchy", "symness.hierarchy.symbolic.MAX_SPINS")
+        if unit is not None and not isinstance(unit, sympy.Symbol):
+            raise InvalidParameterError(f"unit = {unit!r} must be a SymPy symbol (the energy unit of H0).")
         om = expand_model(model, small, values, symbolic=True)
         self.ordered = om
         n = self.n = om.n

@@ -237,8 +237,13 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
         out["T1"] = hh / sympy.atanh(out["t1"])
         out["T2"] = hh / sympy.atanh(out["t2"])
         return out
-    for v, nm in ((theta, "theta"), (h, "h")):
-        if isinstance(v, (bool, str)) or not np.isfinite(complex(v)) or complex(v).imag != 0:
+    for v, nm in ((theta, "theta"), (h, "h"), (T_L, "T_L"), (T_R, "T_R"), (c_L, "c_L"), (c_R, "c_R"),
+                  (d_L, "d_L"), (d_R, "d_R")):
+        try:
+            z = complex(v) if not isinstance(v, (bool, np.bool_, str, bytes)) else complex("nan")
+        except (TypeError, ValueError):
+            z = complex("nan")
+        if not np.isfinite(z) or z.imag != 0:
             raise InvalidParameterError(f"{nm} = {v!r} must be a finite real number.")
     hf = float(h)
     if hf == 0:
@@ -262,7 +267,9 @@ def tilted_ising_two_spin(theta: Any, T_L: Any, T_R: Any, h: Any = 1, c_L: Any =
     (tl, ul, lul), (tr, ur, lur) = _tanh_parts(yl), _tanh_parts(yr)
     if float(T_L) > 0 and float(T_R) > 0:
         # D = t_L - t_R with the exact T_R - T_L: y_L - y_R = |h| (T_R - T_L) / (T_L T_R)
-        yl_minus_yr = abs(hf) * (float(T_R) - float(T_L)) / (float(T_L) * float(T_R))
+        # (formed as y_L (T_R - T_L)/T_R: the product T_L T_R may underflow)
+        with np.errstate(over="ignore", invalid="ignore"):
+            yl_minus_yr = yl * ((float(T_R) - float(T_L)) / float(T_R)) if T_L != T_R else 0.0
         # |y_L - y_R| > 1: u_R / u_L >= 4 or <= 1/4, so u_R - u_L has no cancellation
         D = _tanh_difference(yl, yr, yl_minus_yr) if abs(yl_minus_yr) <= 1.0 else ur - ul
     else:

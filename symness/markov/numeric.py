@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidParameterError, NegativeCouplingError, ShapeMismatchError
+
 __all__ = ["gth_stationary", "gth_stationary_batch", "gth_stationary_mp"]
 
 
@@ -30,11 +32,22 @@ def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
     reduction step (reducible chain: the caller falls back to LU, or first
     restricts the chain to its closed class).
     """
-    Q = np.array(Q, dtype=float)
+    if isinstance(block, (bool, np.bool_)) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise InvalidParameterError(f"block = {block!r} must be an integer >= 1 (states per panel).")
+    try:
+        Q = np.array(Q, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"the rate matrix must be a real square matrix, got {type(Q).__name__}.") from None
+    if Q.ndim != 2 or Q.shape[0] != Q.shape[1]:
+        raise ShapeMismatchError(f"the rate matrix has shape {Q.shape}; it must be square (n x n).")
+    if not np.all(np.isfinite(Q)):
+        raise InvalidParameterError("the rate matrix has NaN or infinite entries; pass finite rates.")
     n = Q.shape[0]
     if n == 0:
         return np.zeros(0)
     np.fill_diagonal(Q, 0.0)
+    if np.any(Q < 0):
+        raise NegativeCouplingError("the rate matrix has negative off-diagonal rates; rates i -> j must be >= 0.")
     cols: list[np.ndarray] = [np.zeros(0)] * n  # scaled column of the step that eliminates state m
     k = n
     while k > 1:

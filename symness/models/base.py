@@ -31,12 +31,37 @@ import sympy
 
 from ..baths import Bath, SpectralDensity, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError, SiteOutOfRangeError
-from ..spins import SINGLE_SITE, conserves_up_count, op_product
-from ..validation import check_nonnegative
+from ..spins import SINGLE_SITE, check_full_space, conserves_up_count, op_product
+from ..validation import as_finite_expr, check_nonnegative, check_temperature
 
 __all__ = ["Term", "Coupling", "Model", "terms_operator"]
 
 _KINDS = ("hermitian", "rwa")
+
+#: Largest number of sites of a model (its terms are SymPy objects, built in O(n));
+#: the numeric solvers need far fewer (full space: ``symness.spins.MAX_SITES``).
+MAX_MODEL_SITES = 1000
+#: Largest ``(number of terms) x 2**n`` for which a full-space operator is assembled
+#: (about 20 s of sparse arithmetic); larger models are solved in sectors.
+MAX_TERM_WORK = 2**27
+
+
+def check_sites(n: Any, name: str, minimum: int = 1, what: str = "sites") -> int:
+    """``n`` as an int: an integer ``minimum <= n <= MAX_MODEL_SITES``, else :class:`InvalidModelError`."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise InvalidModelError(f"{name} needs an integer n >= {minimum} {what}, got n = {n!r}.")
+    if n > MAX_MODEL_SITES:
+        raise InvalidModelError(
+            f"{name}: n = {n} {what} is beyond the model limit n <= {MAX_MODEL_SITES} (the model holds "
+            "SymPy terms per site; numeric solvers handle far fewer: 2**n states on the full space, "
+            "a few hundred sites in the one-magnon sector). Raise symness.models.base.MAX_MODEL_SITES "
+            "if you really need a longer chain.")
+    return int(n)
+
+
+def _check_coefficient(coeff: Any, where: str) -> sympy.Expr:
+    """A term coefficient as a SymPy expression: numbers or SymPy objects, finite."""
+    return as_finite_expr(coeff, f"{where}: coefficient", InvalidModelError)
 
 
 @dataclass(frozen=True)
@@ -56,8 +81,22 @@ class Term:
     factors: tuple[tuple[int, str], ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coeff", sympy.sympify(self.coeff))
-        object.__setattr__(self, "factors", tuple((int(s), str(o)) for s, o in self.factors))
+        object.__setattr__(self, "coeff", _check_coefficient(self.coeff, "Term"))
+        try:
+            pairs = [tuple(f) for f in self.factors]
+        except TypeError:
+            pairs = [()]
+        factors = []
+        for f in pairs:
+            if (len(f) != 2 or isinstance(f[0], (bool, np.bool_))
+                    or not isinstance(f[0], (int, np.integer)) or not isinstance(f[1], str)):
+                raise InvalidModelError(
+                    f"term factors must be (site, operator) pairs with a 1-based integer site and an "
+                    f"operator name, e.g. Term.of(J, (1, 'x'), (2, 'x')); got {self.factors!r}.")
+            if f[0] < 1:
+                raise SiteOutOfRangeError(f"term site {f[0]} is not allowed; sites are 1-based.")
+            factors.append((int(f[0]), f[1]))
+        object.__setattr__(self, "factors", tuple(factors))
         sites = [s for s, _ in self.factors]
         if len(set(sites)) != len(sites):
             raise InvalidModelError(f"a term acts twice on the same site: {self.factors}; "
@@ -80,18 +119,60 @@ class Term:
             raise InvalidParameterError(
                 f"no numeric value for {sorted(map(str, c.free_symbols))}; pass them as keyword "
                 "arguments (e.g. model.hamiltonian(J=1.0, Delta=2.19)).")
-        cv = complex(c)
+        try:
+            cv = complex(c)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"the coefficient {self.coeff} evaluates to {c}, not a number.") from None
+        if not np.isfinite(cv):
+            raise InvalidParameterError(
+                f"the coefficient {self.coeff} evaluates to {c} (not finite) at the given values; "
+                "pass finite parameter values.")
         return (cv.real if cv.imag == 0 else cv) * op
+
+
+def _check_terms(terms: Any, where: str) -> tuple[Term, ...]:
+    """``terms`` as a tuple of :class:`Term` (refuses anything else with a clear message)."""
+    if isinstance(terms, Term):
+        terms = (terms,)
+    if isinstance(terms, (str, bytes, Mapping)) or not isinstance(terms, Iterable):
+        raise InvalidModelError(f"{where}: terms must be a list of Term objects, got {type(terms).__name__}.")
+    out = tuple(terms)
+    bad = [t for t in out if not isinstance(t, Term)]
+    if bad:
+        raise InvalidModelError(
+            f"{where}: terms must be Term objects (Term.of(coeff, (site, 'x'), ...)), got {bad[0]!r}.")
+    return out
+
+
+def _check_values(values: Any) -> Mapping[Any, Any] | None:
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"values must be a mapping {{symbol or name: number}}, got {type(values).__name__} {values!r}.")
+    return values
 
 
 def terms_operator(terms: Iterable[Term], n: int, backend: str = "sparse",
                    values: Mapping[Any, Any] | None = None):
-    """Sum of terms as an operator (``sympy.Matrix``, ``scipy.sparse`` CSR or dense numpy)."""
+    """Sum of terms as an operator (``sympy.Matrix``, ``scipy.sparse`` CSR or dense numpy).
+
+    Raises :class:`~symness.errors.InvalidParameterError` before building anything when
+    ``len(terms) * 2**n`` exceeds :data:`MAX_TERM_WORK` (use a sector instead).
+    """
+    terms = list(_check_terms(terms, "terms_operator"))
+    values = _check_values(values)
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 0 < n <= 64 \
+            and len(terms) * 2**int(n) > MAX_TERM_WORK:
+        raise InvalidParameterError(
+            f"assembling {len(terms)} terms on the full 2**{n}-dimensional space is too large "
+            f"(limit: terms x 2**n <= {MAX_TERM_WORK}); work in a magnetization sector "
+            "(symness.exchange.chain.sector_operator, symness.spins.Sector) or raise "
+            "symness.models.base.MAX_TERM_WORK.")
     total = None
     for t in terms:
         op = t.operator(n, backend, values)
         total = op if total is None else total + op
     if total is None:
+        check_full_space(n, "sympy" if backend == "sympy" else "sparse")
         if backend == "sympy":
             return sympy.zeros(2**n, 2**n)
         z = sp.csr_matrix((2**n, 2**n), dtype=complex)
@@ -124,7 +205,12 @@ class Coupling:
     kind: str = "hermitian"
 
     def __post_init__(self) -> None:
-        self.terms = tuple(self.terms)
+        self.terms = _check_terms(self.terms, f"coupling {self.name!r}")
+        if not isinstance(self.name, str):
+            raise InvalidModelError(f"a coupling's name must be a string (the bath label), got {self.name!r}.")
+        if not isinstance(self.bath, Bath):
+            raise InvalidModelError(
+                f"coupling {self.name!r}: bath must be a symness.baths.Bath, got {type(self.bath).__name__}.")
         if self.kind not in _KINDS:
             raise InvalidModelError(f"coupling kind must be one of {_KINDS}, not {self.kind!r}.")
 
@@ -140,6 +226,7 @@ class Coupling:
                 raise InvalidParameterError(
                     f"no numeric value for the temperature {T} of bath {self.name!r}; pass it "
                     "as a keyword argument.")
+            check_temperature(T, f"temperature of bath {self.name!r}")
             T = float(T)
         bath = self.bath.with_temperature(T)
         spec = bath.spectrum
@@ -166,13 +253,32 @@ class Coupling:
         return bath
 
 
-def _check_value(key: Any, v: Any) -> None:
-    """Refuse parameter values that cannot be a physical number (strings, booleans, NaN, inf)."""
-    if isinstance(v, (str, bytes, bool, np.bool_)):
+def _check_value(key: Any, v: Any, *, real: bool = False) -> None:
+    """Refuse parameter values that cannot be a physical number.
+
+    Accepted: finite numbers (complex ones unless ``real``) and SymPy expressions
+    (finite; not known to be non-real when ``real``).  Refused: strings, booleans,
+    None, NaN, inf, sequences and other objects.
+    """
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iufc":
+        v = v.item()  # a 0-d array is a number
+    if isinstance(v, (str, bytes, bool, np.bool_)) or v is None:
         raise InvalidParameterError(
             f"parameter {key} = {v!r} is not a number; pass a real number (or a SymPy expression).")
-    if isinstance(v, (int, float, complex, np.number)) and not np.isfinite(v):
-        raise InvalidParameterError(f"parameter {key} = {v} is not finite; pass a finite number.")
+    if isinstance(v, (int, float, complex, np.number)):
+        if not np.isfinite(v):
+            raise InvalidParameterError(f"parameter {key} = {v} is not finite; pass a finite number.")
+        if real and np.iscomplexobj(v) and complex(v).imag != 0:
+            raise InvalidParameterError(f"parameter {key} = {v} is complex; it must be real.")
+        return
+    if isinstance(v, sympy.Basic):
+        as_finite_expr(v, f"parameter {key}")
+        if real and v.is_real is False:
+            raise InvalidParameterError(f"parameter {key} = {v} is not real; it must be real.")
+        return
+    raise InvalidParameterError(
+        f"parameter {key} = {v!r} ({type(v).__name__}) is not a number; pass a real number (or a SymPy "
+        "expression).")
 
 
 @dataclass
@@ -213,8 +319,15 @@ class Model:
     equation: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise InvalidModelError(f"a model needs n >= 1 sites, got {self.n!r}.")
+        self.n = check_sites(self.n, f"model {self.name!r}")
+        self.terms = list(_check_terms(self.terms, f"model {self.name!r}"))
+        if isinstance(self.couplings, (str, bytes)) or not isinstance(self.couplings, Iterable) or any(
+                not isinstance(c, Coupling) for c in self.couplings):
+            raise InvalidModelError(f"model {self.name!r}: couplings must be a list of Coupling objects.")
+        self.couplings = list(self.couplings)
+        if not isinstance(self.bonds, Mapping) or not isinstance(self.values, Mapping):
+            raise InvalidModelError(f"model {self.name!r}: bonds and values must be mappings.")
+        self.bonds = {k: list(_check_terms(v, f"bond {k} of model {self.name!r}")) for k, v in self.bonds.items()}
         for t in list(self.terms) + [t for c in self.couplings for t in c.terms] + \
                 [t for b in self.bonds.values() for t in b]:
             for s, _ in t.factors:
@@ -242,6 +355,7 @@ class Model:
 
     def resolve(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> dict[sympy.Symbol, Any]:
         """Merge defaults, ``values`` and keyword overrides (by symbol name) into ``{Symbol: value}``."""
+        _check_values(values)
         out = dict(self.values)
         by_name = {s.name: s for s in self.parameters} | {s.name: s for s in self.values}
         items = list((values or {}).items()) + list(kw.items())

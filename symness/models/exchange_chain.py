@@ -43,7 +43,7 @@ from typing import Any
 import sympy
 
 from ..errors import InvalidModelError, InvalidParameterError
-from .base import Model, Term, terms_operator
+from .base import Model, Term, check_sites, terms_operator
 
 __all__ = ["exchange_chain", "ExchangeChain", "Jump", "alpha_symbols"]
 
@@ -133,8 +133,7 @@ def exchange_chain(n: int = 7, *, pump: bool = False) -> ExchangeChain:
         (edge :math:`\sigma^+_1, \sigma^+_n`; pump :math:`\sigma^-_c`) -- the
         physically meant operators, see the module docstring.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise InvalidModelError(f"the exchange chain needs an integer n >= 2 sites, got {n!r}.")
+    n = check_sites(n, "the exchange chain", 2)
     if not isinstance(pump, bool):
         raise InvalidModelError(f"pump must be True or False, got {pump!r}.")
     alphas = alpha_symbols(n)

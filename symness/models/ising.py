@@ -22,10 +22,11 @@ model has no quantum :class:`~symness.models.base.Coupling`.
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
 from ..errors import InvalidModelError
-from .base import Model, Term
+from .base import Model, Term, check_sites
 
 __all__ = ["ising_ring", "J_upper", "J_lower", "T_left", "T_right", "mu", "bond_list"]
 
@@ -49,10 +50,10 @@ def bond_list(n_upper: int, n_lower: int) -> list[tuple[int, int, str]]:
     :math:`N_U + 2` back to site 1 (the last one is :math:`(N_S, 1)`).
     """
     for name, v in (("n_upper", n_upper), ("n_lower", n_lower)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
             raise InvalidModelError(
                 f"{name} = {v!r}: the number of bulk spins in a branch must be an integer >= 0.")
-    n = n_upper + n_lower + 2
+    n = check_sites(n_upper + n_lower + 2, "the Ising ring (N_S = n_upper + n_lower + 2)", 2, "spins")
     return [(i, i % n + 1, "upper" if i <= n_upper + 1 else "lower") for i in range(1, n + 1)]
 
 

@@ -228,7 +228,7 @@ def coupled_qubits_model(g_A: Any = None, g_B: Any = None, *, w1: Any = W1, w2: 
     """
     check_positive(w1, "qubit splitting w1")
     check_positive(w2, "qubit splitting w2")
-    _check_value("lam", lam)
+    _check_value("lam", lam, real=True)
     gA = sympy.Function("g_A") if g_A is None else g_A
     gB = sympy.Function("g_B") if g_B is None else g_B
     w1, w2, lam_ = (sympy.sympify(x) for x in (w1, w2, lam))

@@ -37,7 +37,7 @@ import sympy
 from ..baths import Bath, ohmic
 from ..errors import InvalidModelError, InvalidParameterError
 from ..validation import check_nonnegative, check_positive, check_temperature
-from .base import Coupling, Model, Term, _check_value
+from .base import Coupling, Model, Term, _check_value, check_sites
 
 __all__ = ["xxz_ring", "two_branch_ring", "ring_model"]
 
@@ -46,24 +46,31 @@ def ring_model(name: str, n: int, *, J: float, Delta: float, fields: Mapping[int
                contacts: tuple[int, int], T_left: float, T_right: float, gamma: float, cutoff: float,
                preset: str, coupling: str, paper: str, equation: str) -> Model:
     """A ring of ``n`` spins with XXZ (sigma^u) bonds, local fields and two contacts."""
-    if not isinstance(n, int) or n < 3:
-        raise InvalidModelError(f"a ring needs n >= 3 sites, got n = {n!r}.")
+    n = check_sites(n, "a ring", 3)
+    if fields is not None and not isinstance(fields, Mapping):
+        raise InvalidModelError(
+            f"fields must be a mapping {{site: h}} (1-based sites), e.g. fields={{2: 2.0, 3: 1.0}}; "
+            f"got {type(fields).__name__} {fields!r}.")
     fields = dict(fields or {})
-    for s in list(fields) + list(contacts):
-        if not isinstance(s, int) or not 1 <= s <= n:
-            raise InvalidModelError(f"site {s!r} is outside the ring's sites 1..{n}.")
-    if len(contacts) != 2 or contacts[0] == contacts[1]:
+    if len(contacts) != 2:
         raise InvalidModelError(f"contacts must be two different sites, got {contacts}.")
-    if coupling not in ("x", "y", "z", "u"):
+    for s in list(fields) + list(contacts):
+        if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= n:
+            raise InvalidModelError(f"site {s!r} is outside the ring's sites 1..{n}.")
+    if contacts[0] == contacts[1]:
+        raise InvalidModelError(f"contacts must be two different sites, got {contacts}.")
+    if not isinstance(coupling, str) or coupling not in ("x", "y", "z", "u"):
         raise InvalidParameterError(f"coupling must be one of 'x', 'y', 'z', 'u', not {coupling!r}.")
     check_temperature(T_left, "T_left")
     check_temperature(T_right, "T_right")
     check_nonnegative(gamma, "gamma")
     check_positive(cutoff, "cutoff")
-    _check_value("J", J)
-    _check_value("Delta", Delta)
+    for v, name in ((T_left, "T_left"), (T_right, "T_right"), (gamma, "gamma"), (cutoff, "cutoff")):
+        _check_value(name, v, real=True)  # scalars only (numbers or SymPy expressions)
+    _check_value("J", J, real=True)
+    _check_value("Delta", Delta, real=True)
     for l, h in fields.items():
-        _check_value(f"fields[{l}]", h)
+        _check_value(f"fields[{l}]", h, real=True)
 
     Js = sympy.Symbol("J", real=True)
     Ds = sympy.Symbol("Delta", real=True)
@@ -127,7 +134,12 @@ def xxz_ring(n: int = 4, J: float = 1.0, Delta: float = 0.0, fields: Mapping[int
         values as defaults; bonds ``(l, l % n + 1)`` split each field equally
         between the two bonds of its site; baths named ``"L"`` and ``"R"``.
     """
-    return ring_model("xxz_ring", n, J=J, Delta=Delta, fields=fields, contacts=tuple(contacts),
+    try:
+        contacts = tuple(contacts)
+    except TypeError:
+        raise InvalidModelError(
+            f"contacts must be two different sites (left, right), e.g. (1, 3); got {contacts!r}.") from None
+    return ring_model("xxz_ring", n, J=J, Delta=Delta, fields=fields, contacts=contacts,
                       T_left=T_left, T_right=T_right, gamma=gamma, cutoff=cutoff, preset=preset,
                       coupling=coupling, paper="ring4", equation="(1)-(3), (11)")
 
@@ -161,9 +173,9 @@ def two_branch_ring(n_upper: int = 2, n_lower: int = 1, J: float = 1.0, Delta: f
         right); lower-branch current (left to right) = ``-bond_heat_current(N_S)``.
     """
     for v, nm in ((n_upper, "n_upper"), (n_lower, "n_lower")):
-        if not isinstance(v, int) or v < 0:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise InvalidModelError(f"{nm} must be a non-negative integer, got {v!r}.")
-    n = n_upper + n_lower + 2
+    n = check_sites(n_upper + n_lower + 2, "the two-branch ring (n = n_upper + n_lower + 2)", 2)
     return ring_model("two_branch_ring", n, J=J, Delta=Delta, fields=fields, contacts=(1, n_upper + 2),
                       T_left=T_left, T_right=T_right, gamma=gamma, cutoff=cutoff, preset=preset,
                       coupling=coupling, paper="magnification", equation="(22)-(24), (33)")

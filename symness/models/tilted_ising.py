@@ -38,9 +38,9 @@ from typing import Any
 import sympy
 
 from ..baths import Bath, weak_coupling_spectrum
-from ..errors import InvalidModelError, InvalidParameterError
+from ..errors import InvalidParameterError
 from ..validation import check_nonnegative, check_temperature
-from .base import Coupling, Model, Term
+from .base import Coupling, Model, Term, check_sites
 
 __all__ = ["tilted_ising", "SYMBOLS"]
 
@@ -116,8 +116,7 @@ def tilted_ising(n: int = 2, *, mean_field: bool = True, **values: Any) -> Model
     Paper: weak_coupling, eqs. (68)--(70), (105)--(110), (B19)--(B20), Fig. 3.
     Conventions: :math:`\hbar = k_B = 1`; site 1 touches the left bath.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-        raise InvalidModelError(f"the tilted Ising chain needs n >= 2 spins, got {n!r}.")
+    n = check_sites(n, "the tilted Ising chain", 2, "spins")
     if not isinstance(mean_field, bool):
         raise InvalidParameterError(f"mean_field must be True or False, got {mean_field!r}.")
     for key, v in values.items():
