@@ -15,8 +15,9 @@ lambda).  The values come back in grid order whatever the executor, and each
 point is computed by the same function, so the result does not depend on the
 executor.
 
-Progress is shown with :mod:`tqdm.auto`: a widget in Jupyter, a text bar on
-stderr in a terminal, nothing for sweeps shorter than half a second.
+Progress is shown with :mod:`tqdm.auto`: a widget in Jupyter (with ipywidgets
+installed; a text bar otherwise), a text bar on stderr in a terminal, nothing for
+sweeps shorter than half a second.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import itertools
 import math
 import pickle
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
@@ -55,7 +57,11 @@ def progress_bar(iterable: Iterable[Any] | None = None, *, total: int | None = N
     delay
         Seconds before the bar first appears, so short loops stay silent.
     """
-    from tqdm.auto import tqdm  # imported when used: tqdm.auto inspects the running frontend
+    with warnings.catch_warnings():
+        # in Jupyter without ipywidgets tqdm.auto warns once and falls back to the text bar: the
+        # fallback is fine, the warning would only clutter every notebook's first sweep
+        warnings.filterwarnings("ignore", message=".*IProgress not found.*")
+        from tqdm.auto import tqdm  # imported when used: tqdm.auto inspects the running frontend
 
     disable = None if enabled is None else not enabled
     return tqdm(iterable, total=total, desc=desc or None, disable=disable, delay=delay, unit=unit,

@@ -123,3 +123,24 @@ def test_error_in_f_propagates_unchanged():
         sweep(lambda x: 1 / x, [1, 0], progress=False)
     with ThreadPoolExecutor(2) as ex, pytest.raises(ZeroDivisionError):
         sweep(lambda x: 1 / x, [1, 0, 2], executor=ex, progress=False)
+
+
+def test_progress_in_a_jupyter_kernel(tmp_path):
+    """In Jupyter the bar is tqdm.auto's: a widget with ipywidgets, else a text bar -- never a warning."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    code = (f"import sys; sys.path.insert(0, {root!r})\n"
+            "import time\nfrom symness import sweep\n"
+            "sweep(lambda x: time.sleep(0.15), range(6), label='kernel sweep').values")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+                            ).execute()
+    outputs = nb.cells[0].outputs
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "IProgress" not in text and "Warning" not in text
+    widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert widget or "kernel sweep" in text  # a widget, or the text bar on stderr
+    assert outputs[-1]["data"]["text/plain"] == "[None, None, None, None, None, None]"

@@ -62,7 +62,8 @@ def currents(Delta):
     return {"j_L": n.bath_heat_currents()["L"], "j_s": n.spin_current()}
 
 
-res = sweep(currents, {"Delta": np.linspace(1.9, 2.5, 61)})   # a tqdm bar for long sweeps
+# progress=True (the default) shows a tqdm bar -- a widget in Jupyter -- for sweeps over 0.5 s
+res = sweep(currents, {"Delta": np.linspace(1.9, 2.5, 61)}, progress=False)
 Deltas, jL, js = res.grid["Delta"], res.array("j_L"), res.array("j_s")
 print("minimum of j_L at Delta =", Deltas[int(np.argmin(jL))])
 print("spin current changes sign between", Deltas[np.nonzero(np.diff(np.sign(js)))[0]])
