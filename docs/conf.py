@@ -15,7 +15,9 @@ sys.path.insert(0, os.path.abspath("_ext"))
 # the notebook kernels are subprocesses: they import this checkout's symness too
 os.environ["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
                                                      if p and os.path.abspath(p) != ROOT])
-os.environ.setdefault("MPLBACKEND", "Agg")
+# the kernels plot with IPython's inline backend (figures on the pages): an inherited MPLBACKEND=Agg
+# (CI, a test runner) would make plt.show() display nothing
+os.environ.pop("MPLBACKEND", None)
 
 from symness import __version__  # noqa: E402
 
