@@ -45,7 +45,7 @@ __all__ = ["main", "format_table", "format_outcome", "latex_document"]
 #: verify table columns: (header, width).  Cells wider than a column wrap onto
 #: further lines; nothing is ever cut.
 COLUMNS = (("quantity", 32), ("point", 44), ("closed form", 17), ("numeric", 17), ("rel. err", 8),
-           ("tol", 7), ("", 5))
+           ("tol", 11), ("", 5))
 _SEP = "  "
 
 

@@ -74,6 +74,8 @@ def toy_registry(monkeypatch):
     def beta(quick):
         seen["before beta"] = buf.getvalue()
         yield registry.Comparison("b", 1.0, 1.0, tol=1e-12, point="T=1")
+        yield registry.Comparison("c (Monte Carlo, 3 sigma)", 0.0475, 0.0474927, tol=0.0149534, point="T=1")
+        yield registry.Comparison("d", 1.0, 1.0 + 1e-6, tol=1.23456789e-05, point="T=1")
 
     return buf, seen
 
@@ -97,6 +99,7 @@ def test_verify_table_names_checks_streams_and_never_cuts(toy_registry):
         column = "".join(ln[start:start + width] for ln in text.splitlines() if not ln.startswith("=="))
         assert _squeeze(cell) in _squeeze(column)
     assert "g_B=0.01" in text and "-1.23456789e-300" in text and "+9.87654321e-123j" in text
+    assert "0.0149534" in text and "1.23457e-05" in text  # long tolerances fit their column
     width = sum(w + 2 for _, w in cli.COLUMNS)
     assert all(len(ln) <= width for ln in text.splitlines() if not ln.startswith(("==", "symness")))
 
