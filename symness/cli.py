@@ -2,12 +2,16 @@
 
 ``symness verify [--json] [--quick] [-k TEXT]``
     Run every registered cross-check (closed form vs independent numerics)
-    and print a table; exit status 1 if anything fails.
+    and print a table, each check's rows as soon as it finishes, under a line
+    naming the check (the name ``-k`` selects); exit status 1 if anything
+    fails, 2 if ``-k`` selects nothing.
 ``symness latex -o FILE``
     Write one LaTeX document with every registered derivation.
 ``symness figures -o DIR [-k TEXT]``
     Reproduce the registered paper figures as PNG (needs matplotlib).
 ``symness --version``
+
+Progress bars (:mod:`tqdm`) go to stderr and only when it is a terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -22,92 +28,173 @@ from . import __version__
 from .registry import (
     PAPERS,
     CheckOutcome,
+    Comparison,
+    CrossCheck,
     _jsonable,
     load_plugins,
     registered_checks,
     registered_figures,
     registered_sections,
-    run_checks,
+    run_one,
+    select_checks,
 )
+from .sweep import progress_bar
 
-__all__ = ["main", "format_table", "latex_document"]
+__all__ = ["main", "format_table", "format_outcome", "latex_document"]
+
+#: verify table columns: (header, width).  Cells wider than a column wrap onto
+#: further lines; nothing is ever cut.
+COLUMNS = (("quantity", 32), ("point", 44), ("closed form", 17), ("numeric", 17), ("rel. err", 8),
+           ("tol", 11), ("", 5))
+_SEP = "  "
 
 
-def _fmt(x: complex | float) -> str:
+def _number_tokens(x: complex | float) -> list[str]:
+    """A value as text pieces that may go on separate lines (a complex splits before its imaginary part)."""
     c = complex(x)
     if c.imag == 0:
-        return f"{c.real:.10g}"
-    return f"{c.real:.6g}{c.imag:+.6g}j"
+        return [f"{c.real:.10g}"]
+    return [f"{c.real:.10g}", f"{c.imag:+.10g}j"]
 
 
-def format_table(outcomes: list[CheckOutcome]) -> str:
-    """The verify table: quantity, paper/eq, closed form, numeric, rel. error, tol, status."""
-    header = ("quantity", "paper / eq.", "closed form", "numeric", "rel. err", "tol", "")
-    rows: list[tuple[str, ...]] = []
-    for o in outcomes:
-        src = f"{o.check.paper} {o.check.equation}".strip()
-        if o.error:
-            rows.append((o.check.name, src, "-", "-", "-", "-", "ERROR"))
-            continue
-        for c in o.comparisons:
-            q = c.quantity + (f" @ {c.point}" if c.point else "")
-            rows.append((q, src, _fmt(c.closed_form), _fmt(c.numeric), f"{c.rel_error:.1e}",
-                         f"{c.tol:.0e}", "pass" if c.passed else "FAIL"))
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(header)]
-    widths[0] = min(widths[0], 70)
+def _wrap_text(text: str, width: int) -> list[str]:
+    """Wrap at spaces, breaking a longer word if it must; never drops a character other than spaces."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
-    def line(r: tuple[str, ...]) -> str:
-        cells = [r[0][:widths[0]].ljust(widths[0])] + [r[i].ljust(widths[i]) for i in range(1, 7)]
-        return "  ".join(cells).rstrip()
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
+
+def _pack(tokens: list[str], width: int) -> list[str]:
+    lines = [""]
+    for t in tokens:
+        if lines[-1] and len(lines[-1]) + len(t) > width:
+            lines.append("")
+        lines[-1] += t
+    return lines
+
+
+def _row(cells: list[list[str]]) -> list[str]:
+    """One logical row as physical lines: every cell a list of lines, padded to its column."""
+    height = max(len(c) for c in cells)
+    out = []
+    for k in range(height):
+        parts = [(c[k] if k < len(c) else "").ljust(w) for c, (_, w) in zip(cells, COLUMNS)]
+        out.append(_SEP.join(parts).rstrip())
+    return out
+
+
+def _comparison_lines(c: Comparison) -> list[str]:
+    (_, wq), (_, wp), (_, wc), (_, wn) = COLUMNS[:4]
+    cells = [_wrap_text(c.quantity, wq), _wrap_text(c.point_text, wp),
+             _pack(_number_tokens(c.closed_form), wc), _pack(_number_tokens(c.numeric), wn),
+             [f"{c.rel_error:.1e}"], [f"{c.tol:g}"], ["pass" if c.passed else "FAIL"]]
+    return _row(cells)
+
+
+def _check_heading(chk: CrossCheck) -> str:
+    src = f"{chk.paper} {chk.equation}".strip()
+    return f"== {chk.name}   [{src}]"
+
+
+def table_header() -> str:
+    """The two header lines of the verify table."""
+    head = _SEP.join(h.ljust(w) for h, w in COLUMNS).rstrip()
+    return head + "\n" + _SEP.join("-" * w for _, w in COLUMNS)
+
+
+def format_outcome(o: CheckOutcome) -> str:
+    """One check's block of the verify table: a heading with its name (the ``-k`` key), then its rows."""
+    status = "ERROR" if o.error else ("pass" if o.passed else "FAIL")
+    lines = [f"{_check_heading(o.check)}  {status}, {len(o.comparisons)} comparisons, {o.seconds:.1f} s"]
+    for c in o.comparisons:
+        lines += _comparison_lines(c)
+    if o.error:
+        lines += ["   ERROR: " + ln for ln in o.error.rstrip().splitlines()]
+    return "\n".join(lines)
+
+
+def format_table(outcomes: Iterable[CheckOutcome]) -> str:
+    """The verify table: per check a heading (name, paper, equation), then quantity, point, closed form,
+    numeric, relative error, tolerance and pass/FAIL per comparison."""
+    return "\n".join([table_header()] + [format_outcome(o) for o in outcomes])
+
+
+def _available(checks: list[CrossCheck]) -> str:
+    papers = sorted({c.paper for c in checks})
+    names = "\n".join(f"  {c.name}" + ("" if c.quick else "   (not in --quick)") for c in checks)
+    return f"paper keys: {', '.join(papers)}\ncheck names:\n{names}"
+
+
+def _comparison_json(c: Comparison) -> dict:
+    return {"quantity": c.quantity, "point": c.point_fields, "point_text": c.point_text,
+            "closed_form": _jsonable(c.closed_form), "numeric": _jsonable(c.numeric),
+            "rel_error": _jsonable(c.rel_error), "tol": _jsonable(c.tol), "passed": c.passed}
+
+
+def _outcome_json(o: CheckOutcome) -> dict:
+    return {"name": o.check.name, "paper": o.check.paper, "equation": o.check.equation,
+            "passed": o.passed, "error": o.error, "seconds": round(o.seconds, 3),
+            "comparisons": [_comparison_json(c) for c in o.comparisons]}
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     load_plugins()
-    if not registered_checks():
-        msg = "no cross-checks are registered yet; nothing to verify."
-        print(json.dumps({"checks": [], "passed": True, "message": msg}) if args.json else msg,
-              file=out)
-        return 0
-    outcomes = run_checks(quick=args.quick, select=args.k)
+    every = registered_checks()
+    todo = select_checks(every, quick=args.quick, select=args.k)
+    skipped = [c for c in select_checks(every, select=args.k) if c not in todo]
+    if not todo:
+        if not every:
+            msg = "no cross-checks are registered; nothing was verified."
+        elif skipped:
+            msg = (f"every check matching -k {args.k!r} is a slow one that --quick leaves out; run without "
+                   f"--quick.\n{_available(every)}")
+        else:
+            msg = f"no cross-check matches -k {args.k!r} (name or paper key, case-insensitive).\n{_available(every)}"
+        if args.json:
+            print(json.dumps({"passed": False, "checks": [], "error": msg.split("\n")[0],
+                              "papers": sorted({c.paper for c in every}),
+                              "available": [c.name for c in every]}, indent=2), file=out)
+        print(msg, file=sys.stderr)
+        return 2
+    outcomes: list[CheckOutcome] = []
+    with progress_bar(total=len(todo), desc="verify", enabled=None, unit="check") as bar:
+        if not args.json:
+            bar.write(f"symness verify{' --quick' if args.quick else ''}: {len(todo)} checks "
+                      "(each block starts with '== <check name>', the name -k selects)\n" + table_header(),
+                      file=out)
+            out.flush()
+        for chk in todo:
+            bar.set_postfix_str(chk.name[:40], refresh=False)
+            o = run_one(chk, quick=args.quick)
+            outcomes.append(o)
+            if not args.json:
+                bar.write(format_outcome(o), file=out)
+                out.flush()
+            bar.update()
     ok = all(o.passed for o in outcomes)
     if args.json:
-        data = {
-            "passed": ok,
-            "checks": [
-                {
-                    "name": o.check.name, "paper": o.check.paper, "equation": o.check.equation,
-                    "passed": o.passed, "error": o.error, "seconds": round(o.seconds, 3),
-                    "comparisons": [
-                        {"quantity": c.quantity, "point": c.point,
-                         "closed_form": _jsonable(c.closed_form), "numeric": _jsonable(c.numeric),
-                         "rel_error": c.rel_error, "tol": c.tol, "passed": c.passed}
-                        for c in o.comparisons
-                    ],
-                }
-                for o in outcomes
-            ],
-        }
+        data = {"passed": ok, "quick": bool(args.quick), "select": args.k,
+                "skipped_by_quick": [c.name for c in skipped],
+                "checks": [_outcome_json(o) for o in outcomes]}
         print(json.dumps(data, indent=2), file=out)
     else:
-        print(format_table(outcomes), file=out)
-        for o in outcomes:
-            if o.error:
-                print(f"\nERROR in {o.check.name}: {o.error}", file=out)
         n_cmp = sum(len(o.comparisons) for o in outcomes)
         n_fail = sum(1 for o in outcomes for c in o.comparisons if not c.passed)
         n_err = sum(1 for o in outcomes if o.error)
         total = sum(o.seconds for o in outcomes)
+        if skipped:
+            print(f"\n--quick left out {len(skipped)} slow checks (run without --quick for them): "
+                  + "; ".join(c.name for c in skipped), file=out)
         print(f"\n{len(outcomes)} checks, {n_cmp} comparisons: {n_fail} failed, {n_err} errors "
               f"({total:.1f} s). {'OK' if ok else 'FAILED'}", file=out)
     return 0 if ok else 1
 
 
-def latex_document() -> str:
-    """One LaTeX document, a section per paper, generated from the registered sections."""
+def latex_document(progress: bool | None = False) -> str:
+    """One LaTeX document, a section per paper, generated from the registered sections.
+
+    ``progress`` shows a :mod:`tqdm` bar over the sections (``None``: when stderr is a terminal).
+    """
     load_plugins()
     sections = registered_sections()
     parts = [
@@ -126,17 +213,20 @@ def latex_document() -> str:
     by_paper: dict[str, list] = {}
     for s in sections:
         by_paper.setdefault(s.paper or "foundation", []).append(s)
-    for paper, secs in by_paper.items():
-        parts.append(rf"\section{{{PAPERS.get(paper, paper)}}}")
-        for s in secs:
-            parts.append(rf"\subsection{{{s.title}}}")
-            parts.append(s.func())
+    with progress_bar(total=len(sections), desc="latex", enabled=progress, unit="section") as bar:
+        for paper, secs in by_paper.items():
+            parts.append(rf"\section{{{PAPERS.get(paper, paper)}}}")
+            for s in secs:
+                bar.set_postfix_str(s.key, refresh=False)
+                parts.append(rf"\subsection{{{s.title}}}")
+                parts.append(s.func())
+                bar.update()
     parts.append(r"\end{document}")
     return "\n\n".join(parts) + "\n"
 
 
 def _latex(args: argparse.Namespace, out: TextIO) -> int:
-    text = latex_document()
+    text = latex_document(progress=None)
     if args.output in (None, "-"):
         out.write(text)
     else:
@@ -154,16 +244,21 @@ def _figures(args: argparse.Namespace, out: TextIO) -> int:
     except ImportError:
         print("symness figures needs matplotlib: pip install 'symness[plot]'", file=sys.stderr)
         return 2
+    every = registered_figures()
+    key = (args.k or "").lower()
+    figs = [f for f in every if key in f.key.lower() or key in f.paper.lower()]
+    if not figs:
+        keys = ", ".join(f.key for f in every) or "(none registered)"
+        print(f"no figure matches -k {args.k!r} (key or paper, case-insensitive); figure keys: {keys}",
+              file=sys.stderr)
+        return 2
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    figs = [f for f in registered_figures() if not args.k or args.k in f.key or args.k in f.paper]
-    if not figs:
-        print("no figures are registered yet.", file=out)
-        return 0
-    for f in figs:
-        paths = f.func(outdir)
-        for p in paths:
-            print(f"wrote {p}", file=out)
+    with progress_bar(figs, desc="figures", enabled=None, unit="figure") as bar:
+        for f in bar:
+            bar.set_postfix_str(f.key, refresh=False)
+            for p in f.func(outdir):
+                bar.write(f"wrote {p}", file=out)
     return 0
 
 
@@ -175,8 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     v = sub.add_parser("verify", help="run every cross-check and print the table")
     v.add_argument("--json", action="store_true", help="machine-readable output")
-    v.add_argument("--quick", action="store_true", help="only the fast checks / fewer points")
-    v.add_argument("-k", metavar="TEXT", default=None, help="only checks whose name/paper contains TEXT")
+    v.add_argument("--quick", action="store_true",
+                   help="fewer points, and the slow checks left out (listed at the end)")
+    v.add_argument("-k", metavar="TEXT", default=None,
+                   help="only checks whose name or paper key contains TEXT (case-insensitive); "
+                        "the names head the table's blocks")
     v.set_defaults(func=_verify)
     la = sub.add_parser("latex", help="write the LaTeX document of every derivation")
     la.add_argument("-o", "--output", default="symness.tex", help="output file ('-' for stdout)")

@@ -17,10 +17,12 @@ papers' parameter points and at seeded random points (fewer when ``quick``).
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
+import re
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +39,10 @@ __all__ = [
     "registered_checks",
     "registered_sections",
     "load_plugins",
+    "select_checks",
+    "iter_checks",
     "run_checks",
+    "parse_point",
     "PAPERS",
 ]
 
@@ -57,16 +62,32 @@ class Comparison:
     """One closed-form value compared with one independent numeric value.
 
     The relative error is ``|closed - numeric| / max(|numeric|, atol)``;
-    the comparison passes when it is ``<= tol``.
+    the comparison passes when it is ``<= tol``.  ``point`` names the
+    parameter point, either as a mapping ``{"T_L": 2.0, ...}`` or as text
+    ``"T_L=2, T_R=0.5"`` (parsed by :func:`parse_point` for the JSON output).
     """
 
     quantity: str
     closed_form: complex | float
     numeric: complex | float
     tol: float
-    point: str = ""
+    point: str | Mapping[str, Any] = ""
     atol: float = 1e-300
     note: str = ""
+
+    @property
+    def point_text(self) -> str:
+        """The point as ``name=value, ...`` text (as given, when given as text)."""
+        if isinstance(self.point, Mapping):
+            return ", ".join(f"{k}={_short(v)}" for k, v in self.point.items())
+        return str(self.point)
+
+    @property
+    def point_fields(self) -> dict[str, Any]:
+        """The point as a mapping (text points parsed by :func:`parse_point`)."""
+        if isinstance(self.point, Mapping):
+            return {str(k): _jsonable(v) for k, v in self.point.items()}
+        return parse_point(str(self.point))
 
     @property
     def rel_error(self) -> float:
@@ -188,33 +209,118 @@ def registered_sections() -> list[LatexSection]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
+def select_checks(checks: Iterable[CrossCheck] | None = None, *, quick: bool = False,
+                  select: str | None = None) -> list[CrossCheck]:
+    """The checks a run would execute: ``select`` matches name or paper key (case-insensitive substring);
+    ``quick`` keeps only the checks registered with ``quick=True``."""
+    todo = list(checks) if checks is not None else registered_checks()
+    if select:
+        key = select.lower()
+        todo = [c for c in todo if key in c.name.lower() or key in c.paper.lower()]
+    if quick:
+        todo = [c for c in todo if c.quick]
+    return todo
+
+
+def run_one(chk: CrossCheck, *, quick: bool = False) -> CheckOutcome:
+    """Run one cross-check; an exception becomes a failed outcome (never lost)."""
+    t0 = time.perf_counter()
+    out = CheckOutcome(chk)
+    try:
+        out.comparisons = list(chk.func(quick))
+        if not out.comparisons:
+            out.error = "the check produced no comparisons"
+    except Exception as exc:  # noqa: BLE001 - reported, and the run fails
+        out.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def iter_checks(checks: Iterable[CrossCheck] | None = None, *, quick: bool = False,
+                select: str | None = None) -> Iterator[CheckOutcome]:
+    """Run cross-checks one by one, yielding each outcome as soon as it is known."""
+    for chk in select_checks(checks, quick=quick, select=select):
+        yield run_one(chk, quick=quick)
+
+
 def run_checks(checks: Iterable[CrossCheck] | None = None, *, quick: bool = False,
                select: str | None = None) -> list[CheckOutcome]:
     """Run cross-checks; exceptions become failed outcomes (never lost)."""
-    todo = list(checks) if checks is not None else registered_checks()
-    if quick:
-        todo = [c for c in todo if c.quick]
-    if select:
-        todo = [c for c in todo if select in c.name or select in c.paper]
-    outcomes = []
-    for chk in todo:
-        t0 = time.perf_counter()
-        out = CheckOutcome(chk)
-        try:
-            out.comparisons = list(chk.func(quick))
-            if not out.comparisons:
-                out.error = "the check produced no comparisons"
-        except Exception as exc:  # noqa: BLE001 - reported, and the run fails
-            out.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-        out.seconds = time.perf_counter() - t0
-        outcomes.append(out)
-    return outcomes
+    return list(iter_checks(checks, quick=quick, select=select))
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _value(text: str) -> Any:
+    t = text.strip()
+    if re.fullmatch(r"[-+]?\d+", t):
+        return int(t)
+    if _NUMBER.fullmatch(t):
+        return float(t)
+    inner = t[1:-1] if t[:1] in "[(" and t[-1:] in "])" else t
+    parts = [q.strip() for q in inner.split(",")]
+    if len(parts) > 1 and all(_NUMBER.fullmatch(q) for q in parts):
+        return [_value(q) for q in parts]
+    return t
+
+
+def _top_level_split(text: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch in ",;" and text[i + 1:i + 2] == " ":
+            parts.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_point(text: str) -> dict[str, Any]:
+    """A point label ``"T_L=2, T_R=0.5; ring4"`` as ``{"T_L": 2, "T_R": 0.5, "label": "ring4"}``.
+
+    Separators are ``", "`` and ``"; "`` outside brackets; ``name=value``
+    segments become entries (numbers as numbers, ``1,2,3`` or ``[1, 2]`` as
+    lists), the other segments are joined into ``"label"``.
+    """
+    out: dict[str, Any] = {}
+    labels = []
+    for seg in _top_level_split(text):
+        key, eq, val = seg.partition("=")
+        if not eq or not key.strip() or any(c in key for c in "([{"):
+            labels.append(seg)
+            continue
+        name, k = key.strip(), 2
+        while name in out or name == "label":
+            name, k = f"{key.strip()}#{k}", k + 1
+        out[name] = _value(val)
+    if labels:
+        out["label"] = "; ".join(labels)
+    return out
 
 
 def _jsonable(x: Any) -> Any:
-    if isinstance(x, complex):
-        return x.real if x.imag == 0 else [x.real, x.imag]
+    """A number for JSON: floats (non-finite ones as the strings "nan", "inf", "-inf"), [re, im] for complex."""
+    if isinstance(x, (str, bool)) or x is None:
+        return x
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
     try:
-        return float(x)
+        c = complex(x)
     except (TypeError, ValueError):
         return str(x)
+    if c.imag != 0:
+        return [_jsonable(c.real), _jsonable(c.imag)]
+    v = c.real
+    if math.isfinite(v):
+        return int(v) if isinstance(x, int) else v
+    return "nan" if v != v else ("inf" if v > 0 else "-inf")

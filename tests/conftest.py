@@ -21,3 +21,18 @@ def latex_file(tmp_path_factory):
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def docs_build(tmp_path_factory):
+    """The HTML documentation, built once per session (``sphinx -W``); its build executes every
+    example notebook (myst-nb), so the notebook tests read this build instead of running them again.
+
+    Returns ``(html_dir, completed_process)``.
+    """
+    for mod in ("sphinx", "myst_nb", "jupytext"):
+        pytest.importorskip(mod, reason="the [docs] extra (part of [test]) builds the documentation")
+    out = tmp_path_factory.mktemp("docs") / "html"
+    r = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+                        str(ROOT / "docs"), str(out)], capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    return out, r

@@ -20,9 +20,10 @@
 # because $H$ and the couplings conserve the number of up spins.
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
-from symness import NonUniqueSteadyStateError
+from symness import NonUniqueSteadyStateError, sweep
 from symness.models import xxz_ring
 from symness.open import davies_ness, redfield_ness
 
@@ -56,11 +57,25 @@ print("spin current:", ness.spin_current(), " ergotropy:", ness.ergotropy())
 # current changes sign (Fig. 2(b, d)).
 
 # %%
-Deltas = np.linspace(1.9, 2.5, 61)
-jL = [redfield_ness(ring, up_spins=2, Delta=D).bath_heat_currents()["L"] for D in Deltas]
-js = [redfield_ness(ring, up_spins=2, Delta=D).spin_current() for D in Deltas]
+def currents(Delta):
+    n = redfield_ness(ring, up_spins=2, Delta=Delta)
+    return {"j_L": n.bath_heat_currents()["L"], "j_s": n.spin_current()}
+
+
+# progress=True (the default) shows a tqdm bar -- a widget in Jupyter -- for sweeps over 0.5 s
+res = sweep(currents, {"Delta": np.linspace(1.9, 2.5, 61)}, progress=False)
+Deltas, jL, js = res.grid["Delta"], res.array("j_L"), res.array("j_s")
 print("minimum of j_L at Delta =", Deltas[int(np.argmin(jL))])
 print("spin current changes sign between", Deltas[np.nonzero(np.diff(np.sign(js)))[0]])
+
+# %%
+fig, ax = plt.subplots(1, 2, figsize=(8, 3), constrained_layout=True)
+ax[0].plot(Deltas, jL)
+ax[0].set(xlabel=r"$\Delta$", ylabel=r"$j_L$", title="total heat current")
+ax[1].plot(Deltas, js)
+ax[1].axhline(0, color="grey", lw=0.5)
+ax[1].set(xlabel=r"$\Delta$", ylabel=r"$j_s$", title="spin current")
+plt.show()
 
 # %% [markdown]
 # The secular (Davies) master equation gives the same populations to leading

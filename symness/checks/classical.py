@@ -102,7 +102,7 @@ def check_large_TL(quick: bool) -> Iterator[Comparison]:
 
 
 @cross_check("classical: three-spin unequal-J currents (closed form vs solver vs MC)", paper=PAPER,
-             equation="(17), (6), (9)")
+             equation="(17), (6), (9)", quick=False)
 def check_three_spin_unequal(quick: bool) -> Iterator[Comparison]:
     """The derived J_U != J_D currents (both sign cases) vs the solver and Monte Carlo."""
     from ..classical import IsingRing
@@ -126,7 +126,7 @@ def check_three_spin_unequal(quick: bool) -> Iterator[Comparison]:
 
 
 @cross_check("classical: four-spin N_U=N_D=1 currents (closed form vs solver vs MC)", paper=PAPER,
-             equation="(17), Fig. 7")
+             equation="(17), Fig. 7", quick=False)
 def check_four_spin(quick: bool) -> Iterator[Comparison]:
     """Derived four-spin currents vs the solver and Monte Carlo at the Fig. 7 point."""
     from ..classical import IsingRing

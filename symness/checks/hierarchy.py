@@ -49,7 +49,7 @@ def _fmt(p: dict) -> str:
 
 
 @cross_check("weak_coupling two-spin t1, t2, g vs lambda->0 exact NESS", paper="weak_coupling",
-             equation="(103), (B23)-(B25)")
+             equation="(103), (B23)-(B25)", quick=False)
 def check_two_spin_zeroth(quick: bool) -> Iterator[Comparison]:
     """Exact zeroth-order closed form against the exact NESS extrapolated to lambda -> 0."""
     from ..hierarchy import tilted_ising_two_spin
@@ -62,7 +62,7 @@ def check_two_spin_zeroth(quick: bool) -> Iterator[Comparison]:
 
 
 @cross_check("weak_coupling K form (111)-(114) vs numeric hierarchy", paper="weak_coupling",
-             equation="(111)-(114)")
+             equation="(111)-(114)", quick=False)
 def check_k_form(quick: bool) -> Iterator[Comparison]:
     """The derived K form (identical baths) against rho_0 of the numeric hierarchy (matrix path)."""
     from ..hierarchy import Hierarchy, small_bias_form
@@ -82,7 +82,7 @@ def check_k_form(quick: bool) -> Iterator[Comparison]:
 
 
 @cross_check("weak_coupling two-spin heat current j2 vs exact NESS", paper="weak_coupling",
-             equation="(16), (45)-(47)")
+             equation="(16), (45)-(47)", quick=False)
 def check_currents(quick: bool) -> Iterator[Comparison]:
     """Closed-form lambda^2 coefficient of J_L, J_R, J_12 against J(lambda)/lambda^2 of the exact NESS."""
     import sympy

@@ -163,7 +163,7 @@ def _slope(x: list[float], y: list[float]) -> float:
 
 
 @cross_check("qubit kernels: closed form vs non-secular Redfield (deviation and scaling)", paper="qubit_kernels",
-             equation="Sec. IV C 1, (4.20)-(4.31)")
+             equation="Sec. IV C 1, (4.20)-(4.31)", quick=False)
 def check_redfield_scaling(quick: bool) -> Iterator[Comparison]:
     r"""Redfield - Pauli: currents and populations O(g^2), rho_23 = O(g) with an O(g^2) error of its leading form."""
     scales = [0.1, 0.3, 1.0] if quick else [0.03, 0.1, 0.3, 1.0]
@@ -222,7 +222,7 @@ def check_full_kernel(quick: bool) -> Iterator[Comparison]:
 
 
 @cross_check("qubit kernels: local Lindblad closed form vs numeric", paper="qubit_kernels",
-             equation="Sec. IV C 2, (4.32)-(4.35)")
+             equation="Sec. IV C 2, (4.32)-(4.35)", quick=False)
 def check_local(quick: bool) -> Iterator[Comparison]:
     """Local master equation: derived J_A = P (f_A - f_B) and rho vs symness.open.lindblad_ness."""
     from ..kernels import local_lindblad
