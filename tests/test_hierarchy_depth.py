@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sympy
 
-from symness.errors import DegeneracyError, InvalidParameterError, NonUniqueSteadyStateError
+from symness.errors import DegeneracyError, InvalidParameterError, NonUniqueSteadyStateError, SymnessWarning
 from symness.hierarchy import Hierarchy, SymbolicHierarchy, exact_ness
 from symness.hierarchy.pauli import string_matrix
 from symness.hierarchy.ratvec import FlintRing
@@ -126,3 +126,21 @@ def test_fixed_values_reach_the_baths():
     assert np.abs(sh.evaluate(1, p) - Hierarchy(tilted_ising(2), **p).rho(1)).max() < 1e-12
     with pytest.raises(InvalidParameterError, match="fixed"):
         sh.evaluate(1, dict(p, c_L=2.0))
+
+
+def test_numeric_hierarchy_small_tilt_refuses_or_warns(sh):
+    """Near sin(theta) = 0 the rates are ~sin^2: the numeric W loses digits; the exact closed form does not.
+
+    Before: theta = 3.14159265358979 returned populations of 1e15 without a word.
+    """
+    with pytest.raises(NonUniqueSteadyStateError, match="float64"):
+        Hierarchy(tilted_ising(2), theta=3.14159265358979, T_L=1.3, T_R=0.45).rho(0)
+    p = dict(theta=1e-6, T_L=1.3, T_R=0.45)
+    with pytest.warns(SymnessWarning, match="resolves the populations only"):
+        r0 = Hierarchy(tilted_ising(2), **p).rho(0)
+    assert np.abs(r0 - sh.evaluate(0, p)).max() < 1e-3  # within the warned accuracy (5e-5)
+    # the exact evaluation has the smooth small-tilt limit; at theta = 1e-3 both agree closely
+    p = dict(theta=1e-3, T_L=1.3, T_R=0.45)
+    ref = sh.evaluate(0, p)
+    assert np.abs(Hierarchy(tilted_ising(2), **p).rho(0) - ref).max() < 1e-9
+    assert abs(sh.evaluate(0, dict(p, theta=1e-9))[0, 0] - ref[0, 0]) < 1e-5
