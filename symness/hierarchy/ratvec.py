@@ -18,6 +18,7 @@ field the hierarchy's projections are built in (same generators, same order).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -39,6 +40,8 @@ FACTOR_TERMS = 400
 class FlintRing:
     r"""The polynomial ring :math:`\mathbb Q[x_1, \dots, x_k]` in python-flint, mirroring a SymPy ring.
 
+    Denominator factors are kept primitive over the integers (positive leading coefficient).
+
     Parameters
     ----------
     symbols
@@ -47,7 +50,7 @@ class FlintRing:
     Attributes
     ----------
     factors
-        The known irreducible (monic) denominator factors; denominators are ``Counter``\ s
+        The known irreducible denominator factors (primitive integer polynomials); denominators are ``Counter``\ s
         ``{index into factors: exponent}``.
     """
 
@@ -118,7 +121,7 @@ class FlintRing:
 
     # ------------------------------------------------------------------ factored denominators
     def index(self, f: Any) -> int:
-        """Index of the monic irreducible ``f`` in :attr:`factors` (appended when new)."""
+        """Index of the normalised irreducible ``f`` in :attr:`factors` (appended when new)."""
         for k, g in enumerate(self.factors):
             if g == f:
                 return k
@@ -155,8 +158,21 @@ class FlintRing:
         return const, out
 
     def _monic(self, f: Any) -> tuple[Any, Any]:
-        lc = f.leading_coefficient()
-        return lc, f * (1 / lc)
+        """``f = c * g`` with ``g`` primitive over the integers and a positive leading coefficient."""
+        num, den = 0, 1
+        for c in f.coeffs():
+            num = math.gcd(num, int(c.p))
+            den = den * int(c.q) // math.gcd(den, int(c.q))
+        c = flint.fmpq(num, den) * (1 if f.leading_coefficient() > 0 else -1)
+        return c, f * (1 / c)
+
+    @staticmethod
+    def denominator_lcm(p: Any) -> int:
+        """The least common multiple of the denominators of the coefficients of ``p``."""
+        den = 1
+        for c in p.coeffs():
+            den = den * int(c.q) // math.gcd(den, int(c.q))
+        return den
 
     @staticmethod
     def exquo(p: Any, f: Any) -> Any:

@@ -441,14 +441,15 @@ class SymbolicHierarchy:
     def fraction_expr(self, num: Any, den: Counter, *, restore: bool = True, tanh: bool = False) -> sympy.Expr:
         """``num / prod factors**den`` (flint numerator, factored denominator) as a SymPy expression.
 
-        The numerator is expanded, the denominator a product of powers of its irreducible
-        factors; ``restore`` and ``tanh`` as in :meth:`coefficients`.
+        The numerator is an expanded polynomial with integer coefficients, the denominator an
+        integer times powers of irreducible primitive polynomials; ``restore`` and ``tanh`` as in
+        :meth:`coefficients`.
         """
         R = self.ring
         gens = [self.rw.restore(g, tanh) if restore else g for g in self.gens]
-        key = tuple(sorted(den.items()))
-        d = sympy.Mul(*[R.to_expr(R.factors[f], gens) ** k for f, k in key])
-        return R.to_expr(num, gens) / d
+        q = R.denominator_lcm(num)  # integer coefficients in the numerator, q joins the denominator
+        d = sympy.Mul(sympy.Integer(q), *[R.to_expr(R.factors[f], gens) ** k for f, k in sorted(den.items())])
+        return R.to_expr(num * q, gens) / d
 
     def evaluate(self, m: int, values: Mapping[Any, Any] | None = None, *, dps: int = 30,
                  **kw: Any) -> np.ndarray:
