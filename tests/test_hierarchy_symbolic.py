@@ -25,10 +25,10 @@ def _subs(p):
 
 
 def _matrix(coeffs, p):
-    sub = _subs(p)
+    sub = {k: sympy.Float(v) for k, v in _subs(p).items()}  # xreplace: 4x faster than subs
     M = np.zeros((4, 4), dtype=complex)
     for k, v in coeffs.items():
-        M += complex(v.subs(sub)) * string_matrix(tuple(LAB[c] for c in k))
+        M += complex(v.xreplace(sub)) * string_matrix(tuple(LAB[c] for c in k))
     return M
 
 

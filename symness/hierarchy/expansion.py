@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..baths import Bath
+from ..baths import Bath, SpectralDensity, SymmetrizedSpectrum
 from ..errors import InvalidModelError, InvalidParameterError
 from ..models.base import Model, Term, terms_operator
 
@@ -183,7 +183,7 @@ def expand_model(model: Model, small: sympy.Symbol | str | None = None,
                 f"coupling {c.name!r} mixes powers {sorted(parts)} of {lam}; write it as lambda^k times "
                 "a lambda-independent operator.")
         (k, terms), = parts.items()
-        bath = c.bath if symbolic else c.numeric_bath(model.resolve(vals))
+        bath = _given_bath(c.bath, resolved) if symbolic else c.numeric_bath(model.resolve(vals))
         cpl.append((c.name, k, terms, bath))
     if not symbolic:
         for terms in ham.values():
@@ -195,6 +195,23 @@ def expand_model(model: Model, small: sympy.Symbol | str | None = None,
     if 0 not in ham:
         raise InvalidModelError(f"model {model.name!r} has no lambda-independent Hamiltonian H0.")
     return OrderedModel(model, lam, ham, cpl, resolved)
+
+
+def _given_bath(bath: Bath, values: Mapping[sympy.Symbol, Any]) -> Bath:
+    """The symbolic bath with the explicitly given values substituted (temperature, c, d, J parameters).
+
+    Without this the symbolic path kept e.g. ``c_L`` symbolic although ``values={"c_L": 1}`` was given.
+    """
+    if not values:
+        return bath
+    T = bath.T.subs(values) if isinstance(bath.T, sympy.Basic) else bath.T
+    spec = bath.spectrum
+    if isinstance(spec, SymmetrizedSpectrum) and not callable(spec.c):
+        spec = SymmetrizedSpectrum(sympy.sympify(spec.c).subs(values), sympy.sympify(spec.d).subs(values),
+                                   spec.scale)
+    elif isinstance(spec, SpectralDensity) and spec.free_symbols:
+        spec = spec.subs(values)
+    return Bath(spec, T, bath.preset.name, lamb_shift=bath.lamb_shift, name=bath.name)
 
 
 def bath_xi(bath: Bath, omega: np.ndarray) -> np.ndarray:

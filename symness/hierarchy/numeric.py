@@ -34,6 +34,7 @@ Conventions: :math:`\hbar = 1`; :math:`\mathcal L_0\rho = -i[H_0,\rho]`; dissipa
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -46,6 +47,7 @@ from ..errors import (
     InvalidParameterError,
     NonUniqueSteadyStateError,
     ShapeMismatchError,
+    SymnessWarning,
 )
 from ..models.base import Model, terms_operator
 from .expansion import OrderedModel, bath_xi, check_spins, expand_model
@@ -261,20 +263,34 @@ class Hierarchy:
     @cached_property
     def _bordered(self) -> Any:
         n = self.dim
-        B = np.zeros((n + 1, n + 1))
-        B[:n, :n] = self.W
-        B[:n, n] = 1.0
-        B[n, :n] = 1.0
-        # conditioning: a singular bordered matrix = more than one stationary population vector
+        # conditioning: a singular bordered matrix = more than one stationary population vector.
+        # W is a sum of terms of size |S||X| that cancel down to ~sin(theta)^2 for a small tilt: its
+        # rounding error is ~ u sum|S||X|, which bounds what float64 can resolve
         sv = np.linalg.svd(self.W, compute_uv=False)
         scale = sv[0] if sv[0] > 0 else 1.0
-        if n > 1 and sv[-2] <= 1e-10 * scale:
-            nk = int(np.sum(sv <= 1e-10 * scale))
+        mag = sum(float(np.abs(S).max() * np.abs(X).max()) for _, o, X, S in self.dissipators if o == 2)
+        noise = np.finfo(float).eps * mag
+        if n > 1 and sv[-2] <= max(1e-10 * scale, 100 * noise):
+            nk = int(np.sum(sv <= max(1e-10 * scale, 100 * noise)))
             raise NonUniqueSteadyStateError(
-                f"P1 L2 P1 has a {nk}-dimensional kernel: the baths do not connect all the states "
-                "|E_nk> (e.g. theta = 0, where the couplings commute with H0), so eq. (47) does not fix "
-                "rho_0. Choose couplings that relax every H0 block (0 < theta).",
+                f"P1 L2 P1 has a {nk}-dimensional kernel (to float64 precision): the baths do not connect "
+                "all the states |E_nk> (e.g. theta = 0, where the couplings commute with H0), so eq. (47) "
+                "does not fix rho_0. Choose couplings that relax every H0 block (0 < theta); close to such "
+                "a point use SymbolicHierarchy(...).evaluate(m, point) (two spins, exact).",
                 reason="P1 L2 P1 kernel dimension > 1", classes=[nk])
+        if noise / scale > 1e-8:
+            warnings.warn(
+                f"P1 L2 P1 is {scale:.3g}, small against its terms ({mag:.3g}): float64 resolves the "
+                f"populations only to a relative ~{noise / scale:.1g} (e.g. sin(theta) close to 0). For two "
+                "spins use SymbolicHierarchy(...).evaluate(m, point) (exact), or exact_ness.",
+                SymnessWarning, stacklevel=3)
+        # the border carries W's own scale: with a unit border, rates ~ sin(theta)^2 ~ 1e-29 (theta
+        # within 1e-15 of pi) gave populations of 1e15
+        B = np.zeros((n + 1, n + 1))
+        B[:n, :n] = self.W
+        B[:n, n] = scale
+        B[n, :n] = scale
+        self._border = scale
         lu = sla.lu_factor(B)
         return lu
 
@@ -290,7 +306,7 @@ class Hierarchy:
             raise InvalidParameterError(
                 f"solve_W needs a finite vector r of {self.dim} numbers (got {r.size}) and a finite total.")
         lu = self._bordered
-        rhs = np.concatenate([np.real(r), [total]])
+        rhs = np.concatenate([np.real(r), [total * self._border]])
         sol = sla.lu_solve(lu, rhs)
         return sol[:-1]
 

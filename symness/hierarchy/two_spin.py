@@ -23,10 +23,11 @@ from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 from ..models.tilted_ising import SYMBOLS, c_L, c_R, d_L, d_R, h, theta, tilted_ising
 from ..validation import check_nonnegative, check_temperature, is_symbolic
 from .pauli import PauliOp, pauli_of_terms
+from .ratvec import RVec
 from .symbolic import SymbolicHierarchy
 
 __all__ = ["tilted_ising_two_spin", "zeroth_order_form", "small_bias_form", "two_spin_hierarchy",
-           "current_forms", "first_order_coefficients", "t_L", "t_R"]
+           "current_forms", "first_order_coefficients", "second_order_coefficients", "t_L", "t_R"]
 
 t_L, t_R = sympy.symbols("t_L t_R")
 _cL, _cR, _dL, _dR, _theta = c_L, c_R, d_L, d_R, theta  # module symbols (shadowed by arguments below)
@@ -394,17 +395,19 @@ def _current_operators() -> dict[str, dict[int, PauliOp]]:
     return out
 
 
-def _series(ops: dict[int, PauliOp], power: int) -> sympy.Expr:
-    """Coefficient of lambda**power of <O(lambda)> using the symbolic rho_m."""
+def _series(ops: dict[int, PauliOp], power: int, restore: bool = False) -> sympy.Expr:
+    """Coefficient of lambda**power of <O(lambda)> using the symbolic rho_m (summed in python-flint).
+
+    ``restore`` writes ``C_theta`` as ``cos(theta)`` (built directly, no substitution afterwards).
+    """
     sh = two_spin_hierarchy()
-    total = sympy.S.Zero
+    total = RVec.zero(1, sh.ring)
     for k, op in ops.items():
         m = power - k
         if m < 0:
             continue
-        num, den = sh.expectation(sh.scaled(op), m)
-        total += num.as_expr() / den.as_expr()
-    return total
+        total = total + sh.expectation_vector(sh.scaled(op), m)
+    return sh.fraction_expr(*total.entry_factored(0), restore=restore)
 
 
 def current_forms(orders: tuple[int, ...] = (2,)) -> ClosedForm:
@@ -413,7 +416,7 @@ def current_forms(orders: tuple[int, ...] = (2,)) -> ClosedForm:
     Keys ``"J_L^(k)"``, ``"J_R^(k)"`` (heat current from each bath into the system) and
     ``"J_12^(k)"`` (energy current from spin 1 to spin 2 across the bond) for each requested
     power ``k``.  The leading power is 2 (the :math:`\lambda^0, \lambda^1` coefficients vanish
-    identically, which the derivation checks); ``k = 3`` needs :math:`\rho_1` (about 25 s).
+    identically, which the derivation checks); ``k = 3`` needs :math:`\rho_1` (about 1 s).
     The bond current at ``k`` uses the stationarity identity
     :math:`J_{12} = -\langle\mathcal D_R^\dagger(H_{>1})\rangle`, which needs only
     :math:`\rho_{k-2}`; the direct :math:`\langle i[H_\times, H_{>1}]\rangle` is used in the tests.
@@ -427,15 +430,13 @@ def current_forms(orders: tuple[int, ...] = (2,)) -> ClosedForm:
                          or not 0 <= k <= 3 for k in orders):
         raise InvalidParameterError(
             f"orders = {orders!r}: pass a non-empty tuple of powers k in 0..3 (k = 0, 1 vanish; "
-            "k = 3 takes ~25 s; higher orders are not implemented).")
+            "higher orders are not implemented: for numbers from rho_2 use "
+            "two_spin_hierarchy().evaluate(2, point)).")
     ops = _current_operators()
     exprs = {}
     for k in orders:
         for key, label in (("L", "J_L"), ("R", "J_R"), ("bond (stationarity)", "J_12")):
-            e = _series(ops[key], k)
-            e = sympy.cancel(e)
-            exprs[f"{label}^({k})"] = _homogenize(e) if k == 2 else e.xreplace(
-                {_C: sympy.cos(theta), _S: sympy.sin(theta)})
+            exprs[f"{label}^({k})"] = _homogenize(_series(ops[key], k)) if k == 2 else _series(ops[key], k, True)
     syms = dict(_SYMS)
     return ClosedForm(exprs, syms, paper=_PAPER, equation="(16), (45)-(67)",
                       assumptions=["coefficient of lambda^k of the current in the NESS of "
@@ -453,3 +454,16 @@ def first_order_coefficients(tanh: bool = False) -> dict[str, sympy.Expr]:
     :math:`\tanh(h/T_{L,R})`.
     """
     return two_spin_hierarchy().coefficients(1, tanh=tanh)
+
+
+def second_order_coefficients(tanh: bool = False) -> dict[str, sympy.Expr]:
+    r"""Pauli coefficients of :math:`\rho_2` (two spins, every parameter symbolic), ``{'xz': expr}``.
+
+    :math:`\rho_2 = \sum_P r_P\sigma^P` (eqs. 52, 55, 62--63 at :math:`m = 2`), with
+    :math:`\theta, h, t_{L,R}, c_{L,R}, d_{L,R}` all symbolic: numerators of up to about
+    13 000 terms over a common denominator of three irreducible factors (about 10 s to
+    build as SymPy expressions).  Too large for ``sympy.lambdify``; numbers at a point come
+    exactly and fast from ``two_spin_hierarchy().evaluate(2, point)``.  ``tanh`` as in
+    :func:`first_order_coefficients`.
+    """
+    return two_spin_hierarchy().coefficients(2, tanh=tanh)
