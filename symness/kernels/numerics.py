@@ -39,7 +39,8 @@ import sympy
 from ..closedform import EvaluationError, NumericBackend
 from ..errors import InvalidParameterError
 from ..markov import gth_stationary_batch, gth_stationary_mp
-from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf
+from ..markov.counting import cumulants_numeric
+from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf, mpf_to_fmpq
 from .spectrum import ImplicitSpectrum
 
 __all__ = ["PauliBackend", "Edge"]
@@ -83,11 +84,18 @@ class PauliBackend(NumericBackend):
     """
 
     def __init__(self, n: int, edges: Sequence[Edge], variables: Sequence[sympy.Expr],
-                 params: Sequence[sympy.Symbol], outputs: Sequence[tuple[str, int]],
+                 params: Sequence[sympy.Symbol], outputs: Sequence[tuple[str, Any]],
                  exact: ExactPolynomials | None = None, rtol: float = 1e-12,
-                 spectrum: ImplicitSpectrum | None = None):
+                 spectrum: ImplicitSpectrum | None = None, keys: Sequence[Any] = (),
+                 temperatures: Sequence[int] = (), formulas: Mapping[int, Any] | None = None):
         self.n = n
         self.spectrum = spectrum
+        #: key of each exact polynomial (("P", k), ("Z",), ("N", bath), ("p", bath, k, m))
+        self.keys = {k: i for i, k in enumerate(keys)}
+        #: variable index of each bath's temperature (entropy production, TUR)
+        self.temperatures = list(temperatures)
+        #: cumulant order -> callable(p dict) giving kappa_1..kappa_order (exact path)
+        self.formulas = dict(formulas or {})
         self.edges = list(edges)
         self.variables = list(variables)
         self.params = list(params)
@@ -137,22 +145,80 @@ class PauliBackend(NumericBackend):
         out = np.empty((len(self.outputs), npts))
         err = np.empty((len(self.outputs), npts))
         gth_err = (self.n + 4) * _U
+        currents: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+        def current(b: int) -> tuple[np.ndarray, np.ndarray]:
+            if b not in currents:
+                plus = np.zeros(npts)
+                minus = np.zeros(npts)
+                for e in self.edges:
+                    if e.bath == b:
+                        plus += x[e.omega] * x[e.up] * p[:, e.lo]
+                        minus += x[e.omega] * x[e.down] * p[:, e.hi]
+                q = plus - minus
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    kap = np.where(q != 0, (plus + minus) / np.abs(q), np.where(plus + minus > 0, np.inf, 1.0))
+                currents[b] = (q, (self.n + 4) * _U * kap)
+            return currents[b]
+
+        cumulants: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+        def cumulant(b: int, order: int) -> tuple[np.ndarray, np.ndarray]:
+            if (b, order) not in cumulants:
+                vals = np.empty((order, npts))
+                errs = np.empty((order, npts))
+                for i in range(npts):
+                    edges = []
+                    for e in self.edges:
+                        w = x[e.omega, i] if e.bath == b else 0.0
+                        edges += [(e.lo, e.hi, x[e.up, i], w), (e.hi, e.lo, x[e.down, i], -w)]
+                    try:
+                        v, e = cumulants_numeric(self.n, edges, order, diagnostics=True)
+                    except (ZeroDivisionError, np.linalg.LinAlgError):
+                        vals[:, i], errs[:, i] = np.nan, np.inf
+                        continue
+                    vals[:, i] = v
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        errs[:, i] = np.where(v != 0, 4 * e / np.abs(v), np.inf)
+                cumulants[(b, order)] = (vals, errs)
+            return cumulants[(b, order)]
+
+        def entropy() -> tuple[np.ndarray, np.ndarray]:
+            # sigma = -sum_X q_X / T_X = -sum_X q_X (1/T_X - 1/T_0), using the first law sum_X q_X = 0
+            T = [x[t] for t in self.temperatures]
+            tot = np.zeros(npts)
+            mag = np.zeros(npts)
+            errsum = np.zeros(npts)
+            for b, Tb in enumerate(T):
+                q, e = current(b)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    c = q * (T[0] - Tb) / (Tb * T[0])
+                tot -= c
+                mag += np.abs(c)
+                errsum += np.abs(c) * (e + 4 * _U)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return tot, np.where(tot != 0, errsum / np.abs(tot) + (self.n + 4) * _U * mag / np.abs(tot), np.inf)
+
         for j, (kind, k) in enumerate(self.outputs):
             if kind == "population":
-                out[j] = p[:, k]
-                err[j] = gth_err
-                continue
-            plus = np.zeros(npts)
-            minus = np.zeros(npts)
-            for e in self.edges:
-                if e.bath == k:
-                    plus += x[e.omega] * x[e.up] * p[:, e.lo]
-                    minus += x[e.omega] * x[e.down] * p[:, e.hi]
-            q = plus - minus
-            with np.errstate(divide="ignore", invalid="ignore"):
-                kappa = np.where(q != 0, (plus + minus) / np.abs(q), np.where(plus + minus > 0, np.inf, 1.0))
-            out[j] = q
-            err[j] = (self.n + 4) * _U * kappa
+                out[j], err[j] = p[:, k], gth_err
+            elif kind == "current":
+                out[j], err[j] = current(k)
+            elif kind == "cumulant":
+                b, order, idx = k
+                v, e = cumulant(b, order)
+                out[j], err[j] = v[idx], e[idx]
+            elif kind == "entropy":
+                out[j], err[j] = entropy()
+            elif kind == "tur":
+                b, order = k
+                v, e = cumulant(b, order)
+                sg, se = entropy()
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[j] = v[1] * sg / v[0] ** 2
+                err[j] = e[1] + se + 2 * e[0]
+            else:  # pragma: no cover - internal
+                raise ValueError(kind)
         return out, err
 
     def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -202,10 +268,37 @@ class PauliBackend(NumericBackend):
     def _exact_outputs(self, xs: list[Any], ctx: Any) -> list[Any]:
         if self.exact_polys is not None:
             vals = self.exact_polys(xs)
-            Z = vals[-1]
+            get = {key: vals[i] for key, i in self.keys.items()}
+            Z = get[("Z",)]
             if Z == 0:
                 raise ZeroDivisionError("Z = 0")
-            return [fmpq_to_mpf(v / Z, ctx) for v in vals[:-1]]
+            T = [mpf_to_fmpq(xs[t]) for t in self.temperatures]
+
+            def current(b: int) -> Any:
+                return get[("N", b)] / Z
+
+            def cumulants(b: int, order: int) -> list[Any]:
+                pk = {(k, m): get[("p", b, k, m)] for k in range(order + 1) for m in range(order + 1 - k)
+                      if (k, m) != (0, 0)}
+                return self.formulas[order](pk)
+
+            def entropy() -> Any:
+                return -sum(current(b) * (T[0] - Tb) / (Tb * T[0]) for b, Tb in enumerate(T))
+
+            out = []
+            for kind, k in self.outputs:
+                if kind == "population":
+                    out.append(get[("P", k)] / Z)
+                elif kind == "current":
+                    out.append(current(k))
+                elif kind == "cumulant":
+                    out.append(cumulants(k[0], k[1])[k[2]])
+                elif kind == "entropy":
+                    out.append(entropy())
+                elif kind == "tur":
+                    kap = cumulants(k[0], k[1])
+                    out.append(kap[1] * entropy() / kap[0] ** 2)
+            return [fmpq_to_mpf(v, ctx) for v in out]
         Q = [[ctx.mpf(0)] * self.n for _ in range(self.n)]
         for e in self.edges:
             Q[e.lo][e.hi] += xs[e.up]
