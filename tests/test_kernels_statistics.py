@@ -136,3 +136,35 @@ def test_second_law_and_tur_on_random_models(seed):
     assert sigma >= -1e-18
     if abs(t1 - t2) > 1e-3:
         assert pk.tur_ratio("L").lambdify()(T_1=t1, T_2=t2) >= 2 - 1e-9
+
+
+def test_linear_response_conductance_onsager_and_fdt(zz):
+    """G = dq/dT at equal T: symmetric, rows sum to zero, equals finite differences of the exact current and
+    the equilibrium noise over 2 T^2 (fluctuation-dissipation) -- three independent routes."""
+    G = zz.linear_response()
+    vals = dict(omega_1=1.0, omega_2=0.6, g=0.1, gamma=0.01)
+    T = 0.8
+    M = G.lambdify()(T=T, **vals)
+    assert M[0, 1] == pytest.approx(M[1, 0], rel=1e-12)
+    assert abs(M[0, 0] + M[0, 1]) < 1e-12 * abs(M[0, 0])
+    kth = zz.thermal_conductance().lambdify()(T=T, **vals)
+    q = zz.heat_currents_form()
+    h = 1e-12
+    qp = q.evaluate(dict(vals, T_h=T + h, T_c=T), dps=50)["h"]
+    qm = q.evaluate(dict(vals, T_h=T - h, T_c=T), dps=50)["h"]
+    # the step actually taken: T +- h rounded to doubles (exact difference by Sterbenz's lemma)
+    assert kth == pytest.approx((qp - qm) / ((T + h) - (T - h)), rel=1e-9)
+    S_eq = zz.heat_current_noise("h").lambdify()(T_h=T, T_c=T, **vals)
+    assert kth == pytest.approx(S_eq / (2 * T**2), rel=1e-10)
+
+
+def test_onsager_symmetry_three_baths():
+    from test_kernels_user_models import _fridge
+    H, cs = _fridge()
+    w1s, w3s = sympy.Symbol("omega_1", positive=True), sympy.Symbol("omega_3", positive=True)
+    pk = pauli_kernel(H, cs, at={w1s: 1.0, w3s: 0.7, g: 0.05})
+    M = pk.linear_response().lambdify()(omega_1=1.0, omega_3=0.7, g=0.05, T=0.6, kappa_1=0.01, kappa_2=0.02,
+                                        kappa_3=0.015)
+    np.testing.assert_allclose(M, M.T, rtol=1e-10, atol=1e-18)
+    np.testing.assert_allclose(M.sum(axis=0), 0, atol=1e-14 * np.abs(M).max())
+    assert np.all(np.linalg.eigvalsh(-M) >= -1e-15 * np.abs(M).max()) or np.all(np.linalg.eigvalsh(M) >= -1e-15)

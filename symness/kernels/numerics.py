@@ -43,7 +43,7 @@ from ..markov.counting import cumulants_numeric
 from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf, mpf_to_fmpq
 from .spectrum import ImplicitSpectrum
 
-__all__ = ["PauliBackend", "Edge"]
+__all__ = ["PauliBackend", "ResponseBackend", "Edge"]
 
 _U = np.finfo(float).eps / 2
 
@@ -312,3 +312,139 @@ class PauliBackend(NumericBackend):
                 out.append(ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
                                     for e in self.edges if e.bath == k))
         return out
+
+
+class ResponseBackend(NumericBackend):
+    r"""Linear response :math:`G_{XY} = \partial q^X/\partial T_Y` at equal temperatures :math:`T`.
+
+    Fast path: the first-order deviation from the Gibbs state,
+    :math:`K_0\,\delta\rho = -\delta K_Y\,\rho_0` (bordered system, one refinement
+    step with the residual in extended precision gives the error estimate), then
+    :math:`G_{XY} = \sum_{t\in X}\omega_t(\delta W^\uparrow_t\rho_l + W^\uparrow_t\delta\rho_l
+    - \delta W^\downarrow_t\rho_h - W^\downarrow_t\delta\rho_h)`.  Exact path: the
+    closed form :math:`G_{XY} = \sum_v (\partial N_X/\partial x_v)\,\partial_{T_Y}x_v / Z`
+    in rational arithmetic.
+
+    Parameters
+    ----------
+    n, edges
+        Levels and transitions (:class:`Edge`; ``up``/``down``/``omega`` index ``variables``).
+    variables
+        Equilibrium values of the ring variables (rates at :math:`T_X = T`, Bohr frequencies).
+    derivatives
+        ``[(bath Y, variable index v, expression of d x_v / d T_Y at T)]``.
+    params
+        The parameters (with the common temperature ``T``).
+    pairs
+        Output ``(X, Y)`` bath indices, in order.
+    exact
+        :class:`ExactPolynomials` of ``[dN_X/dx_v for (X, Y, v) in terms] + [Z]``.
+    terms
+        ``[(X, Y, v, derivative index)]`` matching ``exact``.
+    """
+
+    def __init__(self, n: int, edges: Sequence[Edge], variables: Sequence[sympy.Expr],
+                 derivatives: Sequence[tuple[int, int, sympy.Expr]], params: Sequence[sympy.Symbol],
+                 pairs: Sequence[tuple[int, int]], exact: ExactPolynomials, terms: Sequence[tuple[int, int, int, int]],
+                 rtol: float = 1e-11):
+        self.n, self.edges, self.params, self.pairs = n, list(edges), list(params), list(pairs)
+        self.variables = list(variables)
+        self.derivatives = list(derivatives)
+        self.exact_polys, self.terms, self.rtol = exact, list(terms), rtol
+        exprs = self.variables + [d for _, _, d in self.derivatives]
+        undefined = set().union(*(v.atoms(sympy.core.function.AppliedUndef) for v in exprs))
+        if undefined:
+            raise InvalidParameterError(
+                f"cannot evaluate numerically: undefined functions {sorted(map(str, undefined))}.")
+        self._np: Any = None
+        self._mp: Any = None
+
+    def _values(self, values: Mapping[sympy.Symbol, Any]) -> tuple[np.ndarray, np.ndarray]:
+        if self._np is None:
+            exprs = self.variables + [d for _, _, d in self.derivatives]
+            self._np = sympy.lambdify(self.params, exprs, modules=["scipy", "numpy"], cse=True)
+        args = [np.asarray(values[p], dtype=float) for p in self.params]
+        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
+        npts = int(np.prod(shape)) if shape else 1
+        with np.errstate(all="ignore"):
+            vals = self._np(*args)
+        x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
+        return x.reshape(len(vals), npts), ~np.all(np.isfinite(x.reshape(len(vals), npts)), axis=0)
+
+    def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+        xall, bad = self._values(values)
+        nv = len(self.variables)
+        npts = xall.shape[1]
+        out = np.zeros((len(self.pairs), npts))
+        err = np.full((len(self.pairs), npts), np.inf)
+        nb = 1 + max(max(e.bath for e in self.edges), max(p[1] for p in self.pairs))
+        for i in range(npts):
+            if bad[i]:
+                continue
+            x, dx = xall[:nv, i], xall[nv:, i]
+            K = np.zeros((self.n, self.n))
+            for e in self.edges:
+                K[e.hi, e.lo] += x[e.up]
+                K[e.lo, e.lo] -= x[e.up]
+                K[e.lo, e.hi] += x[e.down]
+                K[e.hi, e.hi] -= x[e.down]
+            rho = gth_stationary_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
+            if not np.all(np.isfinite(rho)):
+                continue
+            B = np.zeros((self.n + 1, self.n + 1))
+            B[: self.n, : self.n] = K
+            B[: self.n, self.n] = rho
+            B[self.n, : self.n] = 1.0
+            for Y in range(nb):
+                d = np.zeros(len(self.variables))
+                for k, (by, v, _) in enumerate(self.derivatives):
+                    if by == Y:
+                        d[v] += dx[k]
+                dK = np.zeros((self.n, self.n))
+                for e in self.edges:
+                    dK[e.hi, e.lo] += d[e.up]
+                    dK[e.lo, e.lo] -= d[e.up]
+                    dK[e.lo, e.hi] += d[e.down]
+                    dK[e.hi, e.hi] -= d[e.down]
+                b = np.concatenate([-dK @ rho, [0.0]])
+                sol = np.linalg.solve(B, b)
+                res = (b.astype(np.longdouble) - B.astype(np.longdouble) @ sol.astype(np.longdouble)).astype(float)
+                corr = np.linalg.solve(B, res)
+                drho, ddrho = (sol + corr)[: self.n], np.abs(corr[: self.n]) + (self.n + 4) * _U * np.abs(sol[: self.n])
+                for j, (X, YY) in enumerate(self.pairs):
+                    if YY != Y:
+                        continue
+                    tot, mag, prop = 0.0, 0.0, 0.0
+                    for e in self.edges:
+                        if e.bath != X:
+                            continue
+                        w = x[e.omega]
+                        terms = (w * d[e.up] * rho[e.lo], w * x[e.up] * drho[e.lo],
+                                 -w * d[e.down] * rho[e.hi], -w * x[e.down] * drho[e.hi])
+                        tot += sum(terms)
+                        mag += sum(abs(t) for t in terms)
+                        prop += w * (x[e.up] * ddrho[e.lo] + x[e.down] * ddrho[e.hi])
+                    out[j, i] = tot
+                    err[j, i] = ((self.n + 8) * _U * mag + prop) / abs(tot) if tot != 0 else np.inf
+        unresolved = bad | ~np.all(err <= self.rtol, axis=0)
+        return list(out), unresolved
+
+    def exact(self, values: Mapping[sympy.Symbol, Any], dps: int) -> list[Any]:
+        work = max(int(dps), 30) + 40
+        if self._mp is None:
+            exprs = self.variables + [d for _, _, d in self.derivatives]
+            self._mp = sympy.lambdify(self.params, exprs, modules="mpmath")
+        ctx = mpmath.MPContext()
+        ctx.dps = work
+        with mpmath.workdps(work):
+            vals = [mpmath.re(v) for v in self._mp(*[mpmath.mpmathify(values[p]) for p in self.params])]
+        nv = len(self.variables)
+        polys = self.exact_polys([mpf_to_fmpq(v) for v in vals[:nv]])
+        Z = polys[-1]
+        if Z == 0:
+            raise EvaluationError(f"the partition sum vanishes at {dict(values)}.")
+        dq = [mpf_to_fmpq(v) for v in vals[nv:]]
+        acc = {pair: 0 for pair in self.pairs}
+        for (X, Y, _v, k), D in zip(self.terms, polys[:-1]):
+            acc[(X, Y)] += D * dq[k]
+        return [fmpq_to_mpf(acc[pair] / Z, ctx) for pair in self.pairs]

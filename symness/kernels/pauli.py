@@ -773,6 +773,16 @@ class PauliKernel(Mapping[str, ClosedForm]):
         from .statistics import entropy_production
         return entropy_production(self)
 
+    def linear_response(self) -> ClosedForm:
+        """Onsager matrix dq_X/dT_Y at equal temperatures (:func:`symness.kernels.statistics.linear_response`)."""
+        from .statistics import linear_response
+        return linear_response(self)
+
+    def thermal_conductance(self) -> ClosedForm:
+        """Two baths: lim q^A/(T_A - T_B) (:func:`symness.kernels.statistics.thermal_conductance`)."""
+        from .statistics import thermal_conductance
+        return thermal_conductance(self)
+
     def tur_ratio(self, bath: str) -> ClosedForm:
         """TUR ratio of the heat current from ``bath`` (:func:`symness.kernels.statistics.tur_ratio`)."""
         from .statistics import tur_ratio

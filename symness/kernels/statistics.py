@@ -33,7 +33,13 @@ from ..markov.symbolic import PolynomialDefinition
 if TYPE_CHECKING:  # pragma: no cover
     from .pauli import PauliKernel
 
-__all__ = ["heat_cumulants", "heat_current_noise", "entropy_production", "tur_ratio"]
+
+def substitute_definitions(expr: Any, defs: Any) -> Any:
+    from .pauli import substitute_definitions as sub
+    return sub(expr, defs)
+
+__all__ = ["heat_cumulants", "heat_current_noise", "entropy_production", "tur_ratio", "linear_response",
+           "thermal_conductance"]
 
 MAX_ORDER = 4
 
@@ -151,3 +157,106 @@ def tur_ratio(pk: PauliKernel, bath: str) -> ClosedForm:
                       paper=cum.paper, equation=cum.equation, conventions=cum.conventions, definitions=defs,
                       numeric=numeric, description=f"TUR ratio S sigma / q^2 of the heat current from {bath} "
                                                    "(>= 2 by the thermodynamic uncertainty relation).")
+
+
+def linear_response(pk: PauliKernel) -> ClosedForm:
+    r"""Onsager linear response :math:`G_{XY} = \partial q^X/\partial T_Y` at :math:`T_X = T` for every bath.
+
+    Derived directly, as the first-order deviation from the Gibbs state: the
+    current numerators :math:`N_X` vanish at equal temperatures, so
+    :math:`G_{XY} = \sum_v (\partial N_X/\partial x_v)\,\partial_{T_Y}x_v\,/Z`, the sum over the
+    rates :math:`x_v` of bath :math:`Y` (python-flint derivatives of the tree
+    polynomials; SymPy derivatives of the rates).  Onsager symmetry
+    :math:`G_{XY} = G_{YX}` and :math:`\sum_X G_{XY} = 0` (first law) hold; two baths:
+    :math:`G_{AA}` is the thermal conductance.
+
+    Returns
+    -------
+    ClosedForm
+        Matrix ``G[X, Y]`` in the order of ``pk.baths``; parameter ``T`` (fresh name) is the common temperature.
+    """
+    if pk.steady != "closed":
+        raise InvalidParameterError("linear_response needs the closed-form steady state (steady='closed').")
+    Ts = [pk.temperatures[b] for b in pk.baths]
+    if not all(isinstance(t, sympy.Symbol) for t in Ts) or len(set(Ts)) != len(Ts):
+        raise InvalidParameterError("linear_response needs a distinct temperature symbol for every bath "
+                                    f"(got {Ts}).")
+    T = pk._namer.symbol("T", positive=True)
+    eq = {t: T for t in Ts}
+    eng = pk._engine
+    ring = eng.ring
+    nums = pk._current_numerators()
+    defs = pk._rate_definitions()
+    rate_bath = {}
+    for t in pk.transitions:
+        rate_bath[t.up] = t.bath
+        rate_bath[t.down] = t.bath
+    nb = len(pk.baths)
+    D_defs: dict[sympy.Symbol, Any] = {}
+    dW: dict[sympy.Symbol, sympy.Symbol] = {}
+    derivatives: list[tuple[int, int, sympy.Expr]] = []
+    dindex: dict[sympy.Symbol, int] = {}
+    terms: list[tuple[int, int, int, int]] = []
+    polys: list[Any] = []
+    G = sympy.zeros(nb, nb)
+    Zs = pk._namer.symbol("Z", positive=True)
+    for v, bY in rate_bath.items():
+        Y = pk.baths.index(bY)
+        k = ring.symbols.index(v)
+        if v not in dindex:
+            dindex[v] = len(derivatives)
+            expr = sympy.diff(substitute_definitions(pk.rates[v], pk.definitions), Ts[Y]).xreplace(eq)
+            derivatives.append((Y, k, expr))
+            dW[v] = pk._namer.exact(f"\\dot{{{v.name}}}", real=True)
+        for X in range(nb):
+            D = nums[X].derivative(f"x{k}")
+            if D.is_zero():
+                continue
+            Dsym = pk._namer.exact(f"D_{{{pk.baths[X]},{v.name}}}", real=True)
+            D_defs[Dsym] = PolynomialDefinition(ring, D, rf"\partial N_{{{pk.baths[X]}}}/\partial {sympy.latex(v)}")
+            G[X, Y] += Dsym * dW[v]
+            terms.append((X, Y, k, dindex[v]))
+            polys.append(D)
+    G = G / Zs
+    from ..markov.evaluate import ExactPolynomials
+    from .numerics import Edge, ResponseBackend
+    index = {s: k for k, s in enumerate(ring.symbols)}
+    edges = [Edge(pk.baths.index(t.bath), t.lower, t.upper, index[t.up], index[t.down],
+                  index[pk.channels[t.channel].symbol]) for t in pk.transitions]
+    variables = [substitute_definitions(s, defs).xreplace(eq) for s in ring.symbols]
+    params = sorted(set().union(*(v.free_symbols for v in variables), *(d.free_symbols for *_, d in derivatives)),
+                    key=str)
+    try:
+        numeric = ResponseBackend(pk.dim, edges, variables, derivatives, params,
+                                  [(X, Y) for X in range(nb) for Y in range(nb)],
+                                  ExactPolynomials(ring, polys + [eng.Z]), terms)
+    except InvalidParameterError:
+        numeric = None
+    definitions = {s: e.xreplace(eq) for s, e in defs.items()}
+    definitions.update({dW[v]: d for v, (_, _, d) in zip(dindex, [derivatives[dindex[v]] for v in dindex])})
+    definitions.update(D_defs)
+    definitions[Zs] = PolynomialDefinition(ring, eng.Z, r"\sum_k P_k")
+    meanings = {s: m for s, m in pk.symbols.items() if s not in eq}
+    meanings[T] = "common temperature of all reservoirs (equilibrium point of the linear response)"
+    return ClosedForm(G, meanings, name="G", definitions=definitions, numeric=numeric,
+                      assumptions=pk.assumptions + ["linear response around equal temperatures T"],
+                      paper=pk.paper, equation=pk.equation, conventions=pk.conventions,
+                      description="Linear response G_XY = dq_X/dT_Y at equal temperatures (Onsager matrix; "
+                                  f"rows/columns in the order {pk.baths}).")
+
+
+def thermal_conductance(pk: PauliKernel) -> ClosedForm:
+    r"""Thermal conductance :math:`\lim q^A/(T_A - T_B)` at :math:`T_A = T_B = T` (two baths).
+
+    Units: energy per unit time per unit temperature (:math:`k_B = 1`).
+    """
+    if len(pk.baths) != 2:
+        raise InvalidParameterError(f"thermal_conductance is defined for two baths, this kernel has {pk.baths}; "
+                                    "use linear_response() for the full Onsager matrix.")
+    G = linear_response(pk)
+    out = ClosedForm(G.expr[0, 0], G.symbols, name=r"\kappa_{\mathrm{th}}", definitions=G.definitions,
+                     numeric=G.numeric.select([0]) if G.numeric is not None else None,
+                     assumptions=G.assumptions, paper=G.paper, equation=G.equation, conventions=G.conventions,
+                     description=f"Thermal conductance between {pk.baths[0]} and {pk.baths[1]}: q^{pk.baths[0]} "
+                                 "= kappa_th (T_A - T_B) to first order in the temperature difference.")
+    return out
