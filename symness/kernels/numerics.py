@@ -37,10 +37,11 @@ import numpy as np
 import sympy
 
 from ..closedform import EvaluationError, NumericBackend
-from ..errors import InvalidParameterError
-from ..markov import gth_stationary_batch, gth_stationary_mp
+from ..errors import InvalidParameterError, NonUniqueSteadyStateError
+from ..markov import gth_stationary_mp
 from ..markov.counting import cumulants_numeric
 from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf, mpf_to_fmpq
+from ..markov.numeric import _gth_batch
 from .spectrum import ImplicitSpectrum
 
 __all__ = ["PauliBackend", "ResponseBackend", "Edge"]
@@ -141,7 +142,7 @@ class PauliBackend(NumericBackend):
         for e in self.edges:
             Q[:, e.lo, e.hi] += x[e.up]
             Q[:, e.hi, e.lo] += x[e.down]
-        p = gth_stationary_batch(Q)
+        p = _gth_batch(Q)
         out = np.empty((len(self.outputs), npts))
         err = np.empty((len(self.outputs), npts))
         gth_err = (self.n + 4) * _U
@@ -256,7 +257,7 @@ class PauliBackend(NumericBackend):
             xs = [ctx.mpf(v) for v in xs]
             try:
                 out = self._exact_outputs(xs, ctx)
-            except ZeroDivisionError:
+            except (ZeroDivisionError, NonUniqueSteadyStateError):
                 raise EvaluationError(
                     f"the steady state is not unique at {dict(values)}: a rate vanishes there and the levels "
                     "split into unconnected groups (e.g. a zero temperature or coupling).") from None
@@ -388,7 +389,7 @@ class ResponseBackend(NumericBackend):
                 K[e.lo, e.lo] -= x[e.up]
                 K[e.lo, e.hi] += x[e.down]
                 K[e.hi, e.hi] -= x[e.down]
-            rho = gth_stationary_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
+            rho = _gth_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
             if not np.all(np.isfinite(rho)):
                 continue
             B = np.zeros((self.n + 1, self.n + 1))
