@@ -13,9 +13,14 @@ the rules SymPy asks for:
   expression), so :func:`sympy.limit` is computed on the exponential formula;
 * ``_eval_nseries`` and ``_eval_as_leading_term`` (used by :func:`sympy.series`,
   ``leadterm`` and the first stage of :func:`sympy.limit`) and
-  ``_eval_is_meromorphic``, all on the exponential formula -- without them
-  SymPy expands the function as if it were analytic in every argument (wrong
-  at a pole such as :math:`n(\omega\to 0)` and at :math:`T \to 0, \infty`);
+  ``_eval_is_meromorphic``: where the arguments tend to a point at which the
+  function is provably analytic (:meth:`ExpDefinedFunction.regular_at`, e.g.
+  :math:`n(\omega, T)` at :math:`\omega \ne 0`, :math:`0 < T < \infty`) SymPy's
+  Taylor expansion through ``fdiff`` is kept (the result stays in the function's
+  own notation and large expressions stay fast); elsewhere everything is computed
+  on the exponential formula -- without that SymPy expanded the function as if it
+  were analytic in every argument (wrong at a pole such as :math:`n(\omega\to 0)`
+  and at :math:`T \to 0, \infty`);
 * ``_eval_evalf`` with SymPy's adaptive evaluation of the formula, so a
   difference of nearly equal terms keeps all requested digits.
 
@@ -48,13 +53,36 @@ class ExpDefinedFunction(sympy.Function):
     def _eval_rewrite_as_tractable(self, *args: Any, limitvar: Any = None, **kw: Any) -> sympy.Expr:
         return self.exp_form(*args)
 
+    @classmethod
+    def regular_at(cls, *args: sympy.Expr) -> bool:
+        """True if the function is provably analytic at these (finite) argument values."""
+        return False
+
+    def _limit_args(self, x: sympy.Symbol, a: Any = 0) -> list[sympy.Expr] | None:
+        """The arguments at x = a if the function is provably analytic there, else None."""
+        if a in (sympy.oo, -sympy.oo, sympy.zoo):
+            return None
+        args0 = [t.subs(x, a) for t in self.args]
+        if any(t.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or t.is_finite is False for t in args0):
+            return None
+        return args0 if self.regular_at(*args0) else None
+
     def _eval_nseries(self, x: sympy.Symbol, n: int, logx: Any, cdir: Any = 0) -> sympy.Expr:
+        if self._limit_args(x) is not None:   # Taylor through fdiff, in the function's own notation
+            return super()._eval_nseries(x, n, logx, cdir)
         return self.exp_form(*self.args)._eval_nseries(x, n, logx, cdir)
 
     def _eval_as_leading_term(self, x: sympy.Symbol, logx: Any = None, cdir: Any = 0) -> sympy.Expr:
+        args0 = self._limit_args(x)
+        if args0 is not None:
+            value = self.func(*args0)
+            if value.is_zero is False:
+                return value
         return self.exp_form(*self.args).as_leading_term(x, logx=logx, cdir=cdir)
 
     def _eval_is_meromorphic(self, x: sympy.Symbol, a: Any) -> bool | None:
+        if self._limit_args(x, a) is not None:
+            return True
         return self.exp_form(*self.args).is_meromorphic(x, a)
 
     def _eval_evalf(self, prec: int) -> sympy.Expr | None:

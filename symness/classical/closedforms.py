@@ -126,6 +126,10 @@ class BoltzmannDifference(ExpDefinedFunction):
     def exp_form(cls, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr) -> sympy.Expr:
         return sympy.exp(A) - sympy.exp(B)
 
+    @classmethod
+    def regular_at(cls, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr) -> bool:
+        return bool(A.is_finite and B.is_finite)
+
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         A, B, _ = self.args
         if argindex == 1:

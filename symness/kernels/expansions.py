@@ -35,6 +35,7 @@ function.
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from collections.abc import Mapping
@@ -44,13 +45,27 @@ import sympy
 
 from ..classical.closedforms import BoltzmannDifference
 from ..closedform import ClosedForm, LazyDefinition
-from ..errors import InvalidParameterError
+from ..errors import DerivationTooLargeError, InvalidParameterError
 from .functions import Bose, BoseDifference, FermiDifference
-from .powerseries import INF, ZERO, Engine, ExpansionError, Series, _NeedPrecision, simplify_rational
+from .powerseries import (
+    _NONANALYTIC,
+    INF,
+    ZERO,
+    Engine,
+    ExpansionError,
+    Series,
+    _NeedPrecision,
+    dependent_definitions,
+    simplify_rational,
+)
 
-__all__ = ["series", "high_temperature", "low_temperature", "stable_exp_differences", "ExpansionError"]
+__all__ = ["series", "high_temperature", "low_temperature", "stable_exp_differences", "representative_point",
+           "ExpansionError"]
 
 _MAX_ORDER = 12      # largest order / number of terms accepted (the work grows like its square)
+#: default limit on the terms of the tree polynomials an expansion writes out: about 8 ms per term
+#: (SymPy coefficients), so 2000 terms ~ 20 s; the 8-level XX chain has 19 200 + 2 x 45 600 (~15 min)
+MAX_TERMS = 2000
 _EXTRA = 8           # how many more significant terms may be tried before giving up
 
 
@@ -120,14 +135,112 @@ def _check_count(value: Any, name: str) -> int:
     return value
 
 
-def _random_point(symbols: set[sympy.Symbol], seed: int) -> dict[sympy.Symbol, sympy.Rational]:
-    """Generic values for the zero tests: positive (negative for negative symbols) rationals of order 1."""
-    rng = random.Random(seed)
+_SAMPLES = 2        # sample points of the zero tests (a coefficient must vanish at all or none)
+
+
+def representative_point(form: Any) -> dict[sympy.Symbol, Any]:
+    """The parameter point a form was derived at (``pauli_kernel(..., at=...)``), if it says so.
+
+    Read from the attribute ``point`` if the form has one, else from the assumption row
+    ``"... taken at {'omega_1': 1, ...}"`` that the kernels write.  ``{}`` if unknown.
+    """
+    if not isinstance(form, ClosedForm):
+        return {}
+    names = {s.name: s for s in form.free_symbols}
+    raw = getattr(form, "point", None)
+    if raw is None:
+        for a in form.assumptions:
+            m = re.search(r"taken at (\{[^{}]*\})", a)
+            if m:
+                try:
+                    raw = ast.literal_eval(m.group(1))
+                except (ValueError, SyntaxError):
+                    raw = None
+                break
     out = {}
-    for s in sorted(symbols, key=str):
-        v = sympy.Rational(rng.randint(500, 2000), 1000)
-        out[s] = -v if s.is_negative or s.is_nonpositive else v
+    for k, v in (raw or {}).items():
+        s = names.get(str(k)) if not isinstance(k, sympy.Symbol) else k
+        if s is not None:
+            out[s] = sympy.nsimplify(v, rational=True)
     return out
+
+
+def _sample_points(symbols: set[sympy.Symbol], seed: int, assume: Any, near: Mapping[sympy.Symbol, Any]
+                   ) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """Sample points for the zero tests: within 10 % of the form's representative point ``near`` where
+    known, rationals of order 1 otherwise (negative for negative symbols), inside ``assume``."""
+    rng = random.Random(seed)
+    out: list[dict[sympy.Symbol, sympy.Rational]] = []
+    for _ in range(400):
+        pt = {}
+        for s in sorted(symbols, key=str):
+            if s in near and near[s] != 0:
+                pt[s] = near[s] * sympy.Rational(rng.randint(900, 1100), 1000)
+            else:
+                v = sympy.Rational(rng.randint(300, 3000), 1000)
+                pt[s] = -v if s.is_negative or s.is_nonpositive else v
+        if assume is True or bool(sympy.sympify(assume).subs(pt)):
+            out.append(pt)
+            if len(out) == _SAMPLES:
+                return out
+    raise InvalidParameterError(f"assume = {assume}: no sample point satisfies it (values of order 1 or near "
+                                "the form's representative point); check the condition.")
+
+
+def _resolve_nonanalytic(e: sympy.Expr, eng: Engine, informed: bool) -> sympy.Expr:
+    """Abs(a) -> +-a and sign(a) -> +-1 by the sign of ``a`` at the sample points (the region the form holds in)."""
+    atoms = e.atoms(*_NONANALYTIC)
+    if not atoms:
+        return e
+    if not informed:
+        raise ExpansionError(
+            f"the expansion contains {sorted(map(str, atoms))[:3]}: it depends on the region of the parameters "
+            "(e.g. the level order), which this form does not state. Pass assume= (e.g. omega_1 > omega_2).")
+    reps = {}
+    for a in atoms:
+        if not isinstance(a, (sympy.Abs, sympy.sign)):
+            continue
+        signs = {int(sympy.sign(eng._eval_sympy(a.args[0], k))) for k in range(len(eng.values))}
+        if len(signs) != 1 or 0 in signs:
+            raise ExpansionError(f"{a} changes sign between the sample points; pass assume= to fix the region.")
+        sgn = signs.pop()
+        reps[a] = sgn * a.args[0] if isinstance(a, sympy.Abs) else sympy.Integer(sgn)
+    return e.xreplace(reps)
+
+
+def _assumption(assume: Any) -> Any:
+    """``assume`` as one SymPy boolean (``True`` if none)."""
+    if assume is None:
+        return True
+    items = assume if isinstance(assume, (list, tuple, set)) else [assume]
+    out = []
+    for a in items:
+        a = sympy.sympify(a)
+        if not isinstance(a, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
+            raise InvalidParameterError(f"assume: {a} is not a condition; pass e.g. omega_1 > omega_2.")
+        out.append(a)
+    return sympy.And(*out)
+
+
+def _finish(e: sympy.Expr, kept: Mapping[sympy.Symbol, Any], cond: Any, eng: Engine) -> sympy.Expr:
+    """Presentation of one final coefficient: short differences, assumptions, the region's signs."""
+    return _resolve_nonanalytic(_refine(_shorten(e, kept), cond), eng, eng.informed)
+
+
+def _refine(e: sympy.Expr, assume: Any) -> sympy.Expr:
+    if assume is True:
+        return e
+    q = sympy.And(*[_as_q(a) for a in sympy.And.make_args(assume)])
+    return sympy.refine(e, q)
+
+
+def _as_q(a: Any) -> Any:
+    """A relation ``x > y`` as the assumption ``Q.positive(x - y)`` (what ``refine`` understands)."""
+    if isinstance(a, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+        return sympy.Q.positive(a.lhs - a.rhs) if a.rel_op == ">" else sympy.Q.nonnegative(a.lhs - a.rhs)
+    if isinstance(a, (sympy.StrictLessThan, sympy.LessThan)):
+        return sympy.Q.positive(a.rhs - a.lhs) if a.rel_op == "<" else sympy.Q.nonnegative(a.rhs - a.lhs)
+    return a
 
 
 def _spectral(definitions: Mapping[sympy.Symbol, Any]) -> set[sympy.Symbol]:
@@ -150,24 +263,74 @@ def _spectral(definitions: Mapping[sympy.Symbol, Any]) -> set[sympy.Symbol]:
     return set(definitions) - thermal
 
 
+def _explicit(e: sympy.Expr, defs: Mapping[sympy.Symbol, Any]) -> sympy.Expr:
+    for _ in range(len(defs) + 1):
+        if not (e.free_symbols & set(defs)):
+            break
+        e = e.xreplace(defs)
+    return e
+
+
+def _shorten(e: sympy.Expr, defs: Mapping[sympy.Symbol, Any]) -> sympy.Expr:
+    r"""Sums of auxiliary symbols that are shorter written out, written out and factored.
+
+    E.g. :math:`\nu_1 - \nu_2 \to 4g` for :math:`\nu_{1,2} = \omega_1 \pm 2g`: shorter, and
+    evaluated without the cancellation of two nearly equal frequencies at a small coupling.
+    """
+    defs = {k: v for k, v in defs.items() if not isinstance(v, LazyDefinition)}
+    if not defs or not (e.free_symbols & set(defs)):
+        return e
+    if e.is_Add:
+        ex = sympy.expand(_explicit(e, defs))
+        if len(sympy.Add.make_args(ex)) < len(e.args):
+            return sympy.factor(ex)
+        return e.func(*[_shorten(a, defs) for a in e.args])
+    if e.is_Mul or e.is_Pow:
+        return e.func(*[_shorten(a, defs) for a in e.args])
+    return e
+
+
 def _tidy(e: sympy.Expr) -> sympy.Expr:
     """A readable exact coefficient: one fraction, common factors cancelled, factored (python-flint)."""
     return e if e == 0 else simplify_rational([e])[0]
 
 
-def _run(target: _Target, leaves_of: Any, *, n0: int, need: Any, rules: Any = None, seed: int = 11,
-         what: str = "the expansion") -> tuple[list[Series], Engine]:
+def _check_size(target: _Target, variables: set[sympy.Symbol], max_terms: int, what: str) -> None:
+    """Refuse before expanding when the form's polynomials that depend on the variables are large."""
+    dep = dependent_definitions(target.definitions, variables)
+    big = {str(s): d.nterms for s, d in target.definitions.items()
+           if isinstance(d, LazyDefinition) and s in dep and hasattr(d, "nterms")}
+    total = sum(big.values())
+    if total > max_terms:
+        raise DerivationTooLargeError(
+            f"{what}: the form's tree polynomials that depend on the expansion variable have {total} terms "
+            f"({big}); expanding them symbolically would take minutes to hours (limit max_terms={max_terms}). "
+            "Evaluate the exact form numerically at small values of the parameter instead (form.lambdify(), "
+            "form.evaluate(..., dps=50)), expand a smaller model, or raise max_terms.", estimate=total)
+
+
+def _run(target: _Target, leaves_of: Any, *, n0: int, need: Any, variables: set[sympy.Symbol],
+         rules: Any = None, seed: int = 11, what: str = "the expansion", assume: Any = True,
+         max_terms: int = MAX_TERMS) -> tuple[list[Series], Engine]:
     """Expand every entry with increasing precision until ``need(series)`` holds for all of them."""
-    point = _random_point(target.free_symbols(), seed)
+    _check_size(target, variables, max_terms, what)
+    near = representative_point(target.form)
+    points = _sample_points(target.free_symbols(), seed, assume, near)
     keep = _spectral(target.definitions)
     n = n0
     while True:
-        eng = Engine(leaves_of, target.definitions, point, n, keep=lambda s: s in keep, rules=rules, seed=seed)
+        eng = Engine(leaves_of, target.definitions, points, n, keep=lambda s: s in keep, rules=rules, seed=seed)
+        eng.informed = bool(near) or assume is not True
         try:
             out = [eng.expand(e) for e in target.flat]
         except _NeedPrecision:
             out = None
         if out is not None and all(need(s) for s in out):
+            if eng.nonanalytic and not eng.informed:
+                raise ExpansionError(
+                    f"{what}: the coefficients contain {sorted(eng.nonanalytic)[:3]}, so the expansion depends on "
+                    "the region of the parameters (e.g. the level order) and this form does not state it. Pass "
+                    "assume= (e.g. omega_1 > omega_2).")
             return out, eng
         n += 2
         if n > n0 + _EXTRA:
@@ -183,7 +346,7 @@ def _kept_definitions(target: _Target, eng: Engine) -> dict[sympy.Symbol, Any]:
 
 # ---------------------------------------------------------------- series in a parameter
 def series(form: Any, x: sympy.Symbol | str, order: int | None = None, *, about: Any = 0,
-           terms: int | None = None) -> Any:
+           terms: int | None = None, assume: Any = None, max_terms: int = MAX_TERMS) -> Any:
     r"""Series of a closed form in one parameter ``x`` about ``about`` (a number, an expression, or ``oo``).
 
     Parameters
@@ -201,6 +364,15 @@ def series(form: Any, x: sympy.Symbol | str, order: int | None = None, *, about:
     terms
         Instead of ``order``: the first ``terms`` non-vanishing terms of each entry (e.g.
         ``terms=1``: the leading behaviour, whatever its power).
+    assume
+        Conditions under which the form holds, e.g. ``omega_1 > omega_2`` (the level order a
+        kernel was derived for): the zero tests use a point inside this region and the
+        coefficients are simplified with it (``Abs(omega_1 - omega_2)`` -> ``omega_1 - omega_2``).
+        Forms of :func:`~symness.kernels.pauli_kernel` name the point they were derived at, which
+        is used when ``assume`` is not given.
+    max_terms
+        Refuse (:class:`~symness.errors.DerivationTooLargeError`, at once) if the form's tree
+        polynomials that depend on ``x`` have more terms in total (large models).
 
     Returns
     -------
@@ -259,7 +431,10 @@ def series(form: Any, x: sympy.Symbol | str, order: int | None = None, *, about:
         return nz >= terms or s.prec == INF
 
     n0 = (order + 2) if order is not None else terms + 1
-    out, eng = _run(target, leaves, n0=n0, need=need, what=f"series in {x}")
+    cond = _assumption(assume)
+    out, eng = _run(target, leaves, n0=n0, need=need, what=f"series in {x}", assume=cond, max_terms=max_terms,
+                    variables={x})
+    kept = _kept_definitions(target, eng)
     h = (1 / x) if infinite else (x - about)
     flat = []
     for s in out:
@@ -270,7 +445,7 @@ def series(form: Any, x: sympy.Symbol | str, order: int | None = None, *, about:
                 break
             if c.e == 0:
                 continue
-            acc += _tidy(c.e) * h**k
+            acc += _finish(_tidy(c.e), kept, cond, eng) * h**k
             count += 1
             if terms is not None and count >= terms:
                 break
@@ -278,7 +453,7 @@ def series(form: Any, x: sympy.Symbol | str, order: int | None = None, *, about:
     where = f"{x} -> oo" if infinite else f"{x} -> {about}"
     note = (f"series for {where} through O({sympy.sstr(h)}^{order})" if order is not None else
             f"first {terms} non-vanishing term(s) for {where}")
-    return target.rebuild(flat, note, _kept_definitions(target, eng))
+    return target.rebuild(flat, note, kept)
 
 
 # ---------------------------------------------------------------- temperatures
@@ -305,13 +480,15 @@ def _temperatures(target: _Target, temperatures: Any) -> list[sympy.Symbol]:
     return sorted(syms, key=str)
 
 
-def high_temperature(form: Any, order: int = 1, temperatures: Any = None) -> Any:
+def high_temperature(form: Any, order: int = 1, temperatures: Any = None, *, assume: Any = None,
+                     max_terms: int = MAX_TERMS) -> Any:
     r"""Expansion for :math:`T_X \gg \omega`: the first ``order`` non-vanishing orders in :math:`1/T`.
 
     All temperatures are scaled together (:math:`T_X = \tau_X/\epsilon`, fixed ratios), so
     the result is an expansion in :math:`\omega/T` at fixed :math:`T_A/T_B`; each entry
     keeps its own first ``order`` non-vanishing terms.  ``temperatures`` defaults to the
-    temperature arguments of the Bose functions (or the symbols named ``T``/``T_...``).
+    temperature arguments of the Bose functions (or the symbols named ``T``/``T_...``);
+    ``assume`` and ``max_terms`` as in :func:`series`.
     """
     _check_count(order, "order")
     if order == 0:
@@ -325,9 +502,12 @@ def high_temperature(form: Any, order: int = 1, temperatures: Any = None) -> Any
     def need(s: Series) -> bool:
         return sum(1 for c in s.c if c.e != 0) >= order or s.prec == INF
 
-    out, eng = _run(target, leaves, n0=order + 1, need=need, what="high_temperature")
-    flat = [_first_terms(s, order) for s in out]
-    return target.rebuild(flat, f"high temperature T >> omega ({order} order(s))", _kept_definitions(target, eng))
+    cond = _assumption(assume)
+    out, eng = _run(target, leaves, n0=order + 1, need=need, what="high_temperature", assume=cond,
+                    max_terms=max_terms, variables=set(Ts))
+    kept = _kept_definitions(target, eng)
+    flat = [_finish(_first_terms(s, order), kept, cond, eng) for s in out]
+    return target.rebuild(flat, f"high temperature T >> omega ({order} order(s))", kept)
 
 
 def _first_terms(s: Series, k: int) -> sympy.Expr:
@@ -404,7 +584,8 @@ def _low_rules(Ts: set[sympy.Symbol]) -> dict[type, Any]:
     return {Bose: bose, BoseDifference: bose_difference, FermiDifference: fermi_difference, sympy.exp: exp}
 
 
-def low_temperature(form: Any, order: int = 1, temperatures: Any = None) -> Any:
+def low_temperature(form: Any, order: int = 1, temperatures: Any = None, *, assume: Any = None,
+                    max_terms: int = MAX_TERMS) -> Any:
     r"""Expansion for :math:`T_X \ll \omega`: the first ``order`` non-vanishing orders in the Boltzmann factors.
 
     Every Boltzmann factor :math:`y = e^{-\omega/T_X}` (inside a Bose function,
@@ -413,6 +594,7 @@ def low_temperature(form: Any, order: int = 1, temperatures: Any = None) -> Any:
     in that count.  Differences :math:`e^{a} - e^{b}` of Boltzmann factors are returned as
     :class:`~symness.classical.closedforms.BoltzmannDifference` (see
     :func:`stable_exp_differences`), which evaluates without cancellation at a small bias.
+    ``temperatures``, ``assume`` and ``max_terms`` as in :func:`high_temperature`.
     """
     _check_count(order, "order")
     if order == 0:
@@ -426,32 +608,39 @@ def low_temperature(form: Any, order: int = 1, temperatures: Any = None) -> Any:
     def need(s: Series) -> bool:
         return sum(1 for c in s.c if c.e != 0) >= order or s.prec == INF
 
-    out, eng = _run(target, leaves, n0=order + 1, need=need, rules=_low_rules(Ts), what="low_temperature")
-    flat = [_first_terms_low(s, order, Ts) for s in out]
+    cond = _assumption(assume)
+    out, eng = _run(target, leaves, n0=order + 1, need=need, rules=_low_rules(Ts), what="low_temperature",
+                    assume=cond, max_terms=max_terms, variables=Ts)
+    kept = _kept_definitions(target, eng)
+    flat = [_finish(_first_terms_low(s, order, Ts, kept), kept, cond, eng) for s in out]
     return target.rebuild(flat, f"low temperature T << omega ({order} order(s) in Boltzmann factors)",
                           _kept_definitions(target, eng))
 
 
-def _first_terms_low(s: Series, k: int, Ts: Any) -> sympy.Expr:
+def _first_terms_low(s: Series, k: int, Ts: Any, defs: Mapping[sympy.Symbol, Any]) -> sympy.Expr:
     acc = sympy.S.Zero
     count = 0
     for c in s.c:
         if c.e == 0:
             continue
-        acc += stable_exp_differences(_collect_exp(c.e), Ts)   # within one order
+        acc += stable_exp_differences(_collect_exp(c.e, Ts), Ts, defs)   # within one order
         count += 1
         if count >= k:
             break
     return acc
 
 
-def _collect_exp(e: sympy.Expr) -> sympy.Expr:
-    """``sum_j c_j exp(a_j)``: one exponential per distinct exponent, coefficients cancelled and factored."""
-    return simplify_rational([e], collect=lambda a: isinstance(a, sympy.exp))[0] if e != 0 else e
+def _collect_exp(e: sympy.Expr, Ts: set[sympy.Symbol]) -> sympy.Expr:
+    """``sum_j c_j exp(a_j)`` over the Boltzmann factors (exponentials with a temperature), one per
+    distinct exponent, coefficients cancelled and factored."""
+    if e == 0:
+        return e
+    return simplify_rational([e], collect=lambda a: isinstance(a, sympy.exp) and bool(a.free_symbols & Ts))[0]
 
 
 # ---------------------------------------------------------------- stable differences of exponentials
-def stable_exp_differences(expr: Any, temperatures: Any = None) -> Any:
+def stable_exp_differences(expr: Any, temperatures: Any = None,
+                           definitions: Mapping[sympy.Symbol, Any] | None = None) -> Any:
     r"""Write sums of exponentials that cancel at equal temperatures with
     :class:`~symness.classical.closedforms.BoltzmannDifference`.
 
@@ -461,17 +650,24 @@ def stable_exp_differences(expr: Any, temperatures: Any = None) -> Any:
     vanishes identically in the usual case (a current at zero bias).  Each difference
     carries :math:`\delta = a_r - a_j` formed symbolically (e.g. :math:`\omega(T_A -
     T_B)/(T_AT_B)`), so the value keeps full relative precision at a small bias, where the
-    plain sum loses :math:`\log_{10}|1/\delta|` digits.  The value is unchanged.
+    plain sum loses :math:`\log_{10}|1/\delta|` digits.  ``definitions`` (auxiliary symbols
+    such as Bohr frequencies) are written out to compare exponents and to form
+    :math:`\delta` (:math:`\nu_1 - \nu_2 - \nu_3 + \nu_4` is formed as ``4 g``).
+    The value is unchanged.
     """
     if isinstance(expr, sympy.MatrixBase):
-        return expr.applyfunc(lambda e: stable_exp_differences(e, temperatures))
+        return expr.applyfunc(lambda e: stable_exp_differences(e, temperatures, definitions))
     expr = sympy.sympify(expr)
     if temperatures is None:
         temperatures = [s for s in expr.free_symbols if re.fullmatch(r"T(_.*)?", s.name)]
     Ts = list(temperatures)
     if not expr.args or not Ts:
         return expr
-    args = [stable_exp_differences(a, Ts) for a in expr.args]
+    defs = {k: v for k, v in (definitions or {}).items() if not isinstance(v, LazyDefinition)}
+
+    def explicit(e: sympy.Expr) -> sympy.Expr:
+        return sympy.expand(_explicit(e, defs))
+    args = [stable_exp_differences(a, Ts, defs) for a in expr.args]
     expr = expr.func(*args) if tuple(args) != expr.args else expr
     if not expr.is_Add:
         return expr
@@ -479,11 +675,13 @@ def stable_exp_differences(expr: Any, temperatures: Any = None) -> Any:
     equal = {T: T0 for T in Ts}
     groups: dict[sympy.Expr, list[tuple[sympy.Expr, sympy.Expr]]] = {}
     out = sympy.S.Zero
+    Tset = set(Ts)
     for t in sympy.Add.make_args(expr):
-        c, f = t.as_independent(sympy.exp, as_Add=False)
-        if isinstance(f, sympy.exp) and not c.has(sympy.exp):
-            a = sympy.expand(f.args[0])
-            groups.setdefault(sympy.expand(a.xreplace(equal)), []).append((c, a))
+        boltz = [f for f in sympy.Mul.make_args(t) if isinstance(f, sympy.exp) and f.free_symbols & Tset]
+        c = sympy.Mul(*[f for f in sympy.Mul.make_args(t) if f not in boltz])
+        if boltz and not (c.free_symbols & Tset):
+            a = sympy.expand(sum((f.args[0] for f in boltz), sympy.S.Zero))
+            groups.setdefault(explicit(a).xreplace(equal), []).append((c, a))
         else:
             out += t
     for terms in groups.values():
@@ -496,7 +694,7 @@ def stable_exp_differences(expr: Any, temperatures: Any = None) -> Any:
         total = sympy.cancel(sum((c for c, _ in terms), sympy.S.Zero))
         for k, (c, a) in enumerate(terms):
             if k != r:
-                out += c * BoltzmannDifference(a, a_r, sympy.factor(sympy.together(a_r - a)))
+                out += c * BoltzmannDifference(a, a_r, sympy.factor(sympy.together(explicit(a_r - a))))
         if total != 0:
             out += _tidy(total) * sympy.exp(a_r)
     return out

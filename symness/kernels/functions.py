@@ -146,6 +146,10 @@ class FermiDifference(ExpDefinedFunction):
     def exp_form(cls, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr) -> sympy.Expr:
         return _fermi(wA, TA) - _fermi(wB, TB)
 
+    @classmethod
+    def regular_at(cls, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr) -> bool:
+        return bool(wA.is_real and wB.is_real and TA.is_positive and TB.is_positive)
+
     def _eval_rewrite_as_Bose(self, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr,
                               **kw: Any) -> sympy.Expr:
         nA, nB = Bose(wA, TA), Bose(wB, TB)
@@ -233,6 +237,10 @@ class Bose(ExpDefinedFunction):
     def exp_form(cls, omega: sympy.Expr, T: sympy.Expr) -> sympy.Expr:
         return 1 / (sympy.exp(omega / T) - 1)
 
+    @classmethod
+    def regular_at(cls, omega: sympy.Expr, T: sympy.Expr) -> bool:
+        return bool(omega.is_real and omega.is_nonzero and T.is_positive)
+
     def _eval_is_positive(self) -> bool | None:
         omega, T = self.args
         if omega.is_positive and T.is_positive:
@@ -308,6 +316,10 @@ class BoseDifference(ExpDefinedFunction):
     @classmethod
     def exp_form(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> sympy.Expr:
         return 1 / (sympy.exp(omega / TA) - 1) - 1 / (sympy.exp(omega / TB) - 1)
+
+    @classmethod
+    def regular_at(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> bool:
+        return bool(omega.is_real and omega.is_nonzero and TA.is_positive and TB.is_positive)
 
     def _eval_rewrite_as_Bose(self, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr, **kw: Any
                               ) -> sympy.Expr:

@@ -40,6 +40,7 @@ from .functions import Bose, BoseDifference, FermiDifference
 __all__ = ["ExpansionError", "Engine", "Series"]
 
 INF = math.inf
+_NONANALYTIC = (sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Max, sympy.Min, sympy.Heaviside)
 _DPS = 60            # digits of the numeric shadow
 _ZERO_DIGITS = 40    # a coefficient is zero if |value| < 10^-40 * (size of its terms)
 
@@ -54,18 +55,30 @@ class ExpansionError(InvalidParameterError):
 
 
 class Num:
-    """A coefficient: exact SymPy expression ``e``, value ``v`` at the random point, size bound ``m``."""
+    """A coefficient: exact SymPy expression ``e``, its values ``v`` at the sample points, size bounds ``m``."""
 
     __slots__ = ("e", "v", "m")
 
-    def __init__(self, e: sympy.Expr, v: Any, m: Any):
+    def __init__(self, e: sympy.Expr, v: tuple[Any, ...], m: tuple[Any, ...]):
         self.e, self.v, self.m = e, v, m
 
     def is_zero(self, ctx: Any) -> bool:
-        return self.e == 0 or abs(self.v) <= self.m * ctx.mpf(10) ** -_ZERO_DIGITS
+        """Zero at every sample point (to 40 digits of the terms it was computed from)."""
+        if self.e == 0:
+            return True
+        tol = ctx.mpf(10) ** -_ZERO_DIGITS
+        flags = [abs(v) <= m * tol for v, m in zip(self.v, self.m)]
+        if all(flags):
+            return True
+        if any(flags):
+            raise ExpansionError(
+                f"the coefficient {sympy.sstr(self.e)[:120]} vanishes at some sample points and not at others: "
+                "the form changes structure between them (e.g. the order of two levels, |omega_1 - omega_2|). "
+                "Pass assume= with the conditions the form holds under (e.g. omega_1 > omega_2).")
+        return False
 
     def __repr__(self) -> str:
-        return f"Num({self.e}, {mpmath.nstr(self.v, 8)})"
+        return f"Num({self.e}, {[mpmath.nstr(v, 8) for v in self.v]})"
 
 
 class Series:
@@ -107,8 +120,9 @@ class Engine:
         symbols where they do not and ``keep`` accepts them).
     keep
         Whether an independent definition stays a symbol in the coefficients.
-    point
-        Values of the free parameters at the random point (SymPy numbers).
+    points
+        Sample points (values of the free parameters, SymPy numbers) for the zero tests: a
+        coefficient is zero if it vanishes at all of them; vanishing at some only is an error.
     rules
         Extra ``function class -> handler(engine, expr) -> Series`` (the low-temperature
         bookkeeping replaces the Bose functions this way).
@@ -116,7 +130,8 @@ class Engine:
 
     def __init__(self, leaves: Callable[[Engine], Mapping[sympy.Symbol, Series]],
                  definitions: Mapping[sympy.Symbol, Any],
-                 point: Mapping[sympy.Symbol, Any], n: int, *, keep: Callable[[sympy.Symbol], bool] | None = None,
+                 points: list[Mapping[sympy.Symbol, Any]], n: int, *,
+                 keep: Callable[[sympy.Symbol], bool] | None = None,
                  rules: Mapping[type, Callable[[Engine, sympy.Expr], Series]] | None = None, seed: int = 7):
         self.ctx = mpmath.MPContext()
         self.ctx.dps = _DPS
@@ -127,91 +142,93 @@ class Engine:
         self._memo: dict[sympy.Basic, Series] = {}
         self._num_memo: dict[sympy.Basic, Any] = {}
         self._undef: dict[sympy.Basic, Any] = {}
-        self.zero = Num(sympy.S.Zero, self.ctx.mpf(0), self.ctx.mpf(0))
-        self.one = Num(sympy.S.One, self.ctx.mpf(1), self.ctx.mpf(1))
-        # numeric values at the random point: parameters, then every definition (in dependency order)
-        self.values: dict[sympy.Symbol, Any] = {k: sympy.sympify(v) for k, v in point.items()}
-        pending = dict(self.definitions)
-        for _ in range(len(pending) + 1):
-            if not pending:
-                break
-            for s, d in list(pending.items()):
-                if not (_free(d) & set(pending)):
-                    self.values[s] = (d.evaluate(self.values, _DPS + 10) if isinstance(d, LazyDefinition)
-                                      else self._eval_sympy(d))
-                    del pending[s]
-        if pending:
-            raise InvalidParameterError("the definitions refer to each other in a cycle: "
-                                        f"{sorted(map(str, pending))}.")
+        #: non-analytic atoms (Abs, sign, ...) met in the coefficients: the result depends on the region
+        self.nonanalytic: set[str] = set()
+        #: whether the sample points are known to lie in the form's region (set by the caller)
+        self.informed = False
+        K = len(points)
+        zero, one = self.ctx.mpf(0), self.ctx.mpf(1)
+        self.zero = Num(sympy.S.Zero, (zero,) * K, (zero,) * K)
+        self.one = Num(sympy.S.One, (one,) * K, (one,) * K)
+        # numeric values at each sample point: parameters, then every definition (in dependency order)
+        self.values: list[dict[sympy.Symbol, Any]] = []
+        for k, point in enumerate(points):
+            vals = {s: sympy.sympify(v) for s, v in point.items()}
+            self.values.append(vals)
+            pending = dict(self.definitions)
+            for _ in range(len(pending) + 1):
+                if not pending:
+                    break
+                for s, d in list(pending.items()):
+                    if not (_free(d) & set(pending)):
+                        vals[s] = (d.evaluate(vals, _DPS + 10) if isinstance(d, LazyDefinition)
+                                   else self._eval_sympy(d, k))
+                        del pending[s]
+            if pending:
+                raise InvalidParameterError("the definitions refer to each other in a cycle: "
+                                            f"{sorted(map(str, pending))}.")
         self.leaves = dict(leaves(self))
-        # which definitions depend on h
-        dep = set(self.leaves)
-        grow = True
-        while grow:
-            grow = False
-            for s, d in self.definitions.items():
-                if s not in dep and _free(d) & dep:
-                    dep.add(s)
-                    grow = True
+        dep = dependent_definitions(self.definitions, set(self.leaves))
         self.dependent = dep
         keep = keep or (lambda s: True)
         self.kept = {s for s in self.definitions if s not in dep and keep(s)}
 
     # ----------------------------------------------------------------- numbers
-    def _eval_sympy(self, e: sympy.Expr) -> sympy.Expr:
+    def _eval_sympy(self, e: sympy.Expr, k: int) -> sympy.Expr:
         e = sympy.sympify(e)
         undef = [a for a in e.atoms(AppliedUndef, sympy.Derivative, sympy.Subs)]
         if undef:
-            e = e.xreplace({a: self._random_undef(a) for a in undef})
-        return e.xreplace(self.values).evalf(_DPS + 10)
+            e = e.xreplace({a: self._random_undef(a, k) for a in undef})
+        return e.xreplace(self.values[k]).evalf(_DPS + 10)
 
-    def _random_undef(self, a: sympy.Basic) -> sympy.Expr:
+    def _random_undef(self, a: sympy.Basic, k: int) -> sympy.Expr:
         """A random value standing for an undefined function (or derivative) at a point."""
-        key = a.xreplace(self.values) if not isinstance(a, sympy.Derivative) else a
+        key = (k, a.xreplace(self.values[k]) if not isinstance(a, sympy.Derivative) else a)
         if key not in self._undef:
             self._undef[key] = sympy.Rational(self._rng.randint(300, 3000), 1000)
         return self._undef[key]
 
+    def _mp(self, val: sympy.Expr, e: sympy.Expr) -> Any:
+        try:
+            re, im = val.as_real_imag()
+            r = self.ctx.mpf(str(sympy.Float(re, _DPS + 5)))
+            v = self.ctx.mpc(r, self.ctx.mpf(str(sympy.Float(im, _DPS + 5)))) if im != 0 else r
+        except (TypeError, ValueError):
+            raise ExpansionError(f"cannot evaluate the coefficient {e} at a sample point (got {val}); "
+                                 "every symbol must be a parameter or a definition.") from None
+        if not self.ctx.isfinite(v):
+            raise ExpansionError(f"the coefficient {e} is not finite at a sample point ({val}).")
+        return v
+
     def num(self, e: sympy.Expr) -> Num:
-        """A constant coefficient (no h) with its value at the random point."""
+        """A constant coefficient (no h) with its values at the sample points."""
         e = sympy.sympify(e)
         if e.is_Rational:
             v = self.ctx.mpf(int(e.p)) / int(e.q)
-            return Num(e, v, abs(v))
-        if e in self._num_memo:
-            return Num(e, *self._num_memo[e])
-        val = self._eval_sympy(e)
-        try:
-            re, im = val.as_real_imag()
-            v = self.ctx.mpc(self.ctx.mpf(str(sympy.Float(re, _DPS + 5))), self.ctx.mpf(
-                str(sympy.Float(im, _DPS + 5)))) if im != 0 else self.ctx.mpf(str(sympy.Float(re, _DPS + 5)))
-        except (TypeError, ValueError):
-            raise ExpansionError(f"cannot evaluate the coefficient {e} at a random point (got {val}); "
-                                 "every symbol must be a parameter or a definition.") from None
-        if not self.ctx.isfinite(v):
-            raise ExpansionError(f"the coefficient {e} is not finite at a random point ({val}).")
-        self._num_memo[e] = (v, abs(v))
-        return Num(e, v, abs(v))
+            return Num(e, (v,) * len(self.values), (abs(v),) * len(self.values))
+        if e not in self._num_memo:
+            self.nonanalytic.update(map(str, e.atoms(*_NONANALYTIC)))
+            vs = tuple(self._mp(self._eval_sympy(e, k), e) for k in range(len(self.values)))
+            self._num_memo[e] = (vs, tuple(abs(v) for v in vs))
+        return Num(e, *self._num_memo[e])
 
     def add(self, a: Num, b: Num) -> Num:
-        v = a.v + b.v
-        m = max(a.m, b.m)
-        r = Num(a.e + b.e, v, m)
+        r = Num(a.e + b.e, tuple(x + y for x, y in zip(a.v, b.v)), tuple(max(x, y) for x, y in zip(a.m, b.m)))
         return self.zero if r.is_zero(self.ctx) else r
 
     def mul(self, a: Num, b: Num) -> Num:
         if a.e == 0 or b.e == 0:
             return self.zero
-        return Num(a.e * b.e, a.v * b.v, a.m * b.m)
+        return Num(a.e * b.e, tuple(x * y for x, y in zip(a.v, b.v)), tuple(x * y for x, y in zip(a.m, b.m)))
 
     def inv(self, a: Num) -> Num:
-        return Num(1 / a.e, 1 / a.v, a.m / abs(a.v) ** 2)
+        return Num(1 / a.e, tuple(1 / x for x in a.v), tuple(m / abs(x) ** 2 for x, m in zip(a.v, a.m)))
 
     def scale(self, a: Num, r: sympy.Rational) -> Num:
         if r == 0 or a.e == 0:
             return self.zero
         f = self.ctx.mpf(int(r.p)) / int(r.q)
-        return Num(r * a.e, f * a.v, abs(f) * a.m)
+        return Num(r * a.e, tuple(f * x for x in a.v), tuple(abs(f) * m for m in a.m))
 
     # ----------------------------------------------------------------- series arithmetic
     def const(self, e: sympy.Expr) -> Series:
@@ -259,6 +276,49 @@ class Engine:
         hi = min(max(a.val + len(a.c), b.val + len(b.c)), prec)
         c = [self.add(a.coeff(k, self.zero), b.coeff(k, self.zero)) for k in range(int(lo), int(hi))]
         return self._norm(lo, c, prec)
+
+    def ssum(self, items: list[Series]) -> Series:
+        """The sum of many series, each coefficient built as one SymPy ``Add`` (not term by term)."""
+        items = [a for a in items if a is not ZERO]
+        if not items:
+            return ZERO
+        if len(items) == 1:
+            return items[0]
+        prec = min(a.prec for a in items)
+        lo = min(a.val for a in items)
+        if lo >= prec:
+            return self.big_o(prec)
+        hi = min(max(a.val + len(a.c) for a in items), prec, lo + self.n)
+        K = len(self.values)
+        c = []
+        for k in range(int(lo), int(hi)):
+            parts = [a.c[k - a.val] for a in items if 0 <= k - a.val < len(a.c)]
+            if not parts:
+                c.append(self.zero)
+                continue
+            v = tuple(sum((p.v[j] for p in parts), self.ctx.mpf(0)) for j in range(K))
+            m = tuple(max(p.m[j] for p in parts) for j in range(K))
+            r = Num(sympy.Add(*[p.e for p in parts]), v, m)
+            c.append(self.zero if r.is_zero(self.ctx) else r)
+        return self._norm(lo, c, prec)
+
+    def polynomial(self, ring: Any, poly: Any) -> Series:
+        """A python-flint polynomial in the ring's symbols, evaluated on their series term by term."""
+        coeffs, exps = ring.terms(poly)
+        gens = [self.expand(s) for s in ring.symbols]
+        powers: dict[tuple[int, int], Series] = {}
+
+        def power(i: int, k: int) -> Series:
+            if (i, k) not in powers:
+                powers[(i, k)] = gens[i] if k == 1 else self.smul(power(i, k - 1), gens[i])
+            return powers[(i, k)]
+        terms = []
+        for c, row in zip(coeffs, exps):
+            t = self.cseries(self.num(sympy.Integer(c)))
+            for i in row.nonzero()[0]:
+                t = self.smul(t, power(int(i), int(row[i])))
+            terms.append(t)
+        return self.ssum(terms)
 
     def sneg(self, a: Series) -> Series:
         return Series(a.val, [self.scale(x, sympy.S.NegativeOne) for x in a.c], a.prec)
@@ -352,17 +412,17 @@ class Engine:
             return self.leaves[e]
         if isinstance(e, sympy.Symbol) and e in self.definitions and e in self.dependent:
             d = self.definitions[e]
-            return self.expand(d.sympy() if isinstance(d, LazyDefinition) else d)
+            if isinstance(d, LazyDefinition):
+                ring, poly = getattr(d, "ring", None), getattr(d, "poly", None)
+                return self.polynomial(ring, poly) if ring is not None and poly is not None else self.expand(d.sympy())
+            return self.expand(d)
         if not self.depends(e):
             return self.const(self._constant(e))
         rule = self.rules.get(type(e))
         if rule is not None:
             return rule(self, e)
         if e.is_Add:
-            out = ZERO
-            for a in e.args:
-                out = self.sadd(out, self.expand(a))
-            return out
+            return self.ssum([self.expand(a) for a in e.args])
         if e.is_Mul:
             out = ONE_SERIES(self)
             for a in e.args:
@@ -519,6 +579,20 @@ def ONE_SERIES(engine: Engine) -> Series:  # noqa: N802
 
 class _NeedPrecision(Exception):
     """An intermediate series lost all its known terms: redo with more terms."""
+
+
+def dependent_definitions(definitions: Mapping[sympy.Symbol, Any], symbols: set[sympy.Symbol]
+                          ) -> set[sympy.Symbol]:
+    """``symbols`` and the definitions that depend on them (directly or through other definitions)."""
+    dep = set(symbols)
+    grow = True
+    while grow:
+        grow = False
+        for s, d in definitions.items():
+            if s not in dep and _free(d) & dep:
+                dep.add(s)
+                grow = True
+    return dep
 
 
 def _free(e: Any) -> set[sympy.Symbol]:
