@@ -288,7 +288,9 @@ class Engine:
         lo = min(a.val for a in items)
         if lo >= prec:
             return self.big_o(prec)
-        hi = min(max(a.val + len(a.c) for a in items), prec, lo + self.n)
+        hi = min(max(a.val + len(a.c) for a in items), prec)
+        if hi > lo + self.n:   # keep n terms: what lies beyond is then unknown, not zero
+            hi = prec = lo + self.n
         K = len(self.values)
         c = []
         for k in range(int(lo), int(hi)):
@@ -459,9 +461,6 @@ class Engine:
             e = e.xreplace({s: (d.sympy() if isinstance(d, LazyDefinition) else d) for s, d in drop.items()})
             drop = {s: d for s, d in self.definitions.items() if s not in self.kept and s in _free(e)}
         return e
-
-    def lead_expr(self, a: Series) -> sympy.Expr:
-        return a.c[0].e if a.c else sympy.S.Zero
 
     def _pow(self, e: sympy.Pow) -> Series:
         base, ex = e.args
