@@ -203,6 +203,13 @@ class PauliBackend(NumericBackend):
         for j, (kind, k) in enumerate(self.outputs):
             if kind == "population":
                 out[j], err[j] = p[:, k], gth_err
+            elif kind == "flux":  # net probability flux lo -> hi on transition k
+                e = self.edges[k]
+                a, b = x[e.up] * p[:, e.lo], x[e.down] * p[:, e.hi]
+                out[j] = a - b
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    err[j] = np.where(a != b, (self.n + 4) * _U * (a + b) / np.abs(a - b),
+                                      np.where(a + b > 0, np.inf, gth_err))
             elif kind == "current":
                 out[j], err[j] = current(k)
             elif kind == "cumulant":
@@ -267,7 +274,11 @@ class PauliBackend(NumericBackend):
         raise EvaluationError(f"the closed form is not finite at {dict(values)} even in exact arithmetic.")
 
     def _exact_outputs(self, xs: list[Any], ctx: Any) -> list[Any]:
-        if self.exact_polys is not None:
+        # populations, currents, fluxes and sigma: GTH in mpmath at the working precision (subtraction-free, so
+        # every population carries relative error ~ n 10^-dps and each output ~ kappa n 10^-dps; the caller
+        # added log10(kappa) digits) -- milliseconds, where the rational tree polynomials take seconds
+        # for eight levels.  Cumulants need the characteristic-polynomial coefficients: exact polynomials.
+        if self.exact_polys is not None and any(kind in ("cumulant", "tur") for kind, _ in self.outputs):
             vals = self.exact_polys(xs)
             get = {key: vals[i] for key, i in self.keys.items()}
             Z = get[("Z",)]
@@ -290,6 +301,8 @@ class PauliBackend(NumericBackend):
             for kind, k in self.outputs:
                 if kind == "population":
                     out.append(get[("P", k)] / Z)
+                elif kind == "flux":
+                    out.append(get[("F", k)] / Z)
                 elif kind == "current":
                     out.append(current(k))
                 elif kind == "cumulant":
@@ -305,13 +318,25 @@ class PauliBackend(NumericBackend):
             Q[e.lo][e.hi] += xs[e.up]
             Q[e.hi][e.lo] += xs[e.down]
         p = gth_stationary_mp(Q, ctx)
+
+        def current_mp(b: int) -> Any:
+            return ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi]) for e in self.edges
+                            if e.bath == b)
+
         out = []
         for kind, k in self.outputs:
             if kind == "population":
                 out.append(p[k])
-            else:
-                out.append(ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
-                                    for e in self.edges if e.bath == k))
+            elif kind == "flux":
+                e = self.edges[k]
+                out.append(xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
+            elif kind == "current":
+                out.append(current_mp(k))
+            elif kind == "entropy":
+                T = [xs[t] for t in self.temperatures]
+                out.append(-ctx.fsum(current_mp(b) * (T[0] - Tb) / (Tb * T[0]) for b, Tb in enumerate(T)))
+            else:  # pragma: no cover - internal
+                raise ValueError(kind)
         return out
 
 
