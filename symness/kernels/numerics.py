@@ -61,6 +61,28 @@ class Edge:
     omega: int
 
 
+def points_of(fn: Any, params: Sequence[sympy.Symbol], values: Mapping[sympy.Symbol, Any]) -> np.ndarray:
+    """Values of the lambdified list ``fn(*params)`` at broadcast parameter arrays, shape (outputs, points)."""
+    args = [np.asarray(values[p], dtype=float) for p in params]
+    shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
+    npts = int(np.prod(shape)) if shape else 1
+    with np.errstate(all="ignore"):
+        vals = fn(*args)
+    x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
+    return x.reshape(len(vals), npts)
+
+
+def _generator(n: int, edges: Sequence[Edge], x: np.ndarray) -> np.ndarray:
+    """Generator K[target, source] (columns sum to zero) with the rates ``x[e.up]``, ``x[e.down]``."""
+    K = np.zeros((n, n))
+    for e in edges:
+        K[e.hi, e.lo] += x[e.up]
+        K[e.lo, e.lo] -= x[e.up]
+        K[e.lo, e.hi] += x[e.down]
+        K[e.hi, e.hi] -= x[e.down]
+    return K
+
+
 class PauliBackend(NumericBackend):
     """Populations and heat currents of a Pauli kernel from its rate definitions.
 
@@ -389,13 +411,8 @@ class ResponseBackend(NumericBackend):
         if self._np is None:
             exprs = self.variables + [d for _, _, d in self.derivatives]
             self._np = sympy.lambdify(self.params, exprs, modules=["scipy", "numpy"], cse=True)
-        args = [np.asarray(values[p], dtype=float) for p in self.params]
-        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
-        npts = int(np.prod(shape)) if shape else 1
-        with np.errstate(all="ignore"):
-            vals = self._np(*args)
-        x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
-        return x.reshape(len(vals), npts), ~np.all(np.isfinite(x.reshape(len(vals), npts)), axis=0)
+        x = points_of(self._np, self.params, values)
+        return x, ~np.all(np.isfinite(x), axis=0)
 
     def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
         xall, bad = self._values(values)
@@ -408,12 +425,7 @@ class ResponseBackend(NumericBackend):
             if bad[i]:
                 continue
             x, dx = xall[:nv, i], xall[nv:, i]
-            K = np.zeros((self.n, self.n))
-            for e in self.edges:
-                K[e.hi, e.lo] += x[e.up]
-                K[e.lo, e.lo] -= x[e.up]
-                K[e.lo, e.hi] += x[e.down]
-                K[e.hi, e.hi] -= x[e.down]
+            K = _generator(self.n, self.edges, x)
             rho = _gth_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
             if not np.all(np.isfinite(rho)):
                 continue
@@ -426,12 +438,7 @@ class ResponseBackend(NumericBackend):
                 for k, (by, v, _) in enumerate(self.derivatives):
                     if by == Y:
                         d[v] += dx[k]
-                dK = np.zeros((self.n, self.n))
-                for e in self.edges:
-                    dK[e.hi, e.lo] += d[e.up]
-                    dK[e.lo, e.lo] -= d[e.up]
-                    dK[e.lo, e.hi] += d[e.down]
-                    dK[e.hi, e.hi] -= d[e.down]
+                dK = _generator(self.n, self.edges, d)
                 b = np.concatenate([-dK @ rho, [0.0]])
                 sol = np.linalg.solve(B, b)
                 res = (b.astype(np.longdouble) - B.astype(np.longdouble) @ sol.astype(np.longdouble)).astype(float)
