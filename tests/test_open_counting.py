@@ -133,6 +133,10 @@ def test_fallback_block_and_sector():
     ring = davies_ness(xxz_ring(n=4, J=1.0, Delta=1.5, fields={2: 2.0, 3: 1.0}), up_spins=2)
     k1, k2 = _fd_cumulants(ring, "L", 2)
     assert ring.heat_cumulants("L", 2) == pytest.approx([k1, k2], rel=1e-9)
+    one = davies_ness(xxz_ring(n=4, J=1.0, Delta=1.5, fields={2: 2.0, 3: 1.0}), up_spins=0)  # one state
+    assert list(one.heat_cumulants("L", 4)) == [0.0] * 4
+    with pytest.raises(InvalidParameterError, match="no net heat"):
+        one.tur_ratio("L")
 
 
 def test_fluctuation_dissipation():

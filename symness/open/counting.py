@@ -348,6 +348,8 @@ def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
     _check_bath(gen, bath)
     _check_order(order)
     _size_guard(gen)
+    if gen.dim == 1:  # one state: no transitions, nothing is exchanged
+        return np.zeros(int(order))
     tg = tilted_generator(ness, bath)
     kap, err = _cumulants(tg, int(order), float(ness.info.get("state_error", 0.0)))
     kap[0] = ness.heat_current(bath)
@@ -388,12 +390,12 @@ def tur_ratio(ness: Any, bath: str) -> float:
     """
     gen = _check_generator(ness)
     _check_bath(gen, bath)
-    J = ness.heat_current(bath)
-    dJ = ness.current_errors()[bath]
+    J, dJ = (0.0, 0.0) if gen.dim == 1 else (ness.heat_current(bath), ness.current_errors()[bath])
     if not abs(J) > dJ:
         raise InvalidParameterError(
             f"the mean heat current of bath {bath!r} is zero within its error ({J:.3g} +- {dJ:.2g}), so the TUR "
-            "ratio S sigma / J^2 is 0/0 (its limit at equal temperatures is 2); use different temperatures.")
+            "ratio S sigma / J^2 is 0/0: no net heat flows (equal temperatures, where its limit is 2, or a "
+            "one-state sector); use different temperatures.")
     sigma = ness.entropy_production()
     if not np.isfinite(sigma):
         raise InvalidParameterError(
