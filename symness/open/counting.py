@@ -66,9 +66,11 @@ from scipy.sparse import csgraph
 from scipy.sparse.linalg import splu
 
 from ..errors import InvalidModelError, InvalidParameterError, NonUniqueSteadyStateError, PrecisionWarning
+from .extended import _LOCK, ExtendedPauli, _flint, converge, to_mpf
 from .liouvillian import DaviesLiouvillian
 from .pauli import DENSE_BLOCK_MAX
 from .secular import _channel_entries
+from .steady import EXTENDED_RTOL, PRECISION_RTOL
 
 __all__ = ["heat_cumulants", "heat_current_noise", "tur_ratio", "tilted_generator", "TiltedGenerator",
            "MAX_ORDER", "MAX_DENSE_DIM", "MAX_SPARSE_DIM"]
@@ -80,8 +82,6 @@ MAX_ORDER = 4
 MAX_DENSE_DIM = 6000
 #: largest sparse block (degenerate levels, SuperLU)
 MAX_SPARSE_DIM = 200_000
-#: relative error above which a cumulant is reported by a PrecisionWarning
-PRECISION_RTOL = 1e-8
 _EPS = float(np.finfo(float).eps)
 
 
@@ -311,6 +311,44 @@ def _cumulants(tg: TiltedGenerator, order: int, state_error: float = 0.0) -> tup
     return np.array(lam[1:]), np.array(errs)
 
 
+def _extended_at(ext: ExtendedPauli, bath: str, order: int, bits: int) -> dict[str, Any]:
+    """Cumulants 2..order of a Pauli master equation at ``bits`` (flint balls; exact detailed balance)."""
+    flint = _flint()
+    with _LOCK, flint.ctx.workprec(bits):
+        E, W = ext.rates(bits)
+        _, p = ext._solve(bits)
+        d = len(E)
+        zero = flint.arb(0)
+        K0 = [[sum((W[n][a][c] for n in W), zero) for c in range(d)] for a in range(d)]
+        for c in range(d):
+            K0[c][c] = -sum((K0[a][c] for a in range(d) if a != c), zero)
+        Wx = W.get(bath)
+        jumps = [] if Wx is None else [(a, c, Wx[a][c], E[a] - E[c]) for a in range(d) for c in range(d)
+                                       if a != c and Wx[a][c] != 0]
+        M = flint.arb_mat(d + 1, d + 1)
+        for a in range(d):
+            for c in range(d):
+                M[a, c] = K0[a][c]
+            M[a, d] = p[a, 0]
+            M[d, a] = 1
+        vs = [[p[a, 0] for a in range(d)]]
+        lam = [zero]
+        for j in range(1, order + 1):
+            acc = [zero] * d
+            for m in range(1, j + 1):
+                v = vs[j - m]
+                for a, c, w, q in jumps:
+                    acc[a] += w * q**m * v[c] / factorial(m)
+            lam.append(factorial(j) * sum(acc, zero))
+            if j == order:
+                break
+            rhs = [-acc[a] + sum((lam[j - i] / factorial(j - i) * vs[i][a] for i in range(j)), zero)
+                   for a in range(d)]
+            sol = M.solve(flint.arb_mat(d + 1, 1, rhs + [zero]), algorithm="approx")
+            vs.append([sol[a, 0] for a in range(d)])
+        return {f"kappa_{j}": to_mpf(lam[j]) for j in range(2, order + 1)}
+
+
 def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
     r"""Scaled cumulants :math:`\kappa_1..\kappa_{order}` of the heat from ``bath`` into the system.
 
@@ -354,13 +392,25 @@ def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
     kap, err = _cumulants(tg, int(order), float(ness.info.get("state_error", 0.0)))
     kap[0] = ness.heat_current(bath)
     err[0] = ness.current_errors()[bath]
-    bad = [j + 1 for j in range(1, kap.size) if not err[j] <= PRECISION_RTOL * abs(kap[j])]
+    floor = err.copy()
+    if kap.size > 1 and any(ness._extend_wanted(abs(kap[j]), err[j]) for j in range(1, kap.size)) \
+            and isinstance(ness._extended, ExtendedPauli):
+        vals, errs, bits = converge(lambda b: _extended_at(ness._extended, bath, int(order), b), EXTENDED_RTOL,
+                                    {f"kappa_{j + 1}": float(err[j]) for j in range(1, kap.size)})
+        for j in range(1, kap.size):
+            kap[j] = float(vals[f"kappa_{j + 1}"])
+            err[j] = float(errs[f"kappa_{j + 1}"]) + 16 * _EPS * abs(kap[j])
+        ness.info["precision_bits"] = max(bits, ness.info.get("precision_bits", 0))
+    bad = [j + 1 for j in range(1, kap.size)
+           if not err[j] <= PRECISION_RTOL * abs(kap[j]) + floor[j] * 2.0**-100]
     if bad:
         listing = ", ".join(f"kappa_{j} = {kap[j - 1]:.6g} +- {err[j - 1]:.2g}" for j in bad)
         warnings.warn(
-            f"the heat cumulants of bath {bath!r} cannot be resolved to {PRECISION_RTOL:g} relative in double "
-            f"precision: {listing} (round-off of cancelling terms; odd cumulants vanish at equal temperatures).",
-            PrecisionWarning, stacklevel=3)
+            f"the heat cumulants of bath {bath!r} cannot be resolved to {PRECISION_RTOL:g} relative: {listing} "
+            "(round-off of cancelling terms, e.g. odd cumulants near equal temperatures, where they vanish; "
+            "extended precision covers non-degenerate spectra up to "
+            "symness.open.extended.PAULI_EXTENDED_AUTO_MAX_DIM levels, precision='extended' up to "
+            "PAULI_EXTENDED_MAX_DIM).", PrecisionWarning, stacklevel=3)
     return kap
 
 
