@@ -47,9 +47,11 @@ bordered matrix :math:`\begin{pmatrix}\mathcal L & \rho\\ \mathrm{tr} & 0\end{pm
 unit time), :math:`\kappa_3` the skewness rate (energy cubed per unit time).  Each
 cumulant carries an error estimate (round-off of its sums, one step of iterative
 refinement of each solve with the residual in extended precision); where it exceeds
-:data:`~symness.open.steady.PRECISION_RTOL` of the value a
-:class:`~symness.errors.PrecisionWarning` is issued (e.g. the odd cumulants, which
-vanish at equal temperatures, near equilibrium).
+:data:`~symness.open.steady.PRECISION_RTOL` of the value (e.g. the odd cumulants, which
+vanish at equal temperatures, near equilibrium) the cumulants of a non-degenerate
+spectrum are recomputed in extended precision, with each bath in exact detailed balance
+(:class:`~symness.open.extended.ExtendedPauli`; the NESS's ``precision`` decides, as for
+its currents), otherwise a :class:`~symness.errors.PrecisionWarning` is issued.
 """
 
 from __future__ import annotations
