@@ -744,6 +744,26 @@ add("symness.open.NESS.reduced", _ness_method("reduced"), {"sites": [1]},
 add("symness.open.NESS.expect", _ness_method("expect"), {"op": spins.sigma("z", 1, 2)},
     {"op": [("3x3", np.eye(3)), ("None", None), ("str", "z"), ("nan", np.full((4, 4), NAN))]})
 one("bath_heat_currents", "symness.open.NESS.bath_heat_currents", lambda: _ness().bath_heat_currents(), "ok")
+
+
+@cache
+def _davies():
+    return davies_ness(_system())
+
+
+_BATH_BAD = [("unknown", "nope"), ("None", None), ("int 1", 1), ("int 5", 5), ("float", 1.0)]
+add("symness.open.NESS.heat_current_noise", _ness_method("heat_current_noise", _davies), {"name": "L"},
+    {"name": _BATH_BAD}, check=lambda s: s > 0)
+add("symness.open.NESS.heat_cumulants", _ness_method("heat_cumulants", _davies), {"name": "R", "order": 3},
+    {"name": _BATH_BAD, "order": [("0", 0), ("-1", -1), ("5", 5), ("10**9", 10**9), ("str", "2"), ("float", 2.0),
+                                  ("bool", True), ("None", None)]},
+    check=lambda k: len(k) == 3 and k[1] > 0)
+add("symness.open.NESS.tur_ratio", _ness_method("tur_ratio", _davies), {"name": "L"}, {"name": _BATH_BAD},
+    check=lambda r: r >= 2)
+one("Redfield state", "symness.open.NESS.heat_current_noise", lambda: _ness().heat_current_noise("L"))
+one("equal temperatures: TUR 0/0", "symness.open.NESS.tur_ratio",
+    lambda: davies_ness(OpenSystem(_h2(), [(spins.sigma("x", 1, 2), Bath(ohmic(0.01, 10.0), 1.0)),
+                                   (spins.sigma("x", 2, 2), Bath(ohmic(0.01, 10.0), 1.0))])).tur_ratio("L"))
 add("symness.open.Evolution.rho", lambda **kw: _evolution().rho(**kw), {"k": 1},
     {"k": [("5", 5), ("-9", -9), ("str", "1"), ("None", None), ("float", 1.5)]})
 add("symness.open.Evolution.expectation", lambda **kw: _evolution().expectation(**kw), {"op": spins.sigma("z", 1, 2)},
