@@ -734,7 +734,7 @@ class IsingRing:
             ``"paper"`` (default; per update attempt: the continuous-time chain
             with rates :math:`W/N_S`, every cumulant the literal one over
             :math:`N_S`) or ``"literal"`` (per unit time of eq. 4).  Units:
-            :math:`\kappa_j` is energy\ :sup:`j` per unit time, energy in units of the couplings.
+            :math:`\kappa_j` is (energy)\ :math:`^j` per unit time, energy in units of the couplings.
         initial, cls
             Select one closed class when the dynamics has several (CCA); the
             statistics of a mixture of classes are refused.
