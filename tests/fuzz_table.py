@@ -609,8 +609,8 @@ for _meth, _extra in (("heat_current_noise", {}),
          "J_lower": [("array", np.array([1.0, 2.0])), ("None", None)], "normalization": [("x", "x")],
          "cls": [("5", 5), ("str", "0")], "initial": [("99", 99), ("str", "abc")], **_extra},
         {"T_left": EXTREME, "J_upper": [("1e-300", 1e-300)]})
-one("noise of a 13-spin ring (dense tilted generator too large)", "symness.classical.IsingRing.heat_current_noise",
-    lambda: IsingRing(5, 6).heat_current_noise(1.0, 1.0, 2.0, 1.0))
+one("noise of a 12-spin ring (dense tilted generator too large)", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(5, 5).heat_current_noise(1.0, 1.0, 2.0, 1.0))
 one("symbolic noise of a six-spin ring", "symness.classical.IsingRing.heat_current_noise",
     lambda: IsingRing(2, 2).heat_current_noise(sympy.Symbol("J", positive=True), 1, 2, 1))
 one("noise of a mixture of CCA classes", "symness.classical.IsingRing.heat_current_noise",

@@ -75,7 +75,7 @@ __all__ = ["heat_cumulants", "heat_current_noise", "counting_edges", "exact_cumu
 #: Highest cumulant order.
 MAX_ORDER = 4
 #: Largest (lumped) closed class for the float64 cumulants (dense matrices of order ``n x n``).
-MAX_NUMERIC_STATES = 2048
+MAX_NUMERIC_STATES = 1024
 #: Largest (lumped) closed class for the exact (symbolic) cumulants.
 MAX_SYMBOLIC_STATES = 16
 #: Largest (lumped) closed class recomputed in ball arithmetic when float64 cannot resolve the cumulants.
