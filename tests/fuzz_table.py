@@ -609,6 +609,13 @@ for _meth, _extra in (("heat_current_noise", {}),
          "J_lower": [("array", np.array([1.0, 2.0])), ("None", None)], "normalization": [("x", "x")],
          "cls": [("5", 5), ("str", "0")], "initial": [("99", 99), ("str", "abc")], **_extra},
         {"T_left": EXTREME, "J_upper": [("1e-300", 1e-300)]})
+for _meth, _extra in (("entropy_production", {}), ("tur_ratio", {"bath": [("middle", "middle"), ("None", None)]})):
+    add(f"symness.classical.IsingRing.{_meth}", _ring_method(_meth), _RING_ARGS,
+        {"J_upper": POS, "T_left": POS, "T_right": [("nan", NAN), ("neg", -1.0), ("0", 0.0), ("str", "a")],
+         "J_lower": [("None", None)], "normalization": [("x", "x")], "cls": [("5", 5)], **_extra},
+        {"T_left": EXTREME})
+one("TUR ratio at equal temperatures", "symness.classical.IsingRing.tur_ratio",
+    lambda: IsingRing(1, 0).tur_ratio(1.0, 1.0, 2.0, 2.0))
 one("noise of a 12-spin ring (dense tilted generator too large)", "symness.classical.IsingRing.heat_current_noise",
     lambda: IsingRing(5, 5).heat_current_noise(1.0, 1.0, 2.0, 1.0))
 one("symbolic noise of a six-spin ring", "symness.classical.IsingRing.heat_current_noise",

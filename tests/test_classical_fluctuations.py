@@ -126,11 +126,26 @@ def test_noise_positive_and_tur(JU, JD, TL, TR, shape):
     assert all(v > 0 for v in S.values())
     sigma = -I["left"] / TL - I["right"] / TR
     assert sigma >= -1e-15
+    assert ring.entropy_production(JU, JD, TL, TR, normalization="literal") == pytest.approx(sigma, rel=1e-9,
+                                                                                             abs=1e-15)
+    assert ring.entropy_production(JU, JD, TL, TR) >= 0
     if abs(TL - TR) > 1e-3 * max(TL, TR):
         # TUR for every current of the Markov jump process (bath heat and branch energies)
         for b in S:
             if abs(I[b]) > 1e-12:
                 assert S[b] * sigma / I[b] ** 2 >= 2 * (1 - 1e-9), (b, S[b], sigma, I[b])
+        assert ring.tur_ratio(JU, JD, TL, TR) == pytest.approx(S["left"] * sigma / I["left"] ** 2, rel=1e-9)
+
+
+def test_tur_ratio_tends_to_two_in_linear_response():
+    ring = IsingRing(1, 1)
+    assert ring.tur_ratio(1.0, 0.6, 1.0 + 1e-9, 1.0) == pytest.approx(2, rel=1e-5)
+    assert ring.entropy_production(1.0, 0.6, 1.0, 1.0) == 0.0
+    J = sympy.Symbol("J", positive=True)
+    TL, TR = sympy.symbols("T_L T_R", positive=True)
+    tur = IsingRing(1, 0).tur_ratio(J, J, TL, TR)
+    assert float(tur.subs({J: 1, TL: 2, TR: 1})) == pytest.approx(IsingRing(1, 0).tur_ratio(1.0, 1.0, 2.0, 1.0),
+                                                                  rel=1e-12)
 
 
 def test_symbolic_cumulants_match_numbers():
@@ -178,6 +193,9 @@ def test_closed_form_cumulants(kw, args, point):
     (lambda r: IsingRing(2, 2).heat_current_noise(sympy.Symbol("J", positive=True), 1, 2, 1),
      InvalidParameterError),
     (lambda r: IsingRing(5, 6).heat_current_noise(1, 1, 2, 1), InvalidParameterError),
+    (lambda r: r.tur_ratio(1, 1, 2, 2), InvalidParameterError),
+    (lambda r: r.tur_ratio(1, 1, 2, 1, bath="center"), InvalidParameterError),
+    (lambda r: r.entropy_production(1, 1, 2, -1), InvalidParameterError),
     (lambda r: cf.ring_cumulants(2, 2), InvalidParameterError),
     (lambda r: cf.ring_cumulants(1, 0, bath="L"), InvalidParameterError),
     (lambda r: cf.ring_cumulants(1, 0, order=-1), InvalidParameterError),

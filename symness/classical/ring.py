@@ -781,6 +781,47 @@ class IsingRing:
         return heat_current_noise(self, J_upper, J_lower, T_left, T_right, normalization=normalization,
                                   initial=initial, cls=cls)
 
+    def entropy_production(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *,
+                           normalization: str = "paper", initial: Any = None, cls: int | None = None) -> Any:
+        r"""Entropy production rate :math:`\sigma = -I_L/T_L - I_R/T_R \ge 0` of the steady state (second law).
+
+        Evaluated as :math:`\sigma = I_L\,(T_L - T_R)/(T_LT_R)` (first law
+        :math:`I_R = -I_L`), a product of factors of equal sign, so it keeps full
+        relative precision for :math:`T_L \approx T_R`.  Units of :math:`k_B`
+        per update attempt (``"paper"``) or per unit time (``"literal"``).
+        """
+        I = self.heat_currents(J_upper, J_lower, T_left, T_right, normalization=normalization, initial=initial,
+                               cls=cls)
+        sym, _, T = self._args(J_upper, J_lower, T_left, T_right)
+        sigma = I["left"] * (T[0] - T[1]) / (T[0] * T[1])
+        return sympy.factor(sigma) if sym else float(sigma) + 0.0  # no -0.0 at equal temperatures
+
+    def tur_ratio(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *, bath: str = "left",
+                  normalization: str = "paper", initial: Any = None, cls: int | None = None) -> Any:
+        r"""Thermodynamic uncertainty ratio :math:`S_X\sigma/I_X^2` of the current ``bath`` (the TUR: :math:`\ge 2`).
+
+        :math:`S_X` from :meth:`heat_current_noise`, :math:`\sigma` from
+        :meth:`entropy_production`, :math:`I_X` from :meth:`heat_currents`
+        (dimensionless; the same in both normalisations).  Undefined at equal
+        temperatures (no current; the limit is 2 for the bath heat, by
+        fluctuation-dissipation), where it raises.
+        """
+        from .fluctuations import _check_key
+
+        key = _check_key(bath)
+        sym, _, T = self._args(J_upper, J_lower, T_left, T_right)
+        if not sym and T[0] == T[1]:
+            raise InvalidParameterError(
+                "tur_ratio is 0/0 at T_left = T_right (no current flows); take unequal temperatures (its limit "
+                "for the bath heat is 2, by fluctuation-dissipation).")
+        kw = dict(normalization=normalization, initial=initial, cls=cls)
+        k = self.heat_cumulants(J_upper, J_lower, T_left, T_right, bath=key, order=2, **kw)
+        sigma = self.entropy_production(J_upper, J_lower, T_left, T_right, **kw)
+        if not sym and k["kappa_1"] == 0:
+            raise InvalidParameterError(f"the current {key!r} vanishes at these parameters: no TUR ratio.")
+        ratio = k["kappa_2"] * sigma / k["kappa_1"] ** 2
+        return sympy.factor(ratio) if sym else float(ratio)
+
     def correlation(self, i: int, j: int, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any,
                     **kw: Any) -> Any:
         r"""Spin-spin correlation :math:`\langle\sigma_i\sigma_j\rangle` in the stationary state (eq. 18)."""
