@@ -600,6 +600,32 @@ add("symness.classical.IsingRing.exact_currents", _ring_method("exact_currents")
 one("numbers only", "symness.classical.IsingRing.exact_currents", lambda: IsingRing(1, 0).exact_currents(1, 1, 2, 1))
 one("too many states for exact", "symness.classical.IsingRing.exact_currents",
     lambda: IsingRing(6, 6).exact_currents(sympy.Symbol("J", positive=True), sympy.Symbol("J", positive=True), 2, 1))
+for _meth, _extra in (("heat_current_noise", {}),
+                      ("heat_cumulants", {"bath": [("middle", "middle"), ("None", None), ("int", 1)],
+                                          "order": [("0", 0), ("5", 5), ("float", 2.0), ("bool", True),
+                                                    ("str", "2"), ("None", None)]})):
+    add(f"symness.classical.IsingRing.{_meth}", _ring_method(_meth), _RING_ARGS,
+        {"J_upper": POS, "T_left": POS, "T_right": [("nan", NAN), ("neg", -1.0), ("0", 0.0), ("str", "a")],
+         "J_lower": [("array", np.array([1.0, 2.0])), ("None", None)], "normalization": [("x", "x")],
+         "cls": [("5", 5), ("str", "0")], "initial": [("99", 99), ("str", "abc")], **_extra},
+        {"T_left": EXTREME, "J_upper": [("1e-300", 1e-300)]})
+for _meth, _extra in (("entropy_production", {}), ("tur_ratio", {"bath": [("middle", "middle"), ("None", None)]})):
+    add(f"symness.classical.IsingRing.{_meth}", _ring_method(_meth), _RING_ARGS,
+        {"J_upper": POS, "T_left": POS, "T_right": [("nan", NAN), ("neg", -1.0), ("0", 0.0), ("str", "a")],
+         "J_lower": [("None", None)], "normalization": [("x", "x")], "cls": [("5", 5)], **_extra},
+        {"T_left": EXTREME})
+one("TUR ratio at equal temperatures", "symness.classical.IsingRing.tur_ratio",
+    lambda: IsingRing(1, 0).tur_ratio(1.0, 1.0, 2.0, 2.0))
+one("noise of a 12-spin ring (dense tilted generator too large)", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(5, 5).heat_current_noise(1.0, 1.0, 2.0, 1.0))
+one("symbolic noise of a six-spin ring", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(2, 2).heat_current_noise(sympy.Symbol("J", positive=True), 1, 2, 1))
+one("noise of a mixture of CCA classes", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(1, 0, bulk="cca", mu=2).heat_current_noise(1.0, 1.0, 2.0, 1.0, initial=np.full(32, 1 / 32)))
+one("cumulants of one CCA class", "symness.classical.IsingRing.heat_cumulants",
+    lambda: IsingRing(1, 0, bulk="cca", mu=2).heat_cumulants(1.0, 1.0, 2.0, 1.0, cls=1, order=4), "ok")
+one("cumulants at T_L - T_R = 1e-13", "symness.classical.IsingRing.heat_cumulants",
+    lambda: IsingRing(1, 1).heat_cumulants(1.0, 0.5, 1.0 + 1e-13, 1.0, order=4), "ok")
 add("symness.classical.IsingRing.correlation", _ring_method("correlation"), {"i": 1, "j": 2, **_RING_ARGS},
     {"i": [("0", 0), ("4", 4), ("str", "1"), ("None", None), ("float", 1.5)], "j": [("-1", -1)],
      "T_left": [("nan", NAN)]})
@@ -630,6 +656,11 @@ add("symness.classical.quantum_index", quantum_index, {"k": 3, "n": 3},
 add("symness.classical.closedforms.ring_currents", classical_forms.ring_currents, {"n_upper": 1, "n_lower": 0},
     {"n_upper": [("-1", -1), ("str", "1"), ("10**6", 10**6), ("6", 6)], "case": [("x", "x")],
      "normalization": [("x", "x")], "equal": [("str", "yes")]})
+
+add("symness.classical.closedforms.ring_cumulants", classical_forms.ring_cumulants, {"n_upper": 1, "n_lower": 0},
+    {"n_upper": [("-1", -1), ("str", "1"), ("10**6", 10**6), ("6", 6)], "case": [("x", "x")],
+     "normalization": [("x", "x")], "equal": [("str", "yes")], "bath": [("x", "x"), ("None", None)],
+     "order": [("0", 0), ("9", 9), ("float", 2.5)]})
 
 # ================================================================== open (owner: open)
 add("symness.open.OpenSystem", OpenSystem, {"H": _h2(), "couplings": _cpl()},
