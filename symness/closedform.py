@@ -31,10 +31,12 @@ skips the check where speed matters and the inputs are known to be valid.
 Strings are never parsed (SymPy's ``sympify`` of a string runs ``eval``):
 pass SymPy expressions and symbols, or symbol *names* where a method says so.
 
-mpmath precision is one global setting; every extended-precision section of
-this module holds :data:`MPMATH_LOCK` (see :func:`mpmath_precision`), so
-threads evaluating closed forms at different precisions do not change each
-other's precision half-way.
+mpmath precision is one global setting: the mpmath fallback of lambdified
+forms computes in a private ``mpmath.MPContext`` (:class:`MPMathFunction`), and
+every extended-precision section of this module also holds :data:`MPMATH_LOCK`
+(see :func:`mpmath_precision`) for SymPy's ``evalf`` and for mpmath code that
+uses the module-level functions, so threads evaluating closed forms at
+different precisions do not change each other's precision half-way.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ import sympy
 from .errors import InvalidParameterError, NegativeTemperatureError, SymnessError
 
 __all__ = ["ClosedForm", "NumericFunction", "NumericBackend", "LazyDefinition", "EvaluationError",
-           "mpmath_precision", "MAX_DPS", "MAX_SERIES_ORDER"]
+           "mpmath_precision", "mpmath_namespace", "MPMathFunction", "MAX_DPS", "MAX_SERIES_ORDER"]
 
 #: Largest number of decimal digits accepted for extended-precision evaluation
 #: (``lambdify(mp_dps=)``, ``evaluate(dps=)``); beyond it one evaluation takes minutes.
@@ -60,10 +62,10 @@ MAX_DPS = 10_000
 #: Largest order accepted by :meth:`ClosedForm.series` (the cost of a series grows steeply with it).
 MAX_SERIES_ORDER = 50
 #: Held around every section that sets mpmath's (global) working precision: the mpmath
-#: fallback of :class:`NumericFunction`, numeric backends' exact paths, :meth:`ClosedForm.evaluate`.
-#: A private ``mpmath.MPContext`` is not an option there: lambdified mpmath code, and the
-#: mpmath implementations of functions in the expressions (Bose, eigenvalues, ...), call the
-#: module-level mpmath functions, which use the global context.
+#: fallback of :class:`NumericFunction` (:class:`MPMathFunction`), numeric backends' exact
+#: paths, :meth:`ClosedForm.evaluate`.  Lambdified code itself computes in a private
+#: ``mpmath.MPContext``; the lock covers SymPy's ``evalf`` and mpmath implementations of
+#: functions (a user's spectral density, ...) that call the module-level mpmath functions.
 MPMATH_LOCK = threading.RLock()
 
 
@@ -78,6 +80,51 @@ def _check_dps(dps: Any, name: str = "dps") -> int:
             f"{name} = {dps!r} must be an integer number of decimal digits in 1..{MAX_DPS} "
             "(symness.closedform.MAX_DPS); 30-50 digits resolve anything float64 cannot.")
     return int(dps)
+
+
+def mpmath_namespace(ctx: Any) -> dict[str, Any]:
+    """The names of mpmath's module namespace bound to the private context ``ctx``.
+
+    Passed first in ``sympy.lambdify(..., modules=[mpmath_namespace(ctx), "mpmath"])``,
+    lambdified mpmath code computes in ``ctx`` (its own precision) instead of the
+    global ``mpmath.mp`` that any thread may change.
+    """
+    return {name: getattr(ctx, name) for name in dir(mpmath)
+            if not name.startswith("_") and hasattr(ctx, name)}
+
+
+class MPMathFunction:
+    """``sympy.lambdify`` to mpmath, evaluated in a private :class:`mpmath.MPContext`.
+
+    ``f(dps, *values)`` evaluates at ``dps`` decimal digits.  The lambdified code
+    computes in the private context, so a thread changing the global
+    ``mpmath.mp.dps`` does not change its precision; the call also holds
+    :data:`MPMATH_LOCK` with the global precision at ``dps``, for functions in the
+    expressions whose mpmath implementation uses the module-level functions.
+    Results are numbers of :attr:`context`.
+
+    Parameters
+    ----------
+    args
+        The symbols, in call order.
+    exprs
+        An expression or a list of them.
+    definitions
+        Auxiliary symbols evaluated in order before ``exprs`` (as in :class:`ClosedForm`).
+    """
+
+    def __init__(self, args: Sequence[sympy.Symbol], exprs: Any,
+                 definitions: Mapping[sympy.Symbol, Any] | None = None):
+        self.context = mpmath.MPContext()
+        single = not isinstance(exprs, (list, tuple))
+        flat = [exprs] if single else list(exprs)
+        fn = _chain(list(args), definitions or {}, flat, [mpmath_namespace(self.context), "mpmath"], cse=False)
+        self._fn: Callable[..., Any] = (lambda *v: fn(*v)[0]) if single else fn
+
+    def __call__(self, dps: int, *values: Any) -> Any:
+        with mpmath_precision(dps):
+            self.context.dps = dps
+            return self._fn(*[self.context.convert(v) for v in values])
 
 
 @contextmanager
@@ -822,7 +869,7 @@ class NumericFunction:
             self._defs = form._used_definitions()
             self._np = _chain(self.args, self._defs, flat, ["scipy", "numpy"])
         self._flat = flat
-        self._mp: Callable[..., Any] | None = None
+        self._mp: MPMathFunction | None = None
         #: number of points evaluated by the mpmath fallback (diagnostic)
         self.fallback_count = 0
 
@@ -971,16 +1018,13 @@ class NumericFunction:
             with MPMATH_LOCK:  # backends evaluate through mpmath's global context
                 vals = self._backend.exact(point, self.mp_dps)
             return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
-        if self._mp is None:
-            self._mp = _chain(self.args, self._defs, self._flat, "mpmath", cse=False)
-        with mpmath_precision(self.mp_dps):
-            point = [mpmath.mpmathify(c[j].item()) for c in cols]
-            try:
-                vals = self._mp(*point)
-            except ZeroDivisionError:
-                return np.full(len(self._flat), np.nan, dtype=complex)
-            return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals],
-                            dtype=complex)
+        if self._mp is None:  # a private mpmath context: other threads cannot change its precision
+            self._mp = MPMathFunction(self.args, self._flat, self._defs)
+        try:
+            vals = self._mp(self.mp_dps, *[c[j].item() for c in cols])
+        except ZeroDivisionError:
+            return np.full(len(self._flat), np.nan, dtype=complex)
+        return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
 
 
 def _chain(args: list[sympy.Symbol], defs: Mapping[sympy.Symbol, Any], flat: list[Any], modules: Any,

@@ -44,7 +44,17 @@ __all__ = ["Bose", "BoseDifference", "FermiDifference", "bose_numeric", "bose_di
 
 
 def _is_mp(*args: Any) -> bool:
-    return any(isinstance(a, (mpmath.mpf, mpmath.mpc)) for a in args)
+    """Whether any argument is an mpmath number (of any context, private ones included)."""
+    return any(isinstance(a, mpmath.ctx_mp_python.mpnumeric) for a in args)
+
+
+def _mp_context(*args: Any) -> Any:
+    """The mpmath context of the first mpmath argument: a private ``MPContext`` keeps its
+    precision (the global ``mpmath.mp`` is not consulted, so other threads cannot change it)."""
+    for a in args:
+        if isinstance(a, mpmath.ctx_mp_python.mpnumeric):
+            return a.context
+    return mpmath.mp
 
 
 def bose_numeric(omega: Any, T: Any) -> Any:
@@ -54,9 +64,11 @@ def bose_numeric(omega: Any, T: Any) -> Any:
     :math:`n(-\omega) = -1 - n(\omega)`; :math:`\omega = 0` is a pole (``inf``).
     """
     if _is_mp(omega, T):
+        ctx = _mp_context(omega, T)
+        omega, T = ctx.convert(omega), ctx.convert(T)
         if T == 0:
-            return mpmath.mpf(0) if omega > 0 else mpmath.mpf(-1)
-        return 1 / mpmath.expm1(omega / T)
+            return ctx.mpf(0) if omega > 0 else ctx.mpf(-1)
+        return 1 / ctx.expm1(omega / T)
     w = np.asarray(omega, dtype=float)
     t = np.asarray(T, dtype=float)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
@@ -97,8 +109,10 @@ def fermi_difference_numeric(wA: Any, TA: Any, wB: Any, TB: Any) -> Any:
     factor of at least 4: no cancellation).  ``T = 0`` gives :math:`f = 0`.
     """
     if _is_mp(wA, TA, wB, TB):
-        fa = 1 / (mpmath.exp(wA / TA) + 1) if TA > 0 else mpmath.mpf(0)
-        fb = 1 / (mpmath.exp(wB / TB) + 1) if TB > 0 else mpmath.mpf(0)
+        ctx = _mp_context(wA, TA, wB, TB)
+        wA, TA, wB, TB = (ctx.convert(v) for v in (wA, TA, wB, TB))
+        fa = 1 / (ctx.exp(wA / TA) + 1) if TA > 0 else ctx.mpf(0)
+        fb = 1 / (ctx.exp(wB / TB) + 1) if TB > 0 else ctx.mpf(0)
         return fa - fb
     wa, ta, wb, tb = (np.asarray(v, dtype=float) for v in (wA, TA, wB, TB))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
