@@ -197,6 +197,8 @@ def _strict_value(what: str, v: Any) -> Any:
     _refuse_string(what, v)
     if v is None:
         raise InvalidParameterError(f"{what}: got None; pass a number or a SymPy expression.")
+    if isinstance(v, sympy.FunctionClass):  # a function to replace, e.g. subs({g_A: Lambda(x, x / 50)})
+        return v
     try:
         out = sympy.sympify(v, strict=True)
     except (sympy.SympifyError, TypeError, ValueError):

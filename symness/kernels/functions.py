@@ -36,7 +36,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..errors import NegativeTemperatureError
+from ..errors import InvalidParameterError, NegativeTemperatureError
 from ..expfunction import ExpDefinedFunction
 
 __all__ = ["Bose", "BoseDifference", "FermiDifference", "bose_numeric", "bose_difference_numeric",
@@ -93,8 +93,7 @@ def bose_difference_numeric(omega: Any, TA: Any, TB: Any) -> Any:
         both = (ta > 0) & (tb > 0)
         d = np.where(both, w * (ta - tb) / np.where(both, ta * tb, 1.0), np.where(ta > 0, np.inf, -np.inf))
         num = np.where(d >= 0, -np.exp(-x) * np.expm1(-d), np.exp(-y) * np.expm1(d))
-        den = np.expm1(-x) * np.expm1(-y)
-        out = num / den
+        out = num / np.expm1(-x) / np.expm1(-y)  # one factor at a time: x*y underflows for tiny w/T
         out = np.where(ta == tb, 0.0, out)
     return out if out.ndim else float(out)
 
@@ -133,7 +132,29 @@ def fermi_difference_numeric(wA: Any, TA: Any, wB: Any, TB: Any) -> Any:
     return out if out.ndim else float(out)
 
 
-class FermiDifference(ExpDefinedFunction):
+class _CheckedArguments:
+    """Mixin of the distribution functions: arguments are SymPy objects or numbers, never
+    strings (SymPy would parse them as code), None or NaN."""
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        name = cls.__name__
+        for a in args:
+            if isinstance(a, (str, bytes)) or a is None:
+                raise InvalidParameterError(
+                    f"{name}: the arguments are SymPy expressions or numbers, got {a!r} "
+                    "(strings are not parsed).")
+        try:
+            args = tuple(sympy.sympify(a, strict=True) for a in args)
+        except sympy.SympifyError:
+            raise InvalidParameterError(
+                f"{name}: the arguments are SymPy expressions or numbers, got "
+                f"{[type(a).__name__ for a in args]}.") from None
+        if any(getattr(a, "has", None) is not None and a.has(sympy.nan) for a in args):
+            raise InvalidParameterError(f"{name}{args}: an argument is NaN; pass a frequency and temperatures.")
+        return super().__new__(cls, *args, **options)  # type: ignore[misc]
+
+
+class FermiDifference(_CheckedArguments, ExpDefinedFunction):
     r""":math:`f_A(\omega_A) - f_B(\omega_B)` with :math:`f_X(\omega) = 1/(e^{\omega/T_X} + 1)`.
 
     Arguments ``(w_A, T_A, w_B, T_B)``.
@@ -217,7 +238,7 @@ def _sub_label(T: sympy.Basic) -> str | None:
     return None
 
 
-class Bose(ExpDefinedFunction):
+class Bose(_CheckedArguments, ExpDefinedFunction):
     r"""Planck distribution :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)` (qubit_kernels eq. 3.7).
 
     ``Bose(omega, T_A)`` prints as :math:`n_A(\omega)`.  Series, limits and
@@ -302,7 +323,7 @@ class Bose(ExpDefinedFunction):
         return f"{base}^{{{exp}}}" if exp is not None else base
 
 
-class BoseDifference(ExpDefinedFunction):
+class BoseDifference(_CheckedArguments, ExpDefinedFunction):
     r""":math:`n(\omega, T_A) - n(\omega, T_B)`, the thermodynamic bias of one channel.
 
     Printed :math:`[n_A(\omega) - n_B(\omega)]`; zero when the two
