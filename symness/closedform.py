@@ -869,6 +869,7 @@ class NumericFunction:
             # auxiliary symbols are computed inside, one definition after the other (never substituted:
             # nested definitions substituted into each other can grow without bound)
             self._defs = form._used_definitions()
+            _refuse_undefined_functions(flat, self._defs)
             self._np = _chain(self.args, self._defs, flat, ["scipy", "numpy"])
         self._flat = flat
         self._mp: MPMathFunction | None = None
@@ -1027,6 +1028,22 @@ class NumericFunction:
         except ZeroDivisionError:
             return np.full(len(self._flat), np.nan, dtype=complex)
         return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
+
+
+def _refuse_undefined_functions(flat: list[Any], defs: Mapping[sympy.Symbol, Any]) -> None:
+    """Refuse undefined functions (e.g. a spectral function ``g_A(omega)``) with no numeric implementation:
+    the lambdified code would raise NameError when called."""
+    exprs = list(flat) + [d.sympy() if isinstance(d, LazyDefinition) else d for d in defs.values()]
+    undef: set[Any] = set()
+    for e in exprs:
+        if isinstance(e, sympy.Basic):
+            undef |= {a for a in e.atoms(sympy.core.function.AppliedUndef) if not hasattr(a, "_imp_")}
+    if undef:
+        names = sorted({a.func.__name__ for a in undef})
+        raise InvalidParameterError(
+            f"lambdify: the closed form contains the undefined function(s) {sorted(map(str, undef))} with no "
+            "numeric value; substitute them first, e.g. form.subs({" + names[0] + ": sympy.Lambda(w, w / 50)}) "
+            "for a spectral function, or give the model numeric spectral densities.")
 
 
 def _chain(args: list[sympy.Symbol], defs: Mapping[sympy.Symbol, Any], flat: list[Any], modules: Any,

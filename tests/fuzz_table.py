@@ -1023,6 +1023,4 @@ KNOWN_FAILING: dict[str, str] = {
     'symness.open.vec(rho=nan)': 'open',
     'symness.open.vec(rho=empty)': 'open',
     'symness.open.unvec(v=nan)': 'open',
-    # ---- sweep
-    'symness.sweep.SweepResult.array: array key': 'sweep',
 }

@@ -181,3 +181,13 @@ def test_series_and_limit_take_names_and_refuse_bad_orders():
                  lambda: cf.latex(foo=1), lambda: cf.lambdify(mp_dps=10**9), lambda: cf.evaluate(a=1, dps=10**9)):
         with pytest.raises(InvalidParameterError):
             call()
+
+
+def test_undefined_functions_are_refused_at_lambdify_time():
+    """An undefined g(a) has no numbers: lambdify says so (it used to give a NameError at call time)."""
+    g = sympy.Function("g")
+    cf = ClosedForm(g(a) * b)
+    with pytest.raises(InvalidParameterError, match=r"undefined function.*g\(a\)"):
+        cf.lambdify()
+    f = cf.subs({g: sympy.Lambda(x, x**2)}).lambdify([a, b])
+    assert f(3.0, 2.0) == 18.0
