@@ -903,17 +903,23 @@ class NumericFunction:
         return out
 
     def _check_domain(self, inputs: list[np.ndarray]) -> None:
-        """Refuse NaN inputs and values outside the symbols' assumptions (vectorised)."""
+        """Refuse NaN inputs and values outside the symbols' assumptions (vectorised; scalars in Python)."""
         for i, sym, real, kinds, meaning in self._domain:
             x = inputs[i]
+            if x.ndim == 0:  # the common scalar call: plain Python comparisons, a fraction of a microsecond
+                self._check_scalar(sym, x.item(), real, kinds, meaning)
+                continue
+            if x.dtype.kind == "f" and x.size and "integer" not in kinds:
+                lo = x.min()  # NaN propagates: then the detailed pass below names the point
+                if lo == lo and all(self._bound_ok(k, lo, x) for k in kinds):
+                    continue
             if x.dtype.kind in "biu":
                 if kinds:
                     self._check_kinds(sym, x, kinds, meaning)
                 continue
             if np.isnan(x).any():
-                raise InvalidParameterError(f"argument {sym.name} is NaN (at index "
-                                            f"{np.unravel_index(np.argmax(np.isnan(x)), x.shape) if x.ndim else ()}); "
-                                            "pass numbers.")
+                at = tuple(int(i) for i in np.unravel_index(np.argmax(np.isnan(x)), x.shape))
+                raise InvalidParameterError(f"argument {sym.name} is NaN (at index {at}); pass numbers.")
             if x.dtype.kind == "c":
                 if not real:
                     continue
@@ -924,6 +930,32 @@ class NumericFunction:
                 x = x.real
             if kinds:
                 self._check_kinds(sym, x, kinds, meaning)
+
+    @staticmethod
+    def _bound_ok(kind: str, lo: Any, x: np.ndarray) -> bool:
+        if kind == "positive":
+            return bool(lo > 0)
+        if kind == "nonnegative":
+            return bool(lo >= 0)
+        hi = x.max()
+        return bool(hi < 0) if kind == "negative" else bool(hi <= 0)
+
+    @staticmethod
+    def _check_scalar(sym: sympy.Symbol, v: Any, real: bool, kinds: list[str], meaning: str) -> None:
+        if isinstance(v, complex):
+            if v != v:
+                raise InvalidParameterError(f"argument {sym.name} is NaN; pass a number.")
+            if not real:
+                return
+            if v.imag != 0:
+                raise _domain_error(sym, meaning, "real", v, "NumericFunction")
+            v = v.real
+        if v != v:
+            raise InvalidParameterError(f"argument {sym.name} is NaN; pass a number.")
+        for k in kinds:
+            if not (v > 0 if k == "positive" else v >= 0 if k == "nonnegative" else v < 0 if k == "negative"
+                    else v <= 0 if k == "nonpositive" else v == round(v)):
+                raise _domain_error(sym, meaning, k, v, "NumericFunction")
 
     @staticmethod
     def _check_kinds(sym: sympy.Symbol, x: np.ndarray, kinds: list[str], meaning: str) -> None:
