@@ -694,7 +694,7 @@ _DOMAINS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
     "nonnegative": (lambda x: x >= 0, "non-negative (>= 0)"),
     "negative": (lambda x: x < 0, "negative (< 0)"),
     "nonpositive": (lambda x: x <= 0, "non-positive (<= 0)"),
-    "integer": (lambda x: x == np.round(x), "an integer"),
+    "integer": (lambda x: np.isfinite(x) & (x == np.round(x)), "an integer"),
 }
 
 
@@ -954,7 +954,7 @@ class NumericFunction:
             raise InvalidParameterError(f"argument {sym.name} is NaN; pass a number.")
         for k in kinds:
             if not (v > 0 if k == "positive" else v >= 0 if k == "nonnegative" else v < 0 if k == "negative"
-                    else v <= 0 if k == "nonpositive" else v == round(v)):
+                    else v <= 0 if k == "nonpositive" else float(v).is_integer()):
                 raise _domain_error(sym, meaning, k, v, "NumericFunction")
 
     @staticmethod
