@@ -89,6 +89,8 @@ def mpmath_namespace(ctx: Any) -> dict[str, Any]:
     lambdified mpmath code computes in ``ctx`` (its own precision) instead of the
     global ``mpmath.mp`` that any thread may change.
     """
+    if not isinstance(ctx, mpmath.ctx_base.StandardBaseContext):
+        raise InvalidParameterError(f"mpmath_namespace needs an mpmath context (mpmath.MPContext()), got {ctx!r}.")
     return {name: getattr(ctx, name) for name in dir(mpmath)
             if not name.startswith("_") and hasattr(ctx, name)}
 
@@ -115,16 +117,35 @@ class MPMathFunction:
 
     def __init__(self, args: Sequence[sympy.Symbol], exprs: Any,
                  definitions: Mapping[sympy.Symbol, Any] | None = None):
+        if isinstance(args, (str, bytes)) or not isinstance(args, Iterable) or \
+                not all(isinstance(a, sympy.Symbol) for a in args):
+            raise InvalidParameterError(f"MPMathFunction: args must be a list of SymPy Symbols, got {args!r}.")
+        self.args = list(args)
         self.context = mpmath.MPContext()
         single = not isinstance(exprs, (list, tuple))
         flat = [exprs] if single else list(exprs)
+        _refuse_string("MPMathFunction", flat)
+        if not all(isinstance(e, (sympy.Basic, int, float, complex)) for e in flat):
+            raise InvalidParameterError(
+                f"MPMathFunction: exprs must be SymPy expressions (or a list of them), got {exprs!r}.")
         fn = _chain(list(args), definitions or {}, flat, [mpmath_namespace(self.context), "mpmath"], cse=False)
         self._fn: Callable[..., Any] = (lambda *v: fn(*v)[0]) if single else fn
 
     def __call__(self, dps: int, *values: Any) -> Any:
+        if len(values) != len(self.args):
+            raise InvalidParameterError(
+                f"MPMathFunction: {len(values)} values for the {len(self.args)} arguments "
+                f"{[str(a) for a in self.args]}.")
         with mpmath_precision(dps):
             self.context.dps = dps
-            return self._fn(*[self.context.convert(v) for v in values])
+            try:
+                point = [self.context.convert(v) for v in values]
+            except (TypeError, ValueError):
+                raise InvalidParameterError(
+                    f"MPMathFunction: the values must be numbers, got {values!r}.") from None
+            if any(self.context.isnan(v) for v in point):
+                raise InvalidParameterError(f"MPMathFunction: a value is NaN in {values!r}; pass numbers.")
+            return self._fn(*point)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import mpmath
 import numpy as np
 import scipy.sparse as sp
 import sympy
@@ -33,7 +34,7 @@ from symness import baths, spins, validation
 from symness.baths import Bath, bose, bose_sym, drude, flat, ohmic, weak_coupling_spectrum
 from symness.classical import IsingRing, quantum_index
 from symness.classical import closedforms as classical_forms
-from symness.closedform import ClosedForm
+from symness.closedform import ClosedForm, MPMathFunction, mpmath_namespace, mpmath_precision
 from symness.exchange import (
     alpha_ratio,
     alpha_ratio_mpmath,
@@ -453,6 +454,18 @@ one("limit x=None", "symness.closedform.ClosedForm.limit", lambda: _cf().limit(N
 one("limit dir", "symness.closedform.ClosedForm.limit", lambda: _cf().limit(sympy.Symbol("x", positive=True), 0, "up"))
 one("map non-callable", "symness.closedform.ClosedForm.map", lambda: _cf().map(5))
 one("latex bad kwarg", "symness.closedform.ClosedForm.latex", lambda: _cf().latex(foo=1))
+add("symness.closedform.mpmath_precision", lambda dps: mpmath_precision(dps).__enter__(), {"dps": 30},
+    {"dps": [("0", 0), ("neg", -1), ("huge", 10**9), ("float", 2.5), ("str", "30"), ("None", None), ("bool", True)]},
+    ok=False)  # entering without leaving would keep the lock: the valid call is tested in test_closedform
+add("symness.closedform.mpmath_namespace", mpmath_namespace, {"ctx": mpmath.MPContext()},
+    {"ctx": [("None", None), ("str", "mp"), ("module", mpmath), ("obj", OBJ)]}, check=lambda ns: "exp" in ns)
+add("symness.closedform.MPMathFunction", MPMathFunction, {"args": [_X], "exprs": [_X**2]},
+    {"args": [("str", "x"), ("None", None), ("names", ["x"])],
+     "exprs": [("code string", "__import__('os').getcwd()"), ("strings", ["x"]), ("None", None), ("obj", OBJ)]},
+    check=lambda f: f(30, 3.0)[0] == 9)
+for _label, _call in [("dps 0", (0, 1.0)), ("dps huge", (10**9, 1.0)), ("str value", (30, "a")), ("nan", (30, NAN)),
+                      ("None", (30, None)), ("missing", (30,)), ("extra", (30, 1.0, 2.0))]:
+    one(f"call {_label}", "symness.closedform.MPMathFunction", lambda c=_call: MPMathFunction([_X], [_X**2])(*c))
 
 # ================================================================== sweep (owner: sweep)
 add("symness.sweep.sweep", sweep, {"f": lambda a: a, "grid": {"a": [1.0, 2.0]}, "progress": False},

@@ -191,3 +191,15 @@ def test_undefined_functions_are_refused_at_lambdify_time():
         cf.lambdify()
     f = cf.subs({g: sympy.Lambda(x, x**2)}).lambdify([a, b])
     assert f(3.0, 2.0) == 18.0
+
+
+def test_mpmath_function_private_precision():
+    """MPMathFunction computes in its own context at the requested digits; the global precision is untouched."""
+    import mpmath
+
+    from symness.closedform import MPMathFunction
+
+    f = MPMathFunction([a], sympy.exp(a) * (1 + sympy.exp(-a)) - sympy.exp(a))  # exactly 1; cancels in float
+    before = mpmath.mp.dps
+    assert f(400, 800.0) == 1 and f(15, 800.0) == 0
+    assert mpmath.mp.dps == before
