@@ -1074,10 +1074,13 @@ class NumericFunction:
             with MPMATH_LOCK:  # backends evaluate through mpmath's global context
                 vals = self._backend.exact(point, self.mp_dps)
             return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
+        point = [c[j].item() for c in cols]
+        if any(v != v for v in point):  # a NaN input (check=False): not finite, reported by the caller
+            return np.full(len(self._flat), np.nan, dtype=complex)
         if self._mp is None:  # a private mpmath context: other threads cannot change its precision
             self._mp = MPMathFunction(self.args, self._flat, self._defs)
         try:
-            vals = self._mp(self.mp_dps, *[c[j].item() for c in cols])
+            vals = self._mp(self.mp_dps, *point)
         except ZeroDivisionError:
             return np.full(len(self._flat), np.nan, dtype=complex)
         return np.array([complex(v) if np.isfinite(complex(v)) else np.nan for v in vals], dtype=complex)
