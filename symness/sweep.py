@@ -107,7 +107,20 @@ class SweepResult:
 
     def array(self, key: Any = None) -> np.ndarray:
         """Values as an array of the grid's shape (``key`` picks from dict / indexable values)."""
-        vals = self.values if key is None else [v[key] for v in self.values]
+        if key is None:
+            vals = self.values
+        else:
+            vals = []
+            for k, v in enumerate(self.values):
+                try:
+                    vals.append(v[key])
+                except (KeyError, IndexError, TypeError) as exc:
+                    keys = sorted(map(str, v)) if isinstance(v, Mapping) else None
+                    raise InvalidParameterError(
+                        f"SweepResult.array({key!r}): the value at point {k} has no entry {key!r}"
+                        + (f"; its keys are {keys}" if keys is not None else
+                           f" ({type(exc).__name__}: {exc}); pass a key or index the values have")
+                        + ".") from None
         arr = np.asarray(vals)
         return arr.reshape(self.shape + arr.shape[1:])
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import mpmath
 import numpy as np
 import scipy.sparse as sp
 import sympy
@@ -33,7 +34,7 @@ from symness import baths, spins, validation
 from symness.baths import Bath, bose, bose_sym, drude, flat, ohmic, weak_coupling_spectrum
 from symness.classical import IsingRing, quantum_index
 from symness.classical import closedforms as classical_forms
-from symness.closedform import ClosedForm
+from symness.closedform import ClosedForm, MPMathFunction, mpmath_namespace, mpmath_precision
 from symness.exchange import (
     alpha_ratio,
     alpha_ratio_mpmath,
@@ -407,6 +408,7 @@ add("symness.markov.gth_stationary", gth_stationary, {"Q": np.array([[-1.0, 1.0]
      "block": [("huge", 10**12)]})
 
 # ================================================================== closedform (owner: closedform)
+_X = sympy.Symbol("x", positive=True)
 add("symness.markov.gth_stationary_batch", gth_stationary_batch, {"Q": np.array([[[-1.0, 1.0], [2.0, -2.0]]])},
     {"Q": [("nan", np.full((1, 2, 2), NAN)), ("str", "Q"), ("None", None), ("1d", np.ones(3)),
            ("3x2", np.ones((1, 3, 2))), ("neg rates", np.array([[1.0, -1.0], [-2.0, 2.0]]))]},
@@ -444,11 +446,26 @@ one("series n=10**6", "symness.closedform.ClosedForm.series",
     lambda: _cf().series(sympy.Symbol("x", positive=True), 0, 10**6))
 one("series n=-1", "symness.closedform.ClosedForm.series", lambda: _cf().series(sympy.Symbol("x", positive=True),
     0, -1))
-one("series x=str", "symness.closedform.ClosedForm.series", lambda: _cf().series("x", 0, 2))
+# a name refers to the form's own symbol (x, positive), never to a parsed Symbol("x") without assumptions
+one("series x=str", "symness.closedform.ClosedForm.series", lambda: _cf().series("x", 0, 2), "either",
+    lambda r: sympy.simplify(r.expr - (1 / _X - sympy.Rational(1, 2) + _X / 12)) == 0)
+one("series x=unknown name", "symness.closedform.ClosedForm.series", lambda: _cf().series("y", 0, 2))
 one("limit x=None", "symness.closedform.ClosedForm.limit", lambda: _cf().limit(None, 0))
 one("limit dir", "symness.closedform.ClosedForm.limit", lambda: _cf().limit(sympy.Symbol("x", positive=True), 0, "up"))
 one("map non-callable", "symness.closedform.ClosedForm.map", lambda: _cf().map(5))
 one("latex bad kwarg", "symness.closedform.ClosedForm.latex", lambda: _cf().latex(foo=1))
+add("symness.closedform.mpmath_precision", lambda dps: mpmath_precision(dps).__enter__(), {"dps": 30},
+    {"dps": [("0", 0), ("neg", -1), ("huge", 10**9), ("float", 2.5), ("str", "30"), ("None", None), ("bool", True)]},
+    ok=False)  # entering without leaving would keep the lock: the valid call is tested in test_closedform
+add("symness.closedform.mpmath_namespace", mpmath_namespace, {"ctx": mpmath.MPContext()},
+    {"ctx": [("None", None), ("str", "mp"), ("module", mpmath), ("obj", OBJ)]}, check=lambda ns: "exp" in ns)
+add("symness.closedform.MPMathFunction", MPMathFunction, {"args": [_X], "exprs": [_X**2]},
+    {"args": [("str", "x"), ("None", None), ("names", ["x"])],
+     "exprs": [("code string", "__import__('os').getcwd()"), ("strings", ["x"]), ("None", None), ("obj", OBJ)]},
+    check=lambda f: f(30, 3.0)[0] == 9)
+for _label, _call in [("dps 0", (0, 1.0)), ("dps huge", (10**9, 1.0)), ("str value", (30, "a")), ("nan", (30, NAN)),
+                      ("None", (30, None)), ("missing", (30,)), ("extra", (30, 1.0, 2.0))]:
+    one(f"call {_label}", "symness.closedform.MPMathFunction", lambda c=_call: MPMathFunction([_X], [_X**2])(*c))
 
 # ================================================================== sweep (owner: sweep)
 add("symness.sweep.sweep", sweep, {"f": lambda a: a, "grid": {"a": [1.0, 2.0]}, "progress": False},
@@ -1062,43 +1079,6 @@ KNOWN_FAILING: dict[str, str] = {
     'symness.baths.Bath.rate_sym(omega=None)': 'baths (spectral densities, Bath)',
     'symness.baths.Bath.rate_sym(omega=obj)': 'baths (spectral densities, Bath)',
     'symness.baths.Bath.rate_sym(omega=nan)': 'baths (spectral densities, Bath)',
-    # ---- closedform
-    'symness.closedform.ClosedForm(expr=code string)': 'closedform',
-    'symness.closedform.ClosedForm(expr=nan)': 'closedform',
-    'symness.closedform.ClosedForm(symbols=list)': 'closedform',
-    'symness.closedform.ClosedForm(symbols=str)': 'closedform',
-    'symness.closedform.ClosedForm.lambdify: lambdify mp_dps=10**9': 'closedform',
-    'symness.closedform.NumericFunction: call complex': 'closedform',
-    'symness.closedform.NumericFunction: call x<0 outside assumptions': 'closedform',
-    'symness.closedform.ClosedForm.evaluate: evaluate dps huge': 'closedform',
-    'symness.closedform.ClosedForm.subs: subs(x, 2)': 'closedform',
-    'symness.closedform.ClosedForm.subs: subs(str)': 'closedform',
-    'symness.closedform.ClosedForm.series: series n=10**6': 'closedform',
-    'symness.closedform.ClosedForm.series: series n=-1': 'closedform',
-    'symness.closedform.ClosedForm.series: series x=str': 'closedform',
-    'symness.closedform.ClosedForm.limit: limit x=None': 'closedform',
-    'symness.closedform.ClosedForm.limit: limit dir': 'closedform',
-    'symness.closedform.ClosedForm.map: map non-callable': 'closedform',
-    'symness.closedform.ClosedForm.latex: latex bad kwarg': 'closedform',
-    # ---- kernels
-    'symness.kernels.single_qubit(w0=1e-300)': 'kernels',
-    'symness.kernels.single_qubit: w0 = 1e-300': 'kernels',
-    'symness.kernels.coupled_qubits(lam=str)': 'kernels',
-    'symness.kernels.pauli_kernel(at=str)': 'kernels',
-    'symness.kernels.Bose: str': 'kernels',
-    'symness.kernels.Bose: None': 'kernels',
-    'symness.kernels.Bose: nan': 'kernels',
-    'symness.kernels.BoseDifference: None': 'kernels',
-    'symness.kernels.manifestly_nonnegative(expr=str)': 'kernels',
-    'symness.kernels.manifestly_nonnegative(expr=None)': 'kernels',
-    'symness.kernels.manifestly_nonnegative(expr=obj)': 'kernels',
-    'symness.kernels.QubitResult.explicit: explicit(None)': 'kernels',
-    'symness.kernels.PauliKernel.kernel(bath=nope)': 'kernels',
-    'symness.kernels.PauliKernel.kernel(bath=int)': 'kernels',
-    'symness.kernels.PauliKernel.coupling(bath=nope)': 'kernels',
-    'symness.kernels.PauliKernel.coupling(bath=None)': 'kernels',
-    'symness.kernels.PauliKernel.channel_factor(channel=nope)': 'kernels',
-    'symness.kernels.PauliKernel.channel_factor(channel=None)': 'kernels',
     # ---- open
     'symness.open.OpenSystem(couplings=zero operator)': 'open',
     'symness.open.redfield_ness: xxz_ring(n=24) one-up sector': 'open',
@@ -1107,6 +1087,4 @@ KNOWN_FAILING: dict[str, str] = {
     'symness.open.vec(rho=nan)': 'open',
     'symness.open.vec(rho=empty)': 'open',
     'symness.open.unvec(v=nan)': 'open',
-    # ---- sweep
-    'symness.sweep.SweepResult.array: array key': 'sweep',
 }

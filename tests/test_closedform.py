@@ -52,12 +52,12 @@ def test_low_temperature_bose_ratio():
 def test_broadcasting_and_shapes():
     cf = ClosedForm(a * b + T, {a: "", b: "", T: ""})
     f = cf.lambdify()
-    out = f(np.ones((3, 1)), np.arange(4.0), 2.0)
+    out = f(np.ones((3, 1)), np.arange(1.0, 5.0), 2.0)
     assert out.shape == (3, 4)
     assert isinstance(f(1.0, 2.0, 3.0), float)
     m = ClosedForm(sympy.Matrix([[a, b], [T, 1]]))
     g = m.lambdify([a, b, T])
-    r = g(np.arange(5.0), 1.0, 2.0)
+    r = g(np.arange(1.0, 6.0), 1.0, 2.0)
     assert r.shape == (5, 2, 2)
     assert np.allclose(r[:, 1, 1], 1.0)
     mp = ClosedForm({"q": a - b, "M": sympy.Matrix([a, b])})
@@ -66,7 +66,7 @@ def test_broadcasting_and_shapes():
     assert set(res) == {"q", "M"}
     assert res["M"].shape == (2, 2, 1)
     assert np.allclose(res["q"], [0.5, 1.5])
-    assert f(a=1.0, b=2.0, T=0.0) == 2.0
+    assert f(a=1.0, b=2.0, T=0.5) == 2.5
 
 
 def test_complex_results():
@@ -124,3 +124,82 @@ def test_cse_large_expression_speed():
     v = f(np.linspace(0.1, 2, 1000), 0.7)
     ref = sum((np.exp(-np.linspace(0.1, 2, 1000) / 0.7) + k) ** 2 for k in range(30))
     np.testing.assert_allclose(v, ref, rtol=1e-14)
+
+
+# ------------------------------------------------------------------ issue 15: inputs outside the assumptions, strings
+def test_lambdified_form_refuses_arguments_outside_its_assumptions():
+    """A form derived for T > 0 is not evaluated at T < 0 (it used to return a number there)."""
+    from symness.classical.closedforms import three_spin_equal
+    from symness.errors import NegativeTemperatureError
+
+    f = three_spin_equal().form.lambdify()
+    with pytest.raises(NegativeTemperatureError, match="T_L"):
+        f(1.0, -2.0, 0.5)
+    with pytest.raises(NegativeTemperatureError, match="T_R"):
+        f(1.0, 2.0, np.array([0.5, 0.0]))  # any point of an array
+    with pytest.raises(InvalidParameterError, match="NaN"):
+        f(np.nan, 2.0, 0.5)
+    g = ClosedForm(sympy.sqrt(a) + x).lambdify([a, x])
+    with pytest.raises(InvalidParameterError, match="x .* must be real"):
+        g(1.0, 1.0 + 1j)  # x is real: a complex value is refused
+    assert g(4.0, -1.0) == 1.0  # a real symbol takes negative values
+    # the opt-out evaluates the continuation, as before
+    assert np.isfinite(three_spin_equal().form.lambdify(check=False)(1.0, -2.0, 0.5)["I_L"])
+
+
+def test_evaluate_refuses_values_outside_the_assumptions():
+    with pytest.raises(InvalidParameterError, match="a .* must be positive"):
+        ClosedForm(sympy.log(a)).evaluate(a=-1)
+
+
+@pytest.mark.parametrize("expr", ["__import__('os').getcwd()", ["x", 1], {"A": "x + 1"}])
+def test_strings_are_never_parsed(expr):
+    with pytest.raises(InvalidParameterError, match="strings are not parsed"):
+        ClosedForm(expr)
+    cf = ClosedForm(a**2)
+    with pytest.raises(InvalidParameterError, match="strings are not parsed"):
+        cf.subs({"a": 1})
+    with pytest.raises(InvalidParameterError, match="strings are not parsed"):
+        cf.subs(a, "__import__('os')")
+
+
+def test_subs_forms_and_names():
+    cf = ClosedForm(a**2 + b)
+    for r in (cf.subs(a, 2), cf.subs({a: 2}), cf.subs([(a, 2)]), cf.subs(a=2)):
+        assert r.expr == 4 + b
+    with pytest.raises(InvalidParameterError, match="singular"):
+        ClosedForm(1 / a).subs(a, 0)  # zoo is refused: take a limit
+
+
+def test_series_and_limit_take_names_and_refuse_bad_orders():
+    cf = ClosedForm(1 / (sympy.exp(a) - 1))
+    # 1/(e^a - 1) = 1/a - 1/2 + a/12 + O(a^3): the Laurent series to O(a^2), by name
+    assert sympy.simplify(cf.series("a", 0, 2).expr - (1 / a - sympy.Rational(1, 2) + a / 12)) == 0
+    assert cf.limit("a", sympy.oo).expr == 0
+    for call in (lambda: cf.series(a, 0, 10**6), lambda: cf.series(a, 0, -1), lambda: cf.series("z"),
+                 lambda: cf.limit(None, 0), lambda: cf.limit(a, 0, "up"), lambda: cf.map(5),
+                 lambda: cf.latex(foo=1), lambda: cf.lambdify(mp_dps=10**9), lambda: cf.evaluate(a=1, dps=10**9)):
+        with pytest.raises(InvalidParameterError):
+            call()
+
+
+def test_undefined_functions_are_refused_at_lambdify_time():
+    """An undefined g(a) has no numbers: lambdify says so (it used to give a NameError at call time)."""
+    g = sympy.Function("g")
+    cf = ClosedForm(g(a) * b)
+    with pytest.raises(InvalidParameterError, match=r"undefined function.*g\(a\)"):
+        cf.lambdify()
+    f = cf.subs({g: sympy.Lambda(x, x**2)}).lambdify([a, b])
+    assert f(3.0, 2.0) == 18.0
+
+
+def test_mpmath_function_private_precision():
+    """MPMathFunction computes in its own context at the requested digits; the global precision is untouched."""
+    import mpmath
+
+    from symness.closedform import MPMathFunction
+
+    f = MPMathFunction([a], sympy.exp(a) * (1 + sympy.exp(-a)) - sympy.exp(a))  # exactly 1; cancels in float
+    before = mpmath.mp.dps
+    assert f(400, 800.0) == 1 and f(15, 800.0) == 0
+    assert mpmath.mp.dps == before

@@ -97,3 +97,16 @@ def test_rho23_nonzero_and_first_order(pk):
     # rho_23 is imaginary at leading order, so it shifts the populations only at O(g^2)
     slope_pop = np.log(dpop[1] / dpop[0]) / np.log(10)
     assert slope_pop == pytest.approx(2.0, abs=0.05)
+
+
+def test_rho23_lambdify_names_undefined_spectral_functions(pk):
+    """Issue 15: lambdify() of the coherence used to raise NameError (g_A undefined) when called; it now
+    refuses up front, and with spectral functions put in, the numbers equal the exact evaluation."""
+    from symness.errors import InvalidParameterError
+
+    c = coherence_steady_state(pk)
+    with pytest.raises(InvalidParameterError, match="g_A"):
+        c.lambdify()
+    e = pk.explicit(c).subs({G_A: sympy.Lambda(X, X / 50), G_B: sympy.Lambda(X, sympy.Rational(1, 30))})
+    f = e.lambdify([W1, W2, LAM, TA, TB])
+    assert f(1.0, 0.6, 0.2, 1.0, 0.5) == pytest.approx(_num(pk, c.expr, X / 50, sympy.Rational(1, 30)), rel=1e-12)

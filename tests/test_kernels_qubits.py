@@ -11,6 +11,7 @@ from symness.errors import (
     NegativeTemperatureError,
     NonUniqueSteadyStateError,
     SymnessError,
+    SymnessWarning,
 )
 from symness.kernels import coupled_qubits, single_qubit
 from symness.kernels.functions import Bose
@@ -200,6 +201,27 @@ def test_mpmath_reference_single():
         qA = w * (a * nA * (1 - p_up) - a * (1 + nA) * p_up)
     assert abs(r.populations[1] - float(p_up)) < 1e-15
     assert abs(r.heat_currents["A"] - float(qA)) < 1e-14 * abs(float(qA))
+
+
+@pytest.mark.parametrize("w", [1e-300, 1e-200, 1e-155])
+def test_extreme_splitting_keeps_the_current(w):
+    """Issue 15: w0 = 1e-300 gave NaN (the factor ~ w0^2 underflows, the bias ~ 1/w0 overflowed).
+    Reference: the same 2 x 2 rate-equation solve in 50-digit mpmath (exponents unbounded);
+    for w0 << T it is the classical limit w0 (T_A - T_B) / (2 (T_A + T_B)) per unit coupling."""
+    T1, T2, a, b = 2.0, 1.0, 0.3, 0.7
+    r = single_qubit(w, T1, T2, a, b)
+    with mpmath.workdps(50):
+        W = mpmath.mpf(w)
+        nA, nB = (1 / mpmath.expm1(W / T) for T in (mpmath.mpf(T1), mpmath.mpf(T2)))
+        up, down = a * nA + b * nB, a * (1 + nA) + b * (1 + nB)
+        p_up = up / (up + down)
+        qA = W * (a * nA * (1 - p_up) - a * (1 + nA) * p_up)
+    assert r.heat_currents["A"] == pytest.approx(float(qA), rel=1e-13)
+    assert r.heat_currents["A"] == pytest.approx(w * a * b * (T1 - T2) / (a * T1 + b * T2) / 2, rel=1e-12)
+    assert r.heat_currents["A"] + r.heat_currents["B"] == 0
+    with pytest.warns(SymnessWarning, match="secular"):  # rates ~ 0.3 >> splittings ~ w: warned, rightly
+        r2 = coupled_qubits(w, 0.6 * w, 0.2 * w, T1, T2, a, b)
+    assert np.isfinite(r2.heat_currents["A"]) and r2.heat_currents["A"] > 0
 
 
 @pytest.mark.parametrize("w1,w2,lam", [(0.6, 1.0, 0.2), (1.0, 0.6, -0.3), (0.8, 0.8, 0.1), (1.0, 0.6, 1e-7)])

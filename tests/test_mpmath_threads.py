@@ -13,10 +13,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import mpmath
+import numpy as np
 import pytest
+import sympy
 
 from symness.classical.closedforms import _boltzmann_difference_numeric
+from symness.closedform import ClosedForm
 from symness.exchange import alpha_ratio_mpmath, alpha_ratio_thermodynamic
+from symness.kernels import Bose
 
 
 def _bits(v):
@@ -30,7 +34,21 @@ def _boltzmann(dps: int):
     return _boltzmann_difference_numeric(ctx.mpf(-1), ctx.mpf(-1) + d, d)
 
 
+_a = sympy.Symbol("a", positive=True)
+# overflows in float64 at a = 800 (exp(800)): the mpmath fallback runs; the first terms are exactly 1
+# but need > 350 digits, the Bose term (a kernels function with its own mpmath implementation) is ~ a
+_FORM = ClosedForm(sympy.exp(_a) * (1 + sympy.exp(-_a)) - sympy.exp(_a) + Bose(1, _a))
+_FINE, _COARSE = _FORM.lambdify(mp_dps=400), _FORM.lambdify(mp_dps=15)
+_PTS = np.linspace(800.0, 801.0, 80)  # long enough for the meddling thread to run in between
+
+
+def _form(f):
+    return tuple(f(_PTS).tolist())
+
+
 CALLS = {
+    "closedform fallback dps=400": lambda: _form(_FINE),
+    "closedform fallback dps=15": lambda: _form(_COARSE),
     "alpha_mpmath dps=60": lambda: alpha_ratio_mpmath(7, 0.05, dps=60),
     "alpha_mpmath dps=15": lambda: alpha_ratio_mpmath(7, 0.05, dps=15),
     "alpha_mpmath N=5 dps=30": lambda: alpha_ratio_mpmath(5, 0.3, dps=30),
@@ -64,6 +82,15 @@ def test_mixed_dps_threads_give_serial_results():
         mpmath.mp.dps = before
     for k, v in results:
         assert v == serial[k], k
+
+
+def test_closedform_fallback_uses_its_own_precision():
+    """The 400-digit fallback resolves the cancellation (1 + n(1, a)); 15 digits lose the 1."""
+    fine, coarse = _form(_FINE), _form(_COARSE)
+    with mpmath.workdps(30):
+        ref = [float(1 + 1 / mpmath.expm1(1 / mpmath.mpf(x))) for x in _PTS]
+    assert fine == pytest.approx(ref, rel=1e-15)
+    assert abs(coarse[0] - ref[0]) > 0.5  # the exponentials cancel to 0 at 15 digits
 
 
 def test_reference_keeps_its_precision_outside():

@@ -74,6 +74,12 @@ class Eigensystem:
 
 def resolve_point(at: Mapping[Any, Any] | None, free: set[sympy.Symbol]) -> dict[sympy.Symbol, Any]:
     """``{Symbol or name: value}`` -> ``{Symbol: value}`` for the symbols in ``free``."""
+    if at is None:
+        return {}
+    if not isinstance(at, Mapping):
+        raise InvalidParameterError(
+            f"at = {at!r} must be a mapping {{symbol or name: value}} (a representative parameter point), "
+            "e.g. at={'omega_1': 1.0}.")
     if not at:
         return {}
     by_name = {s.name: s for s in free}

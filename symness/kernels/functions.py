@@ -36,7 +36,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..errors import NegativeTemperatureError
+from ..errors import InvalidParameterError, NegativeTemperatureError
 from ..expfunction import ExpDefinedFunction
 
 __all__ = ["Bose", "BoseDifference", "FermiDifference", "bose_numeric", "bose_difference_numeric",
@@ -44,7 +44,17 @@ __all__ = ["Bose", "BoseDifference", "FermiDifference", "bose_numeric", "bose_di
 
 
 def _is_mp(*args: Any) -> bool:
-    return any(isinstance(a, (mpmath.mpf, mpmath.mpc)) for a in args)
+    """Whether any argument is an mpmath number (of any context, private ones included)."""
+    return any(isinstance(a, mpmath.ctx_mp_python.mpnumeric) for a in args)
+
+
+def _mp_context(*args: Any) -> Any:
+    """The mpmath context of the first mpmath argument: a private ``MPContext`` keeps its
+    precision (the global ``mpmath.mp`` is not consulted, so other threads cannot change it)."""
+    for a in args:
+        if isinstance(a, mpmath.ctx_mp_python.mpnumeric):
+            return a.context
+    return mpmath.mp
 
 
 def bose_numeric(omega: Any, T: Any) -> Any:
@@ -54,9 +64,11 @@ def bose_numeric(omega: Any, T: Any) -> Any:
     :math:`n(-\omega) = -1 - n(\omega)`; :math:`\omega = 0` is a pole (``inf``).
     """
     if _is_mp(omega, T):
+        ctx = _mp_context(omega, T)
+        omega, T = ctx.convert(omega), ctx.convert(T)
         if T == 0:
-            return mpmath.mpf(0) if omega > 0 else mpmath.mpf(-1)
-        return 1 / mpmath.expm1(omega / T)
+            return ctx.mpf(0) if omega > 0 else ctx.mpf(-1)
+        return 1 / ctx.expm1(omega / T)
     w = np.asarray(omega, dtype=float)
     t = np.asarray(T, dtype=float)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
@@ -81,8 +93,7 @@ def bose_difference_numeric(omega: Any, TA: Any, TB: Any) -> Any:
         both = (ta > 0) & (tb > 0)
         d = np.where(both, w * (ta - tb) / np.where(both, ta * tb, 1.0), np.where(ta > 0, np.inf, -np.inf))
         num = np.where(d >= 0, -np.exp(-x) * np.expm1(-d), np.exp(-y) * np.expm1(d))
-        den = np.expm1(-x) * np.expm1(-y)
-        out = num / den
+        out = num / np.expm1(-x) / np.expm1(-y)  # one factor at a time: x*y underflows for tiny w/T
         out = np.where(ta == tb, 0.0, out)
     return out if out.ndim else float(out)
 
@@ -97,8 +108,10 @@ def fermi_difference_numeric(wA: Any, TA: Any, wB: Any, TB: Any) -> Any:
     factor of at least 4: no cancellation).  ``T = 0`` gives :math:`f = 0`.
     """
     if _is_mp(wA, TA, wB, TB):
-        fa = 1 / (mpmath.exp(wA / TA) + 1) if TA > 0 else mpmath.mpf(0)
-        fb = 1 / (mpmath.exp(wB / TB) + 1) if TB > 0 else mpmath.mpf(0)
+        ctx = _mp_context(wA, TA, wB, TB)
+        wA, TA, wB, TB = (ctx.convert(v) for v in (wA, TA, wB, TB))
+        fa = 1 / (ctx.exp(wA / TA) + 1) if TA > 0 else ctx.mpf(0)
+        fb = 1 / (ctx.exp(wB / TB) + 1) if TB > 0 else ctx.mpf(0)
         return fa - fb
     wa, ta, wb, tb = (np.asarray(v, dtype=float) for v in (wA, TA, wB, TB))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
@@ -119,7 +132,29 @@ def fermi_difference_numeric(wA: Any, TA: Any, wB: Any, TB: Any) -> Any:
     return out if out.ndim else float(out)
 
 
-class FermiDifference(ExpDefinedFunction):
+class _CheckedArguments:
+    """Mixin of the distribution functions: arguments are SymPy objects or numbers, never
+    strings (SymPy would parse them as code), None or NaN."""
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        name = cls.__name__
+        for a in args:
+            if isinstance(a, (str, bytes)) or a is None:
+                raise InvalidParameterError(
+                    f"{name}: the arguments are SymPy expressions or numbers, got {a!r} "
+                    "(strings are not parsed).")
+        try:
+            args = tuple(sympy.sympify(a, strict=True) for a in args)
+        except sympy.SympifyError:
+            raise InvalidParameterError(
+                f"{name}: the arguments are SymPy expressions or numbers, got "
+                f"{[type(a).__name__ for a in args]}.") from None
+        if any(getattr(a, "has", None) is not None and a.has(sympy.nan) for a in args):
+            raise InvalidParameterError(f"{name}{args}: an argument is NaN; pass a frequency and temperatures.")
+        return super().__new__(cls, *args, **options)  # type: ignore[misc]
+
+
+class FermiDifference(_CheckedArguments, ExpDefinedFunction):
     r""":math:`f_A(\omega_A) - f_B(\omega_B)` with :math:`f_X(\omega) = 1/(e^{\omega/T_X} + 1)`.
 
     Arguments ``(w_A, T_A, w_B, T_B)``.
@@ -203,7 +238,7 @@ def _sub_label(T: sympy.Basic) -> str | None:
     return None
 
 
-class Bose(ExpDefinedFunction):
+class Bose(_CheckedArguments, ExpDefinedFunction):
     r"""Planck distribution :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)` (qubit_kernels eq. 3.7).
 
     ``Bose(omega, T_A)`` prints as :math:`n_A(\omega)`.  Series, limits and
@@ -288,7 +323,7 @@ class Bose(ExpDefinedFunction):
         return f"{base}^{{{exp}}}" if exp is not None else base
 
 
-class BoseDifference(ExpDefinedFunction):
+class BoseDifference(_CheckedArguments, ExpDefinedFunction):
     r""":math:`n(\omega, T_A) - n(\omega, T_B)`, the thermodynamic bias of one channel.
 
     Printed :math:`[n_A(\omega) - n_B(\omega)]`; zero when the two

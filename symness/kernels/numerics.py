@@ -36,7 +36,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..closedform import EvaluationError, NumericBackend
+from ..closedform import EvaluationError, MPMathFunction, NumericBackend
 from ..errors import InvalidParameterError, NonUniqueSteadyStateError
 from ..markov import gth_stationary_mp
 from ..markov.counting import cumulants_numeric
@@ -267,20 +267,19 @@ class PauliBackend(NumericBackend):
         except (OverflowError, ValueError, FloatingPointError):
             extra = 40
         work = max(int(dps), 17) + extra + 10
-        if self._mp is None:
-            self._mp = sympy.lambdify(self._inputs(), self.variables, modules="mpmath")
+        if self._mp is None:  # lambdified into a private mpmath context (thread-safe precision)
+            self._mp = MPMathFunction(self._inputs(), self.variables)
         for _ in range(4):
             ctx = mpmath.MPContext()
             ctx.dps = work
-            with mpmath.workdps(work):  # the lambdified mpmath code uses the global context
-                args = [mpmath.mpmathify(values[p]) for p in self.params]
-                if self.spectrum is not None:
-                    sv = self.spectrum.mp(values, work)
-                    args += [sv[s] for s in self.spectrum.symbols]
-                try:
-                    xs = [mpmath.re(v) for v in self._mp(*args)]
-                except (ZeroDivisionError, ValueError) as exc:
-                    raise EvaluationError(f"the rates are not finite at {dict(values)} ({exc}).") from None
+            args = [values[p] for p in self.params]
+            if self.spectrum is not None:
+                sv = self.spectrum.mp(values, work)
+                args += [sv[s] for s in self.spectrum.symbols]
+            try:
+                xs = [ctx.re(v) for v in self._mp(work, *args)]
+            except (ZeroDivisionError, ValueError) as exc:
+                raise EvaluationError(f"the rates are not finite at {dict(values)} ({exc}).") from None
             if any(not mpmath.isfinite(v) or v < 0 for v in xs):
                 raise EvaluationError(f"the rates are not finite and non-negative at {dict(values)}.")
             xs = [ctx.mpf(v) for v in xs]
@@ -466,11 +465,10 @@ class ResponseBackend(NumericBackend):
         work = max(int(dps), 30) + 40
         if self._mp is None:
             exprs = self.variables + [d for _, _, d in self.derivatives]
-            self._mp = sympy.lambdify(self.params, exprs, modules="mpmath")
+            self._mp = MPMathFunction(self.params, exprs)
         ctx = mpmath.MPContext()
         ctx.dps = work
-        with mpmath.workdps(work):
-            vals = [mpmath.re(v) for v in self._mp(*[mpmath.mpmathify(values[p]) for p in self.params])]
+        vals = [ctx.re(v) for v in self._mp(work, *[values[p] for p in self.params])]
         nv = len(self.variables)
         polys = self.exact_polys([mpf_to_fmpq(v) for v in vals[:nv]])
         Z = polys[-1]

@@ -241,7 +241,18 @@ def manifestly_nonnegative(expr: sympy.Expr) -> bool:
     functions, non-negative by definition).  A sufficient (not necessary)
     criterion, used to prove that channel factors are :math:`\\ge 0`.
     """
-    expr = sympy.together(sympy.sympify(expr))
+    if isinstance(expr, (str, bytes)) or expr is None:
+        raise InvalidParameterError(
+            f"manifestly_nonnegative needs a SymPy expression, got {expr!r} (strings are not parsed).")
+    try:
+        expr = sympy.sympify(expr, strict=True)
+    except sympy.SympifyError:
+        raise InvalidParameterError(
+            f"manifestly_nonnegative needs a SymPy expression, got {type(expr).__name__}.") from None
+    if not isinstance(expr, sympy.Expr):
+        raise InvalidParameterError(
+            f"manifestly_nonnegative needs a scalar SymPy expression, got {type(expr).__name__}.")
+    expr = sympy.together(expr)
     reps: dict[sympy.Basic, sympy.Symbol] = {}
     for a in expr.atoms(sympy.Function):
         if isinstance(a, Bose):
@@ -384,15 +395,23 @@ class PauliKernel(Mapping[str, ClosedForm]):
         return substitute_definitions(expr, self.definitions)
 
     # ------------------------------------------------------------- kernels
+    def _check_bath(self, bath: Any, what: str) -> None:
+        if not isinstance(bath, str) or bath not in self.baths:
+            raise InvalidParameterError(
+                f"PauliKernel.{what}: no reservoir named {bath!r}; the reservoirs are {self.baths}.")
+
     def coupling(self, bath: str) -> tuple[str, Bath]:
-        """``(kind, Bath)`` of a reservoir."""
+        """``(kind, Bath)`` of a reservoir (one of :attr:`baths`)."""
+        self._check_bath(bath, "coupling")
         for c in self._couplings:
             if c.name == bath:
                 return c.kind, c.bath
-        raise KeyError(bath)
+        raise AssertionError(bath)  # unreachable: every name in self.baths has a coupling
 
     def kernel(self, bath: str | None = None, *, expand: bool = False) -> sympy.Matrix:
         """The kernel matrix of one reservoir (``None``: the sum), in rate symbols or written out."""
+        if bath is not None:
+            self._check_bath(bath, "kernel")
         d = self.dim
         K = sympy.zeros(d, d)
         for t in self.transitions:
@@ -548,6 +567,10 @@ class PauliKernel(Mapping[str, ClosedForm]):
         two reservoirs, a large model, or no factorisation).
         :meth:`thermodynamics` proves :math:`F_\omega \ge 0`.
         """
+        if not isinstance(channel, str) or channel not in self.channels:
+            raise InvalidParameterError(
+                f"PauliKernel.channel_factor: no channel named {channel!r}; the channels are "
+                f"{sorted(self.channels)}.")
         return self._factors[channel]
 
     # ------------------------------------------------------------- thermodynamics
@@ -822,7 +845,14 @@ def _identically_zero(e: sympy.Expr) -> bool:
 
 def substitute_definitions(expr: Any, defs: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
     """Replace auxiliary symbols by their (possibly nested) definitions until none is left."""
-    out = sympy.sympify(expr)
+    if isinstance(expr, (str, bytes)) or expr is None:
+        raise InvalidParameterError(
+            f"explicit: needs a SymPy expression (e.g. a result's heat current), got {expr!r}; "
+            "strings are not parsed.")
+    try:
+        out = sympy.sympify(expr, strict=True)
+    except sympy.SympifyError:
+        raise InvalidParameterError(f"explicit: needs a SymPy expression, got {type(expr).__name__}.") from None
     for _ in range(len(defs) + 1):
         new = out.xreplace(dict(defs))
         if new == out:

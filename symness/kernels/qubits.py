@@ -37,10 +37,10 @@ import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from ..baths import Spectrum
-from ..closedform import ClosedForm, EvaluationError
+from ..closedform import ClosedForm, EvaluationError, MPMathFunction
 from ..errors import InvalidParameterError, NegativeCouplingError, NonUniqueSteadyStateError, SymnessWarning
 from ..models.qubits import LAM, TA, TB, W0, W1, W2, coupled_qubits_model, single_qubit_model, spectral_function
-from ..validation import check_nonnegative, check_positive, check_temperature, is_symbolic
+from ..validation import _real_or_none, check_nonnegative, check_positive, check_temperature, is_symbolic
 from .expansions import high_temperature as _high_t
 from .expansions import low_temperature as _low_t
 from .functions import Bose, BoseDifference
@@ -417,8 +417,9 @@ def _tidy(e: sympy.Expr, gatoms: set[sympy.Basic]) -> sympy.Expr:
 
 
 @cache
-def _numeric_forms(system: str) -> tuple[Any, Any, list[sympy.Symbol]]:
-    """Lambdified compact forms: (populations, channel factors) with g values as arguments."""
+def _numeric_forms(system: str) -> tuple[Any, Any, MPMathFunction, list[sympy.Symbol]]:
+    """Lambdified compact forms: (populations, channel factors, channel currents in mpmath) with g values
+    as arguments."""
     pk = derivation(system)
     gsyms: dict[Any, sympy.Symbol] = {}
     args: list[sympy.Symbol] = []
@@ -435,7 +436,11 @@ def _numeric_forms(system: str) -> tuple[Any, Any, list[sympy.Symbol]]:
     args += [TA, TB]
     pops = ClosedForm(pk.steady_state().xreplace(gsyms))
     factors = ClosedForm({k: pk.channel_factor(k).xreplace(gsyms) for k in pk.channels})
-    return pops.lambdify(args), factors.lambdify(args), args
+    # inputs are validated by the callers; alpha, beta and the g's reach 0 at the edges (lam = 0, g = 0),
+    # where the forms are continuous: no per-call assumption check
+    currents = MPMathFunction(args, [pk.channel_factor(k).xreplace(gsyms) * BoseDifference(ch.symbol, TA, TB)
+                                     for k, ch in pk.channels.items()])
+    return pops.lambdify(args, check=False), factors.lambdify(args, check=False), currents, args
 
 
 def _numeric_result(system: str, vals: dict[str, Any], g_A: Any, g_B: Any,
@@ -467,14 +472,15 @@ def _numeric_result(system: str, vals: dict[str, Any], g_A: Any, g_B: Any,
             a2 = np.where(Om > 0, a2, 1.0)
             b2 = np.where(Om > 0, b2, 0.0)
         wp = wm + Om
-        wmn = (w1 * w2 - r**2) / (wm + Om)
+        sq = np.sqrt(w1) * np.sqrt(w2)
+        wmn = (sq - r) / (wm + Om) * (sq + r)  # (w1 w2 - r^2)/(wm + Om), no under/overflow of the squares
         omegas = {"+": wp, "-": wmn}
         energies = [-wm, -Om, Om, wm]
         mix = [np.sqrt(a2), np.sqrt(b2)]
         defs = {"alpha": mix[0], "beta": mix[1], "Omega": Om, "omega_+": wp, "omega_-": wmn}
     gvals = [fA(w) for w in omegas.values()] + [fB(w) for w in omegas.values()]
     args = list(omegas.values()) + mix + gvals + [TA_, TB_]
-    pops_f, fac_f, _ = _numeric_forms(system)
+    pops_f, fac_f, cur_mp, _ = _numeric_forms(system)
     try:
         pops = pops_f(*args)
     except EvaluationError as exc:
@@ -485,10 +491,19 @@ def _numeric_result(system: str, vals: dict[str, Any], g_A: Any, g_B: Any,
     pops = np.asarray(pops, dtype=float)[..., 0]
     factors = fac_f(*args)
     channels = {}
-    for name, w in omegas.items():
+    for k, (name, w) in enumerate(omegas.items()):
         F = np.asarray(factors[name], dtype=float)
         bias = np.asarray(BoseDifference._imp_(w, TA_, TB_), dtype=float)
-        qa = F * bias
+        with np.errstate(over="ignore", invalid="ignore"):
+            qa = F * bias
+        # extreme scales (w0 = 1e-300: F ~ w0^2 underflows, the bias ~ 1/w0 is huge): the product is an
+        # ordinary number; evaluate it in mpmath (unbounded exponents) where float64 lost it
+        redo = ~np.isfinite(qa) | ((np.abs(F) < np.finfo(float).tiny) & (bias != 0))
+        if np.any(redo):
+            qa = np.array(np.broadcast_to(qa, np.broadcast(qa, *args).shape), dtype=float)
+            cols = [np.broadcast_to(np.asarray(a, dtype=float), qa.shape) for a in args]
+            for idx in zip(*np.nonzero(np.broadcast_to(redo, qa.shape))) if qa.ndim else [()]:
+                qa[idx] = float(cur_mp(30, *[c[idx] for c in cols])[k])
         F, bias, qa = (x.item() if x.ndim == 0 else x for x in (F, bias, qa))
         channels[name] = Channel(name, w.item() if np.ndim(w) == 0 else w, F, bias,
                                  {"A": qa, "B": -qa})
@@ -641,7 +656,11 @@ def coupled_qubits(w1: Any, w2: Any, lam: Any, T_A: Any, T_B: Any, g_A: Any, g_B
                 f"lam**2 >= w1*w2 ({lam}**2 >= {w1}*{w2}): the lower channel omega_- = omega_m - Omega is not "
                 "positive and the paper's level order (3.25)-(3.28) breaks; choose |lam| < sqrt(w1*w2).")
     else:
-        bad = np.asarray(lam, dtype=float) ** 2 >= np.asarray(w1, dtype=float) * np.asarray(w2, dtype=float)
+        lam_v = _real_or_none(lam, "lam")
+        if lam_v is None or not np.all(np.isfinite(lam_v)):
+            raise InvalidParameterError(f"lam = {lam!r} must be a finite real number (the flip-flop coupling).")
+        # |lam| >= sqrt(w1) sqrt(w2): the squares under- or overflow at extreme scales
+        bad = np.abs(lam_v) >= np.sqrt(np.asarray(w1, dtype=float)) * np.sqrt(np.asarray(w2, dtype=float))
         if np.any(bad):
             raise InvalidParameterError(
                 f"lam = {lam} but sqrt(w1*w2) = {np.sqrt(np.asarray(w1, float) * np.asarray(w2, float))}: "

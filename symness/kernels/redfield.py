@@ -42,7 +42,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..closedform import ClosedForm, EvaluationError, NumericBackend
+from ..closedform import ClosedForm, EvaluationError, MPMathFunction, NumericBackend
 from ..errors import DerivationTooLargeError, InvalidParameterError, NonUniqueSteadyStateError
 from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf, mpf_to_fmpq
 from ..markov.symbolic import PolyRing, minor
@@ -544,13 +544,12 @@ class _RedfieldBackend(NumericBackend):
         return self._assemble(sol.T, 1j), unresolved
 
     def exact(self, values: Any, dps: int) -> list[Any]:
-        if self._mp is None:
-            self._mp = sympy.lambdify(self.params, self.variables, modules="mpmath")
+        if self._mp is None:  # lambdified into a private mpmath context (thread-safe precision)
+            self._mp = MPMathFunction(self.params, self.variables)
         work = max(int(dps), 30) + 30
         ctx = mpmath.MPContext()
         ctx.dps = work
-        with mpmath.workdps(work):
-            xs = [mpmath.re(v) for v in self._mp(*[mpmath.mpmathify(values[p]) for p in self.params])]
+        xs = [ctx.re(v) for v in self._mp(work, *[values[p] for p in self.params])]
         q = self.exact_polys([mpf_to_fmpq(v) for v in xs])
         det = q[-1]
         if det == 0:

@@ -79,12 +79,23 @@ def _is_mp(H: Any) -> bool:
     return any(hasattr(e, "_mpf_") or hasattr(e, "_mpc_") for row in H for e in row)
 
 
+def _ctx(*Ms: Any) -> Any:
+    """The mpmath context of the first mpmath entry: a private ``MPContext`` keeps its precision."""
+    for M in Ms:
+        for row in M:
+            for e in row:
+                if hasattr(e, "_mpf_") or hasattr(e, "_mpc_"):
+                    return e.context
+    return mpmath.mp
+
+
 def _mp_eigh(H: Any) -> tuple[Any, Any]:
-    A = mpmath.matrix([[mpmath.mpmathify(e) for e in row] for row in H])
-    if all(mpmath.im(x) == 0 for x in A):
-        E, Q = mpmath.eigsy(A.apply(mpmath.re))
+    ctx = _ctx(H)
+    A = ctx.matrix([[ctx.convert(e) for e in row] for row in H])
+    if all(ctx.im(x) == 0 for x in A):
+        E, Q = ctx.eigsy(A.apply(ctx.re))
     else:
-        E, Q = mpmath.eighe(A)
+        E, Q = ctx.eighe(A)
     order = sorted(range(len(E)), key=lambda k: E[k])
     return [E[k] for k in order], Q, order
 
@@ -103,10 +114,11 @@ def _weight_numeric(H: Any, S: Any, lo: Any, hi: Any) -> Any:
     if _is_mp(H) or _is_mp(S):
         E, Q, order = _mp_eigh(H)
         n = len(E)
-        Sm = mpmath.matrix([[mpmath.mpmathify(e) for e in row] for row in S])
+        ctx = _ctx(H, S)
+        Sm = ctx.matrix([[ctx.convert(e) for e in row] for row in S])
         vl = [Q[i, order[lo]] for i in range(n)]
         vh = [Q[i, order[hi]] for i in range(n)]
-        amp = mpmath.fsum(mpmath.conj(vl[i]) * Sm[i, j] * vh[j] for i in range(n) for j in range(n))
+        amp = ctx.fsum(ctx.conj(vl[i]) * Sm[i, j] * vh[j] for i in range(n) for j in range(n))
         return abs(amp) ** 2
     A = _stack(H)
     B = _stack(S)
@@ -122,8 +134,9 @@ def _stationary_numeric(K: Any, k: Any) -> Any:
     if _is_mp(K):
         rows = [list(r) for r in K]
         n = len(rows)
-        Q = [[mpmath.mpmathify(rows[j][i]) if i != j else mpmath.mpf(0) for j in range(n)] for i in range(n)]
-        return _gth_mp(Q)[k]
+        ctx = _ctx(K)
+        Q = [[ctx.convert(rows[j][i]) if i != j else ctx.mpf(0) for j in range(n)] for i in range(n)]
+        return _gth_mp(Q, ctx)[k]
     A = np.real(_stack(K))
     flat = A.reshape((-1,) + A.shape[-2:])
     out = np.empty(flat.shape[0])
@@ -133,12 +146,12 @@ def _stationary_numeric(K: Any, k: Any) -> Any:
     return out.reshape(A.shape[:-2]) if A.ndim > 2 else out[0]
 
 
-def _gth_mp(Q: list[list[Any]]) -> list[Any]:
-    """GTH state reduction in mpmath (Q[i][j] = rate i -> j)."""
+def _gth_mp(Q: list[list[Any]], ctx: Any = mpmath.mp) -> list[Any]:
+    """GTH state reduction in mpmath context ``ctx`` (Q[i][j] = rate i -> j)."""
     n = len(Q)
     Q = [row[:] for row in Q]
     for m in range(n - 1, 0, -1):
-        s = mpmath.fsum(Q[m][:m])
+        s = ctx.fsum(Q[m][:m])
         if s == 0:
             raise DegeneracyError("the rate matrix is reducible at this point; the stationary state "
                                   "is not unique.")
@@ -146,11 +159,11 @@ def _gth_mp(Q: list[list[Any]]) -> list[Any]:
             f = Q[i][m] / s
             for j in range(m):
                 Q[i][j] += f * Q[m][j]
-    p = [mpmath.mpf(1)] + [mpmath.mpf(0)] * (n - 1)
+    p = [ctx.mpf(1)] + [ctx.mpf(0)] * (n - 1)
     for m in range(1, n):
-        s = mpmath.fsum(Q[m][:m])
-        p[m] = mpmath.fsum(p[i] * Q[i][m] for i in range(m)) / s
-    tot = mpmath.fsum(p)
+        s = ctx.fsum(Q[m][:m])
+        p[m] = ctx.fsum(p[i] * Q[i][m] for i in range(m)) / s
+    tot = ctx.fsum(p)
     return [x / tot for x in p]
 
 
