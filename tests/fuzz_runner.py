@@ -192,15 +192,15 @@ def run_calls(calls: Sequence[tuple[Any, ...]], *, timeout: float | None = None,
     workers = WORKERS if workers is None else workers
     pending = list(enumerate(calls))[::-1]
     out: list[Outcome | None] = [None] * len(calls)
-    running: dict[int, list[Any]] = {}  # read fd -> [index, pid, start, timeout, bytearray]
+    running: dict[int, list[Any]] = {}  # read fd -> [index, pid, start, deadline, bytearray, timeout]
     while pending or running:
         while pending and len(running) < workers:
             i, spec = pending.pop()
             limit = spec[2] if len(spec) > 2 and spec[2] is not None else default
             pid, fd = _spawn(spec[0], spec[1])
-            running[fd] = [i, pid, time.monotonic(), limit, bytearray()]
+            running[fd] = [i, pid, time.monotonic(), limit, bytearray(), limit]
         now = time.monotonic()
-        next_deadline = min(start + limit for _, _, start, limit, _ in running.values())
+        next_deadline = min(start + limit for _, _, start, limit, *_ in running.values())
         ready, _, _ = select.select(list(running), [], [], max(0.0, next_deadline - now))
         now = time.monotonic()
         for fd in ready:
@@ -209,7 +209,7 @@ def run_calls(calls: Sequence[tuple[Any, ...]], *, timeout: float | None = None,
             if chunk:
                 entry[4] += chunk
                 continue
-            i, pid, start, _, buf = running.pop(fd)
+            i, pid, start, _, buf, _ = running.pop(fd)
             os.close(fd)
             status = _reap(pid)
             try:
@@ -217,9 +217,10 @@ def run_calls(calls: Sequence[tuple[Any, ...]], *, timeout: float | None = None,
                 out[i] = Outcome(kind, err, is_sym, msg, passed, now - start, cpu)
             except Exception:  # noqa: BLE001 - no (complete) report: the child died
                 out[i] = Outcome("crashed", message=f"(wait status {status})", seconds=now - start)
-        for fd, (i, pid, start, limit, _) in list(running.items()):
-            if now - start >= limit and _starved(pid, limit) and now - start < STARVED_CAP * limit:
-                running[fd][3] = limit + 0.5 * limit  # a loaded machine, not a hang: the child barely ran
+        for fd, (i, pid, start, limit, *_) in list(running.items()):
+            base = running[fd][5]
+            if now - start >= limit and now - start < STARVED_CAP * base and _starved(pid, base):
+                running[fd][3] = limit + 0.5 * base  # a loaded machine, not a hang: the child barely ran
                 continue
             if now - start >= limit:
                 os.kill(pid, signal.SIGKILL)

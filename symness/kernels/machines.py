@@ -65,8 +65,9 @@ class MappedBackend(NumericBackend):
     def exact(self, values: Mapping[sympy.Symbol, Any], dps: int) -> list[Any]:
         import mpmath
         out = self.parent.exact({p: values[p] for p in self.parent.params}, dps + 5)
-        with mpmath.workdps(dps + 5):
-            return self.combine(out, {p: mpmath.mpmathify(v) for p, v in values.items()})
+        ctx = mpmath.MPContext()  # private: never the global mpmath.mp (thread safety)
+        ctx.dps = dps + 5
+        return self.combine([ctx.mpmathify(v) for v in out], {p: ctx.mpmathify(v) for p, v in values.items()})
 
 
 def _bath(pk: PauliKernel, name: str, role: str) -> str:
