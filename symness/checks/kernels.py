@@ -241,34 +241,30 @@ def check_local(quick: bool) -> Iterator[Comparison]:
 # ----------------------------------------------------------------- LaTeX
 @latex_section("qubit_kernels_single", title="Single qubit between two reservoirs", paper="qubit_kernels",
                order=40)
-def latex_single() -> str:
+def latex_single() -> list:
     from ..kernels import single_qubit
     w0, TA, TB = sympy.symbols("omega_0 T_A T_B", positive=True)
     gA, gB = sympy.symbols("g_A g_B", positive=True)
     r = single_qubit(w0, TA, TB, gA, gB)
     f = r.forms()
-    parts = [f["populations"].latex_block(), f["heat_currents"].latex_block(),
-             r.high_temperature().latex_block(), r.low_temperature().latex_block()]
-    return "\n\n".join(parts)
+    return [f["populations"], f["heat_currents"], r.high_temperature(), r.low_temperature()]
 
 
 @latex_section("qubit_kernels_coupled", title="Coupled qubits between two reservoirs", paper="qubit_kernels",
                order=41)
-def latex_coupled() -> str:
+def latex_coupled() -> list:
     from ..kernels import coupled_qubits
     from ..kernels.qubits import G_A, G_B
     w1, w2, lam, TA, TB = sympy.symbols("omega_1 omega_2 lambda T_A T_B", positive=True)
     r = coupled_qubits(w1, w2, lam, TA, TB, G_A, G_B)
     f = r.forms()
-    parts = [f["definitions"].latex_block(), r.derivation["A"].latex_block(), f["populations"].latex_block(),
-             f["channels"].latex_block(), f["heat_currents"].latex_block(), r.high_temperature().latex_block(),
-             r.low_temperature().latex_block(), r.weak_coupling_limit().latex_block()]
-    return "\n\n".join(parts)
+    return [f["definitions"], r.derivation["A"], f["populations"], f["channels"], f["heat_currents"],
+            r.high_temperature(), r.low_temperature(), r.weak_coupling_limit()]
 
 
 @latex_section("qubit_kernels_local", title="Local master equation and coherences", paper="qubit_kernels",
                order=42)
-def latex_local() -> str:
+def latex_local() -> list:
     from ..closedform import ClosedForm
     from ..kernels.local import F_A, F_B, GAMMA_A, GAMMA_B, local_derivation, violation_condition
     from ..kernels.qubits import derivation
@@ -277,12 +273,12 @@ def latex_local() -> str:
     J = ClosedForm(der.factor * (F_A - F_B), {GAMMA_A: "g_A(omega_1)(1 + 2 n_A(omega_1))",
                                               GAMMA_B: "g_B(omega_2)(1 + 2 n_B(omega_2))",
                                               F_A: "1/(exp(omega_1/T_A) + 1)", F_B: "1/(exp(omega_2/T_B) + 1)"},
-                   name="J^A_{local}", paper="qubit_kernels", equation="Sec. IV C 2",
+                   name=r"J^A_{\mathrm{local}}", paper="qubit_kernels", equation="Sec. IV C 2",
                    description="Heat current of the local Lindblad equation (each qubit damped at its bare "
                                "frequency); heat flows from cold to hot where "
                                f"${sympy.latex(violation_condition())}$.")
     c = coherence_steady_state(derivation("coupled_qubits"))
-    return J.latex_block() + "\n\n" + c.latex_block()
+    return [J, c]
 
 
 # ----------------------------------------------------------------- figures

@@ -188,23 +188,7 @@ def check_ring4_features(quick: bool) -> Iterator[Comparison]:
 # ---------------------------------------------------------------------------- LaTeX
 @latex_section("open_master_equations", title="Master equations of the numeric solvers", paper="ring4", order=20)
 def master_equations_section() -> str:
-    """The generators symness.open solves, in the canonical convention (with the derived RWA channels)."""
-    import sympy
-
-    from ..closedform import ClosedForm
-
-    w, T = sympy.symbols("omega T", positive=True)
-    g = sympy.Function("gamma")
-    rwa = ClosedForm(
-        {"emission": g(w), "absorption": g(-w)},
-        {w: "Bohr frequency E_c - E_a > 0", T: "bath temperature"},
-        description="Rotating-wave coupling H_SB = L^dagger B + L B^dagger, B = sum_k lambda_k b_k: the "
-                    "Born-Markov generator has two channels, A_1 = L with rate theta(omega) gamma(omega) "
-                    "and A_2 = L^dagger with rate theta(-omega) gamma(omega), where gamma is the canonical "
-                    "rate of the bath (theta(0) = 1/2).",
-        conventions="hbar = k_B = 1; omega > 0 is energy given to the bath; emission is the rate of "
-                    "channel L at +omega, absorption the rate of channel L^dagger at -omega",
-        name=r"\gamma", paper="qubit_kernels", equation="(3.2), (3.17)-(3.18)")
+    """The generators symness.open solves, in the canonical convention."""
     text = r"""Every bath enters through channels $(A_k, \Gamma_k)$ with
 $\Gamma_k(\omega) = \gamma_k(\omega)/2 + i\sigma_k(\omega)$ and
 \begin{equation*}
@@ -218,7 +202,31 @@ Redfield generator at equal temperatures; the Davies generator keeps only the te
 frequencies, grouped into one jump operator per (degenerate) Bohr frequency.
 
 """
-    return text + rwa.latex_block()
+    return text
+
+
+@latex_section("open_rwa_channels", title="Rotating-wave coupling: the two channels", paper="qubit_kernels",
+               order=39)
+def rwa_channels_section() -> list:
+    """The Born-Markov channels of a rotating-wave coupling (the qubit paper's convention)."""
+    import sympy
+
+    from ..closedform import ClosedForm
+
+    w, T = sympy.symbols("omega T", positive=True)
+    g = sympy.Function("gamma")
+    rwa = ClosedForm(
+        {"emission": g(w), "absorption": g(-w)},
+        {w: r"Bohr frequency $E_c - E_a > 0$", T: "bath temperature"},
+        description=r"Rotating-wave coupling $H_{SB} = L^\dagger B + L B^\dagger$, $B = \sum_k \lambda_k b_k$: "
+                    r"the Born--Markov generator has two channels, $A_1 = L$ with rate "
+                    r"$\theta(\omega)\gamma(\omega)$ and $A_2 = L^\dagger$ with rate "
+                    r"$\theta(-\omega)\gamma(\omega)$, where $\gamma$ is the canonical rate of the bath "
+                    r"($\theta(0) = 1/2$).",
+        conventions=r"$\hbar = k_B = 1$; $\omega > 0$ is energy given to the bath; emission is the rate of "
+                    r"channel $L$ at $+\omega$, absorption the rate of channel $L^\dagger$ at $-\omega$",
+        name=r"\gamma", paper="qubit_kernels", equation="(3.2), (3.17)-(3.18)")
+    return [rwa]
 
 
 # ---------------------------------------------------------------------------- figures

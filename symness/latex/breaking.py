@@ -12,9 +12,10 @@ a PDF).  :func:`layout` turns equations ``lhs = rhs`` into printed lines:
    ``\Bigl(\dots\Bigr)`` brackets; a term that still does not fit is named.
 
 Widths are estimated from the LaTeX source (:func:`tex_width`, in units of an
-average math character, about 0.5 em; an 11 pt article line holds about 85).
-The result is a list of :class:`Equation` (the named subexpressions come last,
-as "where" rows) that :func:`aligned_rows` prints as ``align*``/``aligned`` rows.
+average math character, about 0.5 em; an 11 pt A4 line with 2.2 cm margins
+holds about 70; the left-hand side and the continuation indent come off the
+width).  The result is a list of :class:`Equation` (the named subexpressions
+come last, as "where" rows) that :func:`aligned_rows` prints as ``align*``/``aligned`` rows.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from sympy.printing.latex import LatexPrinter
 
 __all__ = ["DEFAULT_WIDTH", "Equation", "tex_width", "layout", "aligned_rows"]
 
-#: Default width of one printed line of a right-hand side (units of :func:`tex_width`).
-DEFAULT_WIDTH = 72
+#: Default width of one printed line, left-hand side included (units of :func:`tex_width`; measured with
+#: pdflatex: one unit is 6.2 pt on average, at most 7.3 pt, and an 11 pt A4 line with 2.2 cm margins is 472 pt).
+DEFAULT_WIDTH = 64
 
 _ZERO = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "big", "Big", "bigg", "middle",
          "displaystyle", "textstyle", "limits", "nolimits", "mathclose", "mathopen", "hphantom",
@@ -42,7 +44,9 @@ _GROUP = {"text", "mathrm", "operatorname", "mathit", "mathbf", "mathtt", "textr
 _SPACE = {",": 0.3, ";": 0.5, ":": 0.4, "!": -0.3, " ": 0.5, "quad": 2.0, "qquad": 4.0}
 _WIDE = {"cdot": 1.4, "times": 1.8, "ldots": 2.5, "cdots": 2.5, "dots": 2.5, "to": 2.0, "rightarrow": 2.0,
          "leq": 2.0, "geq": 2.0, "neq": 2.0, "approx": 2.0, "equiv": 2.0, "sum": 1.5, "prod": 1.5, "int": 1.0,
-         "infty": 1.3, "otimes": 1.8, "dagger": 0.6, "prime": 0.4}
+         "infty": 1.3, "otimes": 1.8, "dagger": 0.6, "prime": 0.4, "sin": 3.0, "cos": 3.0, "tan": 3.0,
+         "exp": 3.2, "log": 2.8, "ln": 2.0, "tanh": 4.0, "sinh": 4.0, "cosh": 4.0, "coth": 4.0, "max": 3.5,
+         "min": 3.2, "det": 2.8, "lim": 2.6, "langle": 0.8, "rangle": 0.8, "mid": 1.2}
 _CHAR = {"+": 2.0, "-": 2.0, "=": 2.2, "<": 2.2, ">": 2.2, ",": 0.6, "(": 0.7, ")": 0.7, "[": 0.6, "]": 0.6,
          "|": 0.5, "'": 0.4, " ": 0.0, "&": 0.0, "~": 0.5, ".": 0.5, "/": 0.8, "!": 0.5}
 
@@ -175,6 +179,9 @@ class _Breaker:
         if tex_width(s) <= width or depth > 6:
             return [s]
         if isinstance(e, sympy.Add):
+            named = self._name_denominators(e, width)
+            if named is not None:
+                return self.lines(named, width, depth + 1)
             return self._sum(e, width, depth)
         if isinstance(e, sympy.Mul):
             out = self._product(e, width, depth)
@@ -185,6 +192,15 @@ class _Breaker:
             sym = self.namer.name(big)
             return self.lines(e.xreplace({big: sym}), width, depth + 1)
         return [s]
+
+    def _name_denominators(self, e: sympy.Add, width: float) -> Any:
+        """The sum with its terms' long denominators named (None if there are none)."""
+        repl: dict[Any, Any] = {}
+        for t in e.args:
+            top, core = _denominator_core(t)
+            if core != 1 and not core.is_Atom and tex_width(self.tex(core)) > width / 3:
+                repl[t] = top / self.namer.name(core, "D")
+        return e.xreplace(repl) if repl else None
 
     def _widest_add(self, e: Any) -> Any:
         """The widest sum inside ``e`` (a candidate to be named), or None."""
@@ -260,10 +276,31 @@ class _Breaker:
             return None
         others = [f for f in factors if f is not widest]
         prefix = self.tex(sympy.Mul(coeff, *others)) if (others or coeff != 1) else ""
+        if tex_width(prefix) > width / 2:  # several long factors: one bracket after the other
+            return self._factors(coeff, factors, width, depth)
         body = self._bracketed(base, width - tex_width(prefix) - 2, depth, power)
         if body is None:
             return None
         return [(prefix + " " + body[0]).strip()] + body[1:]
+
+    def _factors(self, coeff: Any, factors: list[Any], width: float, depth: int) -> list[str] | None:
+        r"""``c a \Bigl(sum_1\Bigr) \times \Bigl(sum_2\Bigr) ...``, each sum broken over lines."""
+        def base(f: Any) -> Any:
+            return f.base if isinstance(f, sympy.Pow) and f.exp.is_Integer and f.exp > 0 else f
+        sums = [f for f in factors if isinstance(base(f), sympy.Add)]
+        rest = [f for f in factors if not isinstance(base(f), sympy.Add)]
+        lead = self.tex(sympy.Mul(coeff, *rest)) if (rest or coeff != 1) else ""
+        if not sums or tex_width(lead) > width / 2:
+            return None
+        out: list[str] = []
+        for k, f in enumerate(sums):
+            power = f.exp if f is not base(f) else None
+            body = self._bracketed(base(f), width - 4, depth, power)
+            if body is None:
+                return None
+            body[0] = (lead + " " + body[0]).strip() if k == 0 else r"\times " + body[0]
+            out += body
+        return out
 
     def _bracketed(self, e: Any, width: float, depth: int, power: Any = None) -> list[str] | None:
         if not isinstance(e, sympy.Add):
@@ -279,13 +316,31 @@ def _scalars(e: Any) -> list[Any]:
     return list(e) if isinstance(e, sympy.MatrixBase) else [e]
 
 
+def _denominator_core(e: sympy.Expr) -> tuple[Any, Any]:
+    """``(numerator / c, core)`` with the denominator ``c * core`` (``c`` its numeric coefficient)."""
+    num, den = sympy.fraction(e)
+    c, core = den.as_coeff_Mul()
+    return num / c, core
+
+
+def _substitute(e: Any, common: Mapping[Any, sympy.Symbol]) -> Any:
+    """``e`` with the named denominators and subexpressions replaced by their names."""
+    if not isinstance(e, sympy.Basic):
+        return e
+    if isinstance(e, sympy.Expr) and common:
+        top, core = _denominator_core(e)
+        if core in common:
+            e = top.xreplace(common) / common[core]
+    return e.xreplace(common)
+
+
 def _name_common(exprs: list[Any], width: float, namer: _Namer, printer: LatexPrinter) -> dict[Any, sympy.Symbol]:
     """Long or shared denominators and large repeated subexpressions: ``{subexpression: symbol}``."""
     tex = printer.doprint
     dens: Counter = Counter()
     for e in exprs:
         if isinstance(e, sympy.Expr):
-            d = sympy.fraction(e)[1]
+            d = _denominator_core(e)[1]
             if d != 1 and not d.is_Atom:
                 dens[d] += 1
     out: dict[Any, sympy.Symbol] = {}
@@ -293,7 +348,7 @@ def _name_common(exprs: list[Any], width: float, namer: _Namer, printer: LatexPr
              if tex_width(tex(d)) > width * 0.4 or (n >= 2 and tex_width(tex(d)) > 16)]
     for d in sorted(named, key=lambda d: -dens[d]):
         out[d] = namer.name(d, "D")
-    reduced = [e.xreplace(out) if isinstance(e, sympy.Basic) else e for e in exprs]
+    reduced = [_substitute(e, out) for e in exprs]
     try:
         repl, _ = sympy.cse([e for e in reduced if isinstance(e, sympy.Expr)], optimizations=[], order="none",
                             symbols=sympy.numbered_symbols("_cse"))
@@ -328,23 +383,25 @@ def layout(rows: Iterable[tuple[str, Any]], *, width: float | None = None, taken
     lazy_latex
         LaTeX of a definition that is not a SymPy expression (a ``LazyDefinition`` summary line).
     """
-    width = float(width or DEFAULT_WIDTH)
     settings = dict(settings or {})
     rows = list(rows)
     defs = dict(definitions or {})
     namer = _Namer(set(taken) | {s.name for s in defs})
     printer = LatexPrinter(settings)
+    # a row is "lhs = rhs" (continuation rows indented by \qquad): the right-hand sides get what is left
+    lhs_w = max([tex_width(lhs or "") for lhs, _ in rows] + [tex_width(printer.doprint(k)) for k in defs] + [2.0])
+    total = float(width or DEFAULT_WIDTH)
+    width = max(total - lhs_w - 6.5, total / 2)
     exprs = [e for _, e in rows] + [v for v in defs.values() if isinstance(v, sympy.Basic)]
     too_wide = any(isinstance(e, sympy.Basic) and tex_width(printer.doprint(e)) > width for e in exprs)
     common = _name_common(exprs, width, namer, printer) if too_wide else {}
     breaker = _Breaker(width, namer, settings)
     out: list[Equation] = []
     for lhs, e in rows:
-        e = e.xreplace(common) if isinstance(e, sympy.Basic) else e
-        out.append(Equation(lhs, breaker.lines(e, width)))
+        out.append(Equation(lhs, breaker.lines(_substitute(e, common), width)))
     for k, v in defs.items():
         if isinstance(v, sympy.Basic):
-            out.append(Equation(breaker.tex(k), breaker.lines(v.xreplace(common), width), where=True))
+            out.append(Equation(breaker.tex(k), breaker.lines(_substitute(v, common), width), where=True))
         else:
             out.append(Equation(breaker.tex(k), [lazy_latex(v) if lazy_latex else str(v)], where=True))
     # named subexpressions (a definition may use other names, and is broken in turn)
@@ -353,7 +410,7 @@ def layout(rows: Iterable[tuple[str, Any]], *, width: float | None = None, taken
         for s in [s for s in namer.defs if s not in done]:
             done.add(s)
             v = namer.defs[s]
-            v = v.xreplace({k: sym for k, sym in common.items() if k != v})
+            v = _substitute(v, {k: sym for k, sym in common.items() if k != v})
             out.append(Equation(breaker.tex(s), breaker.lines(v, width), where=True))
     return out
 

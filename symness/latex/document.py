@@ -21,10 +21,13 @@ source with equation numbers and a citation.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InvalidParameterError
 from .bib import bib_key, full_citation, thebibliography
 from .forms import (
     UNITS,
@@ -149,8 +152,8 @@ def _item_latex(item: Any, ctx: _Context, state: dict[str, Any], level: int) -> 
     for meth in ("latex_block", "latex"):
         if hasattr(item, meth):
             return str(getattr(item, meth)())
-    raise TypeError(f"cannot put {type(item).__name__} into a LaTeX document; pass a ClosedForm, a Section "
-                    "or LaTeX source (str).")
+    raise InvalidParameterError(f"cannot put a {type(item).__name__} into a LaTeX document; pass ClosedForm "
+                                "results (e.g. pk.heat_currents_form()), Section objects or LaTeX source (str).")
 
 
 def _form_in_section(form: Any, ctx: _Context, state: dict[str, Any]) -> str:
@@ -158,6 +161,17 @@ def _form_in_section(form: Any, ctx: _Context, state: dict[str, Any]) -> str:
     if form.description:
         parts.append(tex_text(form.description))
     parts.append(environment(form_equations(form, ctx.width)))
+    notes = form_notes(form, state, cite=ctx.cite,
+                       ref=lambda lab: f"\\hyperref[{state['prefix']}{lab}]{{({lab})}}")
+    if notes:
+        parts.append("\\noindent " + " ".join(notes))
+    return "\n\n".join(parts)
+
+
+def form_notes(form: Any, state: dict[str, Any], *, cite: Callable[[str], str] | None = None,
+               ref: Callable[[str], str] = lambda lab: f"({lab})") -> list[str]:
+    """The sentences after a result in a section: symbols that differ from the section's table, the
+    labelled assumptions it needs, its source, conventions not stated for the section (LaTeX text)."""
     notes = []
     table = state["symbols"]
     local = [(symbol_tex(s), tex_text(m)) for s, m in form.symbols.items()
@@ -166,17 +180,21 @@ def _form_in_section(form: Any, ctx: _Context, state: dict[str, Any]) -> str:
         notes.append("Here " + "; ".join(f"${t}$: {m}" for t, m in local) + ".")
     labels = [state["labels"][a] for a in (assumption_tex(x) for x in form.assumptions) if a in state["labels"]]
     if labels:
-        refs = ", ".join(f"\\hyperref[{state['prefix']}{lab}]{{({lab})}}" for lab in labels)
-        notes.append(f"Assumes {refs}.")
-    src = source_tex(form.paper, form.equation, cite=ctx.cite)
+        notes.append("Assumes " + ", ".join(ref(lab) for lab in labels) + ".")
+    src = source_tex(form.paper, form.equation, cite=cite)
     if src:
         notes.append(f"Source: {src}.")
-    conv = [c for c in convention_items(form.conventions) if c not in state["conventions"] and c != tex_text(UNITS)]
+    conv = [c for c in convention_items(form.conventions) if c not in state["conventions"] and not _is_units(c)]
     if conv:
         notes.append("Conventions: " + "; ".join(conv) + ".")
-    if notes:
-        parts.append("\\noindent " + " ".join(notes))
-    return "\n\n".join(parts)
+    return notes
+
+
+def _is_units(convention: str) -> bool:
+    """True for the statement of :data:`UNITS` (stated once per document), however it was typed."""
+    def norm(t: str) -> str:
+        return re.sub(r"[\s{}$]", "", t)
+    return norm(convention) == norm(tex_text(UNITS))
 
 
 _HEADINGS = ("section", "subsection", "subsubsection", "paragraph")
@@ -193,7 +211,7 @@ def _section(sec: Section, ctx: _Context, level: int, state: dict[str, Any] | No
         conventions: list[str] = []
         for f in forms:
             for c in convention_items(f.conventions):
-                if c not in conventions and c != tex_text(UNITS):
+                if c not in conventions and not _is_units(c):
                     conventions.append(c)
         state = {"symbols": table, "labels": labels, "prefix": prefix, "conventions": conventions}
         if sec.paper and bib_key(sec.paper):
@@ -247,7 +265,14 @@ def document(items: Sequence[Any], *, title: str = "Derived closed forms", autho
     units
         State :data:`~symness.latex.forms.UNITS` once at the start.
     """
+    if isinstance(items, (str, Section)) or _is_form(items) or not isinstance(items, Iterable):
+        items = [items]
+    if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float))
+                              or not math.isfinite(width) or width < 20):
+        raise InvalidParameterError(f"width = {width!r} must be a number >= 20 (about characters per line).")
     items = list(items)
+    if not items:
+        raise InvalidParameterError("document: nothing to write; pass a list of ClosedForm results or Sections.")
     sections: list[Section] = []
     loose: list[Any] = []
     for it in items:

@@ -131,7 +131,7 @@ _RANGE = re.compile(r"(?<=[\d)])-(?=[\d(])")
 
 
 def _equation_tex(equation: str) -> str:
-    eq = tex_text(_RANGE.sub("--", equation.strip()))
+    eq = tex_text(_RANGE.sub("--", equation.strip()), plain_math=False)
     if eq.startswith("("):
         many = "," in eq or "--" in eq
         return ("eqs.~" if many else "eq.~") + eq
@@ -146,7 +146,7 @@ def source_tex(paper: str, equation: str, cite: Any = None) -> str:
     if key is not None:
         who = cite(paper) if cite is not None else tex_text(short_citation(paper))
     else:
-        who = tex_text(paper)
+        who = tex_text(paper, plain_math=False)
     eq = _equation_tex(equation) if equation else ""
     return ", ".join(x for x in (who, eq) if x)
 
