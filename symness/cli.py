@@ -9,7 +9,8 @@
     Write one LaTeX document with every registered derivation, a section per paper
     (the output path is checked first; ``pdflatex FILE`` compiles it).
 ``symness figures -o DIR [-k TEXT]``
-    Reproduce the registered paper figures as PNG (needs matplotlib).
+    Reproduce the registered paper figures (needs matplotlib): PNG, vector PDF and the caption,
+    in one style (:mod:`symness.figstyle`).
 ``symness --version``
 
 Progress bars (:mod:`tqdm`) go to stderr and only when it is a terminal.
@@ -259,7 +260,9 @@ def _figures(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    with progress_bar(figs, desc="figures", enabled=None, unit="figure") as bar:
+    from .figstyle import style
+
+    with style(), progress_bar(figs, desc="figures", enabled=None, unit="figure") as bar:
         for f in bar:
             bar.set_postfix_str(f.key, refresh=False)
             for p in f.func(outdir):

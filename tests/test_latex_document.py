@@ -230,3 +230,33 @@ def test_scientific_in_every_repr_latex():
     f = ClosedForm(sympy.Float(5.7e-15) * x, name="f")
     assert not re.search(r"\de[-+]\d", f._repr_latex_())
     assert np.isfinite(float(scientific(1e-300).split("10^{")[1].rstrip("}")))
+
+
+# ----------------------------------------------------------------- figures for print
+def test_save_figure_writes_vector_pdf_png_and_caption(tmp_path):
+    pytest.importorskip("matplotlib")
+    from symness.figstyle import STYLE, _covers, _data_points, save_figure, style
+
+    with style():
+        import matplotlib.pyplot as plt
+
+        assert plt.rcParams["font.size"] == STYLE["font.size"]
+        fig, ax = plt.subplots(figsize=(4, 3))
+        t = np.linspace(0, 1, 200)
+        ax.plot(t, np.ones_like(t), label="flat at the top")  # data under the default upper-right corner
+        ax.plot(t, t, label="rising")
+        leg = ax.legend(loc="upper right")
+        ax.set(xlabel="$T$ (energy units)", ylabel="$J$ (energy / time)")
+        fig.canvas.draw()
+        assert _covers(leg, _data_points(ax), fig.canvas.get_renderer())  # the legend sits on data
+        paths = save_figure(fig, tmp_path / "demo" / "demo.png", "A demo caption.", notes=["a note"])
+    png, pdf, txt = paths
+    assert png.read_bytes()[:4] == b"\x89PNG" and pdf.read_bytes().startswith(b"%PDF")
+    assert b"/Subject" in pdf.read_bytes()  # the caption is in the PDF's metadata
+    caption = txt.read_text()
+    assert caption.startswith("A demo caption. Units: hbar = k_B = 1") and "- a note" in caption
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # the saved figure is closed: draw it once more
+    canvas.draw()
+    assert not _covers(ax.get_legend(), _data_points(ax), canvas.get_renderer())  # ... and not after saving

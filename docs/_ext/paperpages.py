@@ -47,8 +47,9 @@ def write_pages(docs: Path) -> list[Path]:
     written = []
     for key, pages in SOURCES.items():
         lines = [f"# {PAPERS[key]}", ""]
-        lines += [full_citation(key, "markdown"), "",
-                  "Implemented in " + ", ".join(f"{{doc}}`../{p}`" for p in pages)
+        if key not in sections:  # else the section starts with it
+            lines += [full_citation(key, "markdown"), ""]
+        lines += ["Implemented in " + ", ".join(f"{{doc}}`../{p}`" for p in pages)
                   + ".  This page is generated from the code when the documentation is built; "
                   "`symness latex` prints the same as a PDF-ready document.", ""]
         lines += ["## Derived closed forms", ""]

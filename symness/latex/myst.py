@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 from .bib import bib_key, full_citation, short_citation
 from .breaking import aligned_rows
 from .document import Section, _assumptions, _forms, _is_form, _is_units, _symbol_table, form_notes
@@ -19,6 +21,10 @@ from .forms import convention_items, equation_body, form_equations
 from .text import tex_text
 
 __all__ = ["section_markdown", "text_to_myst", "latex_to_myst"]
+
+#: what :func:`~symness.latex.tex_text` made of non-ASCII characters (``\textdownarrow{}``, ``\'e``)
+_ACCENT = re.compile(r"\\(?:text[a-z]+\{\}|[`'^\"~=.][A-Za-z]|[`'^\"~=.]\{[A-Za-z]\}|[a-zA-Z]+\{\})")
+_UNLATEX = LatexNodes2Text()
 
 _MATH_ENV = re.compile(r"(\\begin\{(align\*?|equation\*?|gather\*?|multline\*?)\}.*?\\end\{\2\})", re.S)
 _SUBS = [(r"\noindent", ""), (r"\textasciicircum{}", "^"), (r"\textasciitilde{}", "~"), (r"\^{}", "^"),
@@ -39,10 +45,11 @@ def text_to_myst(text: str) -> str:
         part = re.sub(r"\\textbf\{([^{}]*)\}", r"**\1**", part)
         part = re.sub(r"\\(?:emph|textit)\{([^{}]*)\}", r"*\1*", part)
         part = re.sub(r"\\texttt\{([^{}]*)\}", r"`\1`", part)
+        part = re.sub(r"\\ensuremath\{([^{}]*)\}", r"$\1$", part)
         for a, b in _SUBS:
             part = part.replace(a, b)
-        out.append(part)
-    return "".join(out)
+        out.append(_ACCENT.sub(lambda m: _UNLATEX.latex_to_text(m.group(0)), part))
+    return "".join(out).replace("$$", "")  # adjacent inline maths is one piece (never display maths)
 
 
 def latex_to_myst(body: str) -> str:
