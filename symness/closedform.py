@@ -264,8 +264,13 @@ class ClosedForm:
         return equation_body(self._equations(width, settings))
 
     def _latex(self, printer: Any = None) -> str:
-        """SymPy's printer hook: ``sympy.latex(form) == form.latex()``."""
-        return self.latex()
+        """SymPy's printer hook: ``sympy.latex(form, **settings) == form.latex(**settings)``."""
+        settings: dict[str, Any] = {}
+        if printer is not None:  # the settings the caller changed (e.g. mul_symbol="dot")
+            defaults = getattr(type(printer), "_default_settings", {})
+            settings = {k: v for k, v in getattr(printer, "_settings", {}).items()
+                        if k in defaults and defaults[k] != v}
+        return self.latex(**settings)
 
     def _used_definitions(self) -> dict[sympy.Symbol, Any]:
         """The definitions the expressions need (directly or through other definitions), in order."""

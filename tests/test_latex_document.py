@@ -113,6 +113,8 @@ def test_sympy_latex_is_the_forms_latex(capsys):
         sympy.print_latex(f)
         assert capsys.readouterr().out.strip() == f.latex().strip()
     assert "ClosedForm" not in sympy.latex(forms[2]) and "mathtt" not in sympy.latex(forms[2])
+    assert sympy.latex(forms[0], mul_symbol="dot") == forms[0].latex(mul_symbol="dot")
+    assert r"\cdot" in sympy.latex(ClosedForm(2 * x * y, name="p"), mul_symbol="dot")
 
 
 def test_long_expressions_are_broken_at_the_width():

@@ -35,8 +35,9 @@ def _key_tex(k: str) -> str:
 def _matrix_rows(lhs: str, m: sympy.MatrixBase, width: float, printer: LatexPrinter) -> list[tuple[str, Any]]:
     """A matrix as one row if it fits, else entry by entry (``lhs_{i}`` for a vector, ``lhs_{ij}``)."""
     cols = [max(tex_width(printer.doprint(m[i, j])) for i in range(m.rows)) for j in range(m.cols)]
-    if sum(cols) + 2 * m.cols <= width:
-        return [(lhs, m)]
+    fractions = any(isinstance(v, sympy.Expr) and sympy.fraction(v)[1] != 1 for v in m)
+    if sum(cols) + 2 * m.cols <= width and not (m.cols == 1 and m.rows > 2 and fractions):
+        return [(lhs, m)]  # (a column of fractions is set entry by entry: cramped in a matrix)
     name = lhs or "M"
     out = []
     for i in range(m.rows):

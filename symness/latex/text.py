@@ -77,6 +77,8 @@ _ALIAS = {"lam": r"\lambda", "eps": r"\epsilon", "infinity": r"\infty", "inf": r
           "sum": r"\sum", "prod": r"\prod"}
 _FUNCS = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "coth", "cot", "arctan", "max", "min",
           "det", "sqrt", "Re", "Im"}
+#: also English words: maths only with a script
+_WORDS = {"sum", "prod", "inf", "max", "min", "log", "Re", "Im", "eta", "mu", "nu", "pi", "chi", "tan", "det"}
 _OPS = {"**": "^", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq", "->": r"\to", ">>": r"\gg", "<<": r"\ll",
         "==": "=", "*": r"\,", "...": r"\dots", "=": "=", "<": "<", ">": ">", "+": "+", "-": "-", "/": "/",
         "^": "^", "~": r"\sim"}
@@ -121,6 +123,8 @@ def _ident_kind(tok: str) -> str:
     word = tok.rstrip("'")
     base = re.match(r"[A-Za-z][A-Za-z0-9]*", word).group(0)  # type: ignore[union-attr]
     scripted = len(base) < len(word)
+    if base in _WORDS and not scripted:  # also English words: maths next to an operator or "("
+        return "word"
     if base in _GREEK or base in _ALIAS or base in _FUNCS:
         return "strong"
     if scripted and (len(base) <= 2 or base.isupper()):
@@ -196,10 +200,12 @@ def _qualifies(toks: list[tuple[str, str]]) -> bool:
     kinds = [(_ident_kind(t) if k == "id" else k) for k, t in toks]
     if "strong" in kinds or "avg" in kinds:
         return True
+    if any(kd == "word" and k + 1 < len(toks) and toks[k + 1][1] == "(" for k, kd in enumerate(kinds)):
+        return True  # log(x), max(a, b)
     if len(toks) == 1 and kinds[0] == "weak" and toks[0][1] not in ("a", "s", "A", "I"):
         return True
     ops = [t for k, t in toks if k == "op" and t not in ("-", "/")]
-    return bool(ops) and "weak" in kinds
+    return bool(ops) and ("weak" in kinds or "word" in kinds)
 
 
 def _trim(toks: list[tuple[str, str]]) -> tuple[int, int]:
