@@ -78,7 +78,7 @@ _ALIAS = {"lam": r"\lambda", "eps": r"\epsilon", "infinity": r"\infty", "inf": r
 _FUNCS = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "coth", "cot", "arctan", "max", "min",
           "det", "sqrt", "Re", "Im"}
 #: also English words: maths only with a script
-_WORDS = {"sum", "prod", "inf", "max", "min", "log", "Re", "Im", "eta", "mu", "nu", "pi", "chi", "tan", "det"}
+_WORDS = {"sum", "prod", "inf", "max", "min", "log", "Re", "Im", "tan", "det"}
 _OPS = {"**": "^", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq", "->": r"\to", ">>": r"\gg", "<<": r"\ll",
         "==": "=", "*": r"\,", "...": r"\dots", "=": "=", "<": "<", ">": ">", "+": "+", "-": "-", "/": "/",
         "^": "^", "~": r"\sim"}
@@ -202,7 +202,7 @@ def _qualifies(toks: list[tuple[str, str]]) -> bool:
         return True
     if any(kd == "word" and k + 1 < len(toks) and toks[k + 1][1] == "(" for k, kd in enumerate(kinds)):
         return True  # log(x), max(a, b)
-    if len(toks) == 1 and kinds[0] == "weak" and toks[0][1] not in ("a", "s", "A", "I"):
+    if len(toks) == 1 and kinds[0] == "weak" and toks[0][1] != "s":  # "order(s)"
         return True
     ops = [t for k, t in toks if k == "op" and t not in ("-", "/")]
     return bool(ops) and ("weak" in kinds or "word" in kinds)
@@ -275,7 +275,10 @@ def _ascii_math_pieces(text: str) -> list[tuple[bool, str]]:
             a, b = _trim(toks[k:j])
             span = toks[k + a:k + b]
             after = toks[k + b][1] if k + b < len(toks) else ""
-            abbreviation = len(span) == 1 and after == "."  # "p. 12", "i.e."
+            nxt = next((t for t in toks[k + b:] if t[0] != "ws"), ("", ""))
+            abbreviation = len(span) == 1 and (after == "."  # "p. 12", "i.e."
+                                               or (span[0][1] in ("a", "A", "I") and nxt[0] == "id"
+                                                   and _ident_kind(nxt[1]) == "prose"))  # "a transition"
             if span and _qualifies(span) and not abbreviation:
                 prose.append("".join(t for _, t in toks[k:k + a]))
                 out.append((False, "".join(prose)))
