@@ -256,8 +256,7 @@ def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,
     assumptions = list(notes)
     if n > 1:
         ordering = " <= ".join(f"E_{k + 1}" for k in range(n))
-        at = ", ".join(f"{sympy.latex(s)} = {sympy.latex(v)}" for s, v in point.items())
-        where = f" (order taken at ${at}$)" if point else ""
+        where = f" (order taken at {({str(s): v for s, v in point.items()})})" if point else ""
         assumptions.append(f"levels ordered {ordering}{where}")
     return Eigensystem(energies, V, defs, meanings, assumptions, degenerate)
 

@@ -12,6 +12,7 @@ starts a LaTeX command (``eqs.~(3)--(5)``, ``\emph{...}`` are kept).
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from typing import Any
@@ -53,6 +54,8 @@ def tex_text(text: Any, *, plain_math: bool = True) -> str:
     """
     out = []
     for is_math, piece in math_pieces(str(text)):
+        if not is_math and plain_math:
+            piece = _DICT_REPR.sub(_dict_items, piece)
         if is_math:
             if not piece.isascii():
                 piece = _ENCODER.unicode_to_latex(piece)
@@ -66,6 +69,21 @@ def tex_text(text: Any, *, plain_math: bool = True) -> str:
             sub = f"${sub}$" if sub_math else _PROSE_RE.sub(lambda m: _PROSE[m.group(0)], sub)
             out.append(sub.replace("\x00", r"$\to$"))
     return "".join(out)
+
+
+#: a Python dict repr in prose, ``{'omega_1': 1.0, 'g': 0.1}`` (written by code, not by a person)
+_DICT_REPR = re.compile(r"\{\s*'[^'{}]+'\s*:[^{}]*\}")
+
+
+def _dict_items(m: re.Match) -> str:
+    """``{'omega_1': 1.0, 'g': 0.1}`` as ``omega_1 = 1.0, g = 0.1`` (the formulas are set later)."""
+    try:
+        d = ast.literal_eval(m.group(0))
+    except (ValueError, SyntaxError):
+        return m.group(0)
+    if not isinstance(d, dict):
+        return m.group(0)
+    return ", ".join(f"{k} = {v}" for k, v in d.items())
 
 
 # ----------------------------------------------------------------- plain-ASCII formulas in prose
