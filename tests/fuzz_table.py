@@ -1079,7 +1079,6 @@ KNOWN_FAILING: dict[str, str] = {
     'symness.closedform.ClosedForm.limit: limit x=None': 'closedform',
     'symness.closedform.ClosedForm.limit: limit dir': 'closedform',
     'symness.closedform.ClosedForm.map: map non-callable': 'closedform',
-    'symness.closedform.ClosedForm.latex: latex bad kwarg': 'closedform',
     # ---- kernels
     'symness.kernels.single_qubit(w0=1e-300)': 'kernels',
     'symness.kernels.single_qubit: w0 = 1e-300': 'kernels',
