@@ -500,42 +500,41 @@ class ClosedForm:
                 "try a series (ClosedForm.series) or simplify first.") from None
 
     # ----------------------------------------------------------------- LaTeX
-    def latex(self, **kwargs: Any) -> str:
+    def _equations(self, width: float | None, settings: Mapping[str, Any]) -> list[Any]:
+        from .latex.forms import form_equations
+
+        if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float))
+                                  or not np.isfinite(width) or width < 10):
+            raise InvalidParameterError(f"width = {width!r} must be a number >= 10 (about characters per line).")
+        try:
+            return form_equations(self, width, settings)
+        except TypeError as exc:
+            if "setting" in str(exc):
+                raise InvalidParameterError(
+                    f"latex: {exc} Pass sympy.latex settings (e.g. mul_symbol='dot') or width=.") from None
+            raise
+
+    def latex(self, *, width: float | None = None, **settings: Any) -> str:
         """LaTeX source (``equation*``/``align*`` body without the environment).
 
-        ``kwargs`` are settings of ``sympy.latex`` (``mul_symbol``, ``fold_short_frac``, ...).
+        One short equation is ``name = expr``; otherwise ``align*`` rows, one per key or matrix entry,
+        long sums broken over lines of ``width`` (default :data:`symness.latex.DEFAULT_WIDTH`), long
+        or shared denominators and repeated subexpressions named, and the auxiliary definitions as
+        "where" rows.  ``settings`` are :func:`sympy.latex` settings.  ``sympy.latex(form)`` gives the
+        same text.
         """
-        from sympy.printing.latex import LatexPrinter
+        from .latex.forms import equation_body
 
-        unknown = sorted(set(kwargs) - set(LatexPrinter._default_settings))
-        if unknown:
-            raise InvalidParameterError(
-                f"ClosedForm.latex: unknown settings {unknown}; sympy.latex takes "
-                f"{sorted(LatexPrinter._default_settings)}.")
+        return equation_body(self._equations(width, settings))
 
-        def tex(e: Any) -> str:
-            try:
-                return sympy.latex(e, **kwargs)
-            except (TypeError, ValueError, KeyError) as exc:
-                if not kwargs:
-                    raise
-                raise InvalidParameterError(f"ClosedForm.latex: a setting in {kwargs} is not valid ({exc}).") from None
-        where = [f"{tex(k)} &= {v.latex() if isinstance(v, LazyDefinition) else tex(v)}"
-                 for k, v in self._used_definitions().items()]
-        if self.is_mapping:
-            rows = []
-            for k, v in self._expr.items():
-                lhs = f"{self.name}_{{{_tex_key(k)}}}" if self.name else _tex_key(k)
-                rows.append(f"{lhs} &= {tex(v)}")
-            if where:
-                rows[-1] += ","
-                rows += [r"&\text{where}"] + where
-            return " \\\\\n".join(rows)
-        lhs = f"{self.name} = " if self.name else ""
-        if where:
-            body = f"{lhs.replace(' = ', ' &= ') if lhs else '&'}{tex(self._expr)},"
-            return " \\\\\n".join([body, r"&\text{where}"] + where)
-        return lhs + tex(self._expr)
+    def _latex(self, printer: Any = None) -> str:
+        """SymPy's printer hook: ``sympy.latex(form, **settings) == form.latex(**settings)``."""
+        settings: dict[str, Any] = {}
+        if printer is not None:  # the settings the caller changed (e.g. mul_symbol="dot")
+            defaults = getattr(type(printer), "_default_settings", {})
+            settings = {k: v for k, v in getattr(printer, "_settings", {}).items()
+                        if k in defaults and defaults[k] != v}
+        return self.latex(**settings)
 
     def _used_definitions(self) -> dict[sympy.Symbol, Any]:
         """The definitions the expressions need (directly or through other definitions), in order."""
@@ -552,31 +551,21 @@ class ClosedForm:
             need |= more
         return {k: v for k, v in self.definitions.items() if k in need}
 
-    def latex_block(self) -> str:
-        """A self-contained LaTeX block: the equation(s), symbols, assumptions, source."""
-        env = "align*" if self.is_mapping or self._used_definitions() else "equation*"
-        body = self.latex()
-        parts = []
-        if self.description:
-            parts.append(_tex_escape(self.description))
-        parts.append(f"\\begin{{{env}}}\n{body}\n\\end{{{env}}}")
-        if self.symbols:
-            items = ", ".join(f"${sympy.latex(s)}$: {_tex_escape(m)}" for s, m in self.symbols.items())
-            parts.append(f"\\noindent Symbols: {items}.")
-        if self.assumptions:
-            parts.append("\\noindent Assumptions: " + "; ".join(
-                _tex_escape(a) for a in self.assumptions) + ".")
-        src = ", ".join(x for x in (self.paper, self.equation) if x)
-        if src:
-            parts.append(f"\\noindent Source: {_tex_escape(src)}.")
-        if self.conventions:
-            parts.append(f"\\noindent Conventions: {_tex_escape(self.conventions)}.")
-        return "\n\n".join(parts)
+    def latex_block(self, *, width: float | None = None) -> str:
+        """A self-contained LaTeX block: description, the equation(s), symbols, assumptions, source, conventions.
+
+        For a document of several results (symbols and conventions stated once, citations, the
+        bibliography) use :func:`symness.latex.document`.
+        """
+        from .latex.forms import block
+
+        self._equations(width, {})  # validates width
+        return block(self, width)
 
     def _repr_latex_(self) -> str:
-        if self.is_mapping or self._used_definitions():
-            return "$\\begin{aligned}" + self.latex() + "\\end{aligned}$"
-        return "$\\displaystyle " + self.latex() + "$"
+        from .latex.forms import notebook
+
+        return notebook(self._equations(None, {}))
 
     def __repr__(self) -> str:
         head = f"ClosedForm({self.name or ''}"
@@ -755,22 +744,6 @@ def _check_scalar_domain(sym: sympy.Symbol, val: sympy.Expr, meaning: str, where
 def _to_py(x: sympy.Expr) -> float | complex:
     c = complex(x)
     return c.real if c.imag == 0 else c
-
-
-def _tex_key(k: str) -> str:
-    return f"\\mathrm{{{k}}}" if len(k) > 1 and k.isalpha() else k
-
-
-def _tex_escape(s: str) -> str:
-    """Escape LaTeX special characters in plain text (``$...$`` math is kept)."""
-    pieces = s.split("$")
-    for i in range(0, len(pieces), 2):  # even pieces are text, odd are math
-        p = pieces[i]
-        for a, b in (("&", "\\&"), ("%", "\\%"), ("#", "\\#"), ("_", "\\_"),
-                     ("~", "\\textasciitilde{}"), ("^", "\\textasciicircum{}")):
-            p = p.replace(a, b)
-        pieces[i] = p
-    return "$".join(pieces)
 
 
 class LazyDefinition:

@@ -128,7 +128,7 @@ class LatexSection:
     key: str
     title: str
     paper: str
-    func: Callable[[], str]
+    func: Callable[[], Any]  # LaTeX source, or a list of ClosedForms and LaTeX paragraphs
     order: int = 100
 
 
@@ -167,9 +167,14 @@ def cross_check(name: str, *, paper: str, equation: str, description: str = "",
 
 
 def latex_section(key: str, *, title: str, paper: str = "", order: int = 100
-                  ) -> Callable[[Callable[[], str]], Callable[[], str]]:
-    """Decorator registering ``func() -> str`` (a LaTeX body) as a document section."""
-    def deco(func: Callable[[], str]) -> Callable[[], str]:
+                  ) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Decorator registering a document section: ``func()`` returns its content.
+
+    The content is a list of :class:`~symness.closedform.ClosedForm` results and paragraphs of LaTeX
+    source (``str``), in order (or one ``str``).  ``symness latex`` (:mod:`symness.latex`) states the
+    symbols, assumptions and conventions of a paper's results once, at the start of its section.
+    """
+    def deco(func: Callable[[], Any]) -> Callable[[], Any]:
         _SECTIONS[key] = LatexSection(key, title, paper, func, order)
         return func
     return deco

@@ -180,6 +180,7 @@ def test_figures_subprocess_writes_area_subdirectory(tmp_path):
     r = run("figures", "-o", str(tmp_path), "-k", "classical_fig4")
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "classical" / "classical_fig4.png").stat().st_size > 1000
+    assert (tmp_path / "classical" / "classical_fig4.pdf").read_bytes().startswith(b"%PDF")  # vector beside PNG
     assert "Fig. 4" in (tmp_path / "classical" / "classical_fig4.txt").read_text()
 
 

@@ -243,38 +243,36 @@ def check_gibbs(quick: bool) -> Iterator[Comparison]:
 # ------------------------------------------------------------------------- LaTeX
 @latex_section("classical_three_spin", title="Classical three-spin ring (Q2R, equal couplings)",
                paper=PAPER, order=40)
-def latex_three_spin() -> str:
+def latex_three_spin() -> list:
     from ..classical.closedforms import three_spin_equal, three_spin_large_TL, three_spin_stationary
 
     st = three_spin_stationary()
-    parts = [st.latex_block(), three_spin_equal("paper").latex_block()]
     big = three_spin_large_TL("paper")
-    parts.append(big["limit_compact"].latex_block())
-    parts.append(big["slope_compact"].latex_block())
+    parts = [st.compact, three_spin_equal("paper").compact, big["limit_compact"], big["slope_compact"]]
     parts.append(r"\noindent Literal normalisation (eqs.~6, 9 with the rates of eq.~5): multiply "
                  r"every current by $N_S = 3$.")
-    return "\n\n".join(parts)
+    return parts
 
 
 @latex_section("classical_unequal", title="Classical rings with unequal couplings", paper=PAPER, order=41)
-def latex_unequal() -> str:
+def latex_unequal() -> list:
     from ..classical.closedforms import four_spin_unequal, three_spin_magnification, three_spin_unequal
 
-    parts = [three_spin_unequal("J_U>J_D").latex_block(), three_spin_unequal("J_U<J_D").latex_block(),
-             three_spin_magnification().latex()]
+    parts = [three_spin_unequal("J_U>J_D").compact, three_spin_unequal("J_U<J_D").compact,
+             three_spin_magnification()]
     four = four_spin_unequal("J_U>J_D")
     parts.append(r"\noindent Four-spin ring ($N_U = N_D = 1$), $J_U > J_D$: "
                  f"denominator with {four.size['terms in Z']} terms, "
                  f"{four.size['operations']} operations in total.")
-    parts.append(four.latex_block())
-    return "\n\n".join(parts)
+    parts.append(four.compact)
+    return parts
 
 
 @latex_section("classical_ohm", title="Ohm's law of the Q2R ring", paper=PAPER, order=42)
-def latex_ohm() -> str:
+def latex_ohm() -> list:
     from ..classical.closedforms import branch_ratio
 
-    return branch_ratio().latex_block()
+    return [branch_ratio()]
 
 
 # ------------------------------------------------------------------------- figures

@@ -187,28 +187,26 @@ def check_open(quick: bool) -> Iterator[Comparison]:
 
 # ----------------------------------------------------------------------------- LaTeX
 @latex_section("coldatom_alpha", title="Temperature-dependent exchange coefficient", paper=P, order=50)
-def latex_alpha() -> str:
+def latex_alpha() -> list:
     parts = [
         r"For $N$ spinless fermions in a box of length $L=N$ ($\hbar=m=k_B=1$, $\rho=1$), levels "
         r"$e_n=\pi^2n^2/2N^2$, the exchange coefficient is $\alpha(T)/\alpha_1=\epsilon(T)/E_1$ with "
         r"$\epsilon(T)$ the exact canonical energy, evaluated by the positive-term recursion "
         r"$Z^{(m)}_k=Z^{(m-1)}_k+e^{-\beta e_m}Z^{(m-1)}_{k-1}$ in shifted logarithms (no cancellation).",
-        sommerfeld_energy(1).latex_block(),
-        sommerfeld_alpha(2).latex_block(),
+        sommerfeld_energy(1),
+        sommerfeld_alpha(2),
     ]
-    return "\n\n".join(parts)
+    return parts
 
 
 @latex_section("coldatom_magnons", title="Effective chain: one magnon, Bessel law", paper=P, order=51)
-def latex_magnons() -> str:
-    return "\n\n".join([one_magnon_equations(4).latex_block(), open_chain_magnons().latex_block(),
-                        bessel_probability().latex_block()])
+def latex_magnons() -> list:
+    return [one_magnon_equations(4), open_chain_magnons(), bessel_probability()]
 
 
 @latex_section("coldatom_flux", title="Flux ratio across a temperature step", paper=P, order=52)
-def latex_flux() -> str:
-    return "\n\n".join([flux_ratio().latex_block(), flux_ratio_low_T().latex_block(),
-                        gaussian_packet().latex_block()])
+def latex_flux() -> list:
+    return [flux_ratio(), flux_ratio_low_T(), gaussian_packet()]
 
 
 # ----------------------------------------------------------------------------- figures

@@ -90,23 +90,21 @@ def check_ring4_preset(quick: bool) -> Iterator[Comparison]:
 
 
 @latex_section("conventions", title="Canonical bath convention", paper="foundation", order=0)
-def conventions_section() -> str:
+def conventions_section() -> list:
     w, T = sympy.symbols("omega T", positive=True)
     J = sympy.Function("J")
     bath_rate = ClosedForm(
         {"emission": J(w) / (1 - sympy.exp(-w / T)), "absorption": J(w) / (sympy.exp(w / T) - 1)},
-        {w: "Bohr frequency (energy), > 0", T: "bath temperature (energy units)"},
+        {w: r"Bohr frequency (energy), $\omega > 0$", T: "bath temperature (energy units)"},
         name=r"\gamma",
         description="Golden-rule rates of the canonical convention: a transition that gives "
                     "energy $\\omega>0$ to the bath (emission) or takes it (absorption); "
                     "$J(\\omega) = 2\\pi\\sum_k c_k^2\\delta(\\omega-\\omega_k)$ for "
                     "$H_{SB} = S\\otimes\\sum_k c_k(b_k+b_k^\\dagger)$.",
-        conventions="hbar = k_B = 1; gamma(-w) = exp(-w/T) gamma(w)",
+        conventions=r"$\hbar = k_B = 1$; $\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)$",
     )
-    text = bath_rate.latex_block()
-    text += (
-        "\n\nPresets: ring4 and magnification use $\\gamma = 2J(1+n)$ with their $J$; "
+    return [bath_rate, (
+        "Presets: ring4 and magnification use $\\gamma = 2J(1+n)$ with their $J$; "
         "qubit kernels use $\\gamma = g(1+n)$; the weak-coupling hierarchy uses "
         "$\\gamma(\\omega) = c[1+\\tanh(\\omega/2T)]$, $\\gamma(0)=d$."
-    )
-    return text
+    )]

@@ -130,15 +130,13 @@ def check_eq150(quick: bool) -> Iterator[Comparison]:
 
 @latex_section("weak_coupling", title="Weak-coupling hierarchy: two-spin tilted Ising model",
                paper="weak_coupling", order=40)
-def latex_weak_coupling() -> str:
+def latex_weak_coupling() -> list:
     from ..hierarchy import current_forms, small_bias_form, zeroth_order_form
 
-    parts = [zeroth_order_form().latex_block(), small_bias_form().latex_block(),
-             current_forms((2,)).latex_block(),
+    return [zeroth_order_form(), small_bias_form(), current_forms((2,)),
              "\\noindent Errata: eq. (B14) prints $\\mathcal D\\sigma_x = -2b(\\sigma_x\\cos\\theta - "
              "\\sigma_z\\sin\\theta)$; the derivation gives $-2b(\\sigma_x\\cos\\theta + \\sigma_z\\sin\\theta)$ "
-             "(see docs/errata.md)."]
-    return "\n\n".join(parts)
+             "(see the errata page of the documentation)."]
 
 
 @figure("hierarchy_fig4", paper="weak_coupling", caption="Fig. 4: two-spin temperature profiles")

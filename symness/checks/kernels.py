@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from ..figstyle import save_figure
 from ..registry import Comparison as _Comparison
 from ..registry import cross_check, figure, latex_section
 
@@ -241,34 +242,30 @@ def check_local(quick: bool) -> Iterator[Comparison]:
 # ----------------------------------------------------------------- LaTeX
 @latex_section("qubit_kernels_single", title="Single qubit between two reservoirs", paper="qubit_kernels",
                order=40)
-def latex_single() -> str:
+def latex_single() -> list:
     from ..kernels import single_qubit
     w0, TA, TB = sympy.symbols("omega_0 T_A T_B", positive=True)
     gA, gB = sympy.symbols("g_A g_B", positive=True)
     r = single_qubit(w0, TA, TB, gA, gB)
     f = r.forms()
-    parts = [f["populations"].latex_block(), f["heat_currents"].latex_block(),
-             r.high_temperature().latex_block(), r.low_temperature().latex_block()]
-    return "\n\n".join(parts)
+    return [f["populations"], f["heat_currents"], r.high_temperature(), r.low_temperature()]
 
 
 @latex_section("qubit_kernels_coupled", title="Coupled qubits between two reservoirs", paper="qubit_kernels",
                order=41)
-def latex_coupled() -> str:
+def latex_coupled() -> list:
     from ..kernels import coupled_qubits
     from ..kernels.qubits import G_A, G_B
     w1, w2, lam, TA, TB = sympy.symbols("omega_1 omega_2 lambda T_A T_B", positive=True)
     r = coupled_qubits(w1, w2, lam, TA, TB, G_A, G_B)
     f = r.forms()
-    parts = [f["definitions"].latex_block(), r.derivation["A"].latex_block(), f["populations"].latex_block(),
-             f["channels"].latex_block(), f["heat_currents"].latex_block(), r.high_temperature().latex_block(),
-             r.low_temperature().latex_block(), r.weak_coupling_limit().latex_block()]
-    return "\n\n".join(parts)
+    return [f["definitions"], r.derivation["A"], f["populations"], f["channels"], f["heat_currents"],
+            r.high_temperature(), r.low_temperature(), r.weak_coupling_limit()]
 
 
 @latex_section("qubit_kernels_local", title="Local master equation and coherences", paper="qubit_kernels",
                order=42)
-def latex_local() -> str:
+def latex_local() -> list:
     from ..closedform import ClosedForm
     from ..kernels.local import F_A, F_B, GAMMA_A, GAMMA_B, local_derivation, violation_condition
     from ..kernels.qubits import derivation
@@ -277,12 +274,12 @@ def latex_local() -> str:
     J = ClosedForm(der.factor * (F_A - F_B), {GAMMA_A: "g_A(omega_1)(1 + 2 n_A(omega_1))",
                                               GAMMA_B: "g_B(omega_2)(1 + 2 n_B(omega_2))",
                                               F_A: "1/(exp(omega_1/T_A) + 1)", F_B: "1/(exp(omega_2/T_B) + 1)"},
-                   name="J^A_{local}", paper="qubit_kernels", equation="Sec. IV C 2",
+                   name=r"J^A_{\mathrm{local}}", paper="qubit_kernels", equation="Sec. IV C 2",
                    description="Heat current of the local Lindblad equation (each qubit damped at its bare "
                                "frequency); heat flows from cold to hot where "
                                f"${sympy.latex(violation_condition())}$.")
     c = coherence_steady_state(derivation("coupled_qubits"))
-    return J.latex_block() + "\n\n" + c.latex_block()
+    return [J, c]
 
 
 # ----------------------------------------------------------------- figures
@@ -316,18 +313,13 @@ def fig_local_vs_global(outdir: Any) -> list[Path]:
     ax.set_title("local Lindblad: heat flows cold $\\to$ hot (red)", fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    png = outdir / "qubit_kernels_local_vs_global.png"
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
-    txt = outdir / "qubit_kernels_local_vs_global.txt"
-    txt.write_text(
+    return save_figure(fig, outdir / "qubit_kernels_local_vs_global.png", (
         "Coupled qubits (T_B = 0.5, omega_2 = 0.5, lambda = 0.1 sqrt(omega_1 omega_2), g_A = g_B = 0.01). "
         "Red: the local Lindblad equation sends heat from the colder to the hotter reservoir; the region is "
         "exactly (T_A - T_B)(omega_2 T_A - omega_1 T_B) < 0 (dashed boundary), derived from "
         f"J_A = P (f_A - f_B), P >= 0. Global (Pauli) kernel: {int(wrong_glob.sum())} grid points with heat "
         f"against the gradient (second law holds); local: {int(wrong_loc.sum())} of {wrong_loc.size}. "
-        "The paper discusses this for oscillators only (Sec. IV C 2) and draws no such figure.\n")
-    return [png, txt]
+        "The paper discusses this for oscillators only (Sec. IV C 2) and draws no such figure."))
 
 
 @figure("qubit_kernels_redfield_scaling", paper="qubit_kernels",
@@ -346,17 +338,13 @@ def fig_redfield_scaling(outdir: Any) -> list[Path]:
     ax.loglog(g, s["rho23_err"], "s-", label=r"$|\rho_{23} - \rho_{23}^{(1)}|$")
     ax.loglog(g, s["dq"], "^-", label=r"$|q_R - q_{Pauli}|/|q|$")
     ax.loglog(g, s["dp"], "v-", label=r"$\max|p_R - p_{Pauli}|$")
-    ax.set_xlabel(r"$g_B$ ($g_A = g_B/2$)")
+    ax.set_xlabel(r"$g_B$ (energy units; $g_A = g_B/2$)")
+    ax.set_ylabel("size (dimensionless)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    png = outdir / "qubit_kernels_redfield_scaling.png"
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
-    txt = outdir / "qubit_kernels_redfield_scaling.txt"
-    txt.write_text(
+    return save_figure(fig, outdir / "qubit_kernels_redfield_scaling.png", (
         "Coupled qubits at omega_1 = 1, omega_2 = 0.6, lambda = 0.2, T_A = 1, T_B = 0.5, g_A = g_B/2. The steady "
         f"coherence rho_23 of the non-secular Redfield equation scales as g^{_slope(g, s['rho23']):.2f} (the paper "
         "argues it vanishes, Sec. IV C 1); its derived leading order is off by "
         f"g^{_slope(g, s['rho23_err']):.2f}; Redfield currents and populations differ from the Pauli closed form "
-        f"at relative order g^{_slope(g, s['dq']):.2f} and g^{_slope(g, s['dp']):.2f}.\n")
-    return [png, txt]
+        f"at relative order g^{_slope(g, s['dq']):.2f} and g^{_slope(g, s['dp']):.2f}."))

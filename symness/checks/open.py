@@ -188,23 +188,7 @@ def check_ring4_features(quick: bool) -> Iterator[Comparison]:
 # ---------------------------------------------------------------------------- LaTeX
 @latex_section("open_master_equations", title="Master equations of the numeric solvers", paper="ring4", order=20)
 def master_equations_section() -> str:
-    """The generators symness.open solves, in the canonical convention (with the derived RWA channels)."""
-    import sympy
-
-    from ..closedform import ClosedForm
-
-    w, T = sympy.symbols("omega T", positive=True)
-    g = sympy.Function("gamma")
-    rwa = ClosedForm(
-        {"emission": g(w), "absorption": g(-w)},
-        {w: "Bohr frequency E_c - E_a > 0", T: "bath temperature"},
-        description="Rotating-wave coupling H_SB = L^dagger B + L B^dagger, B = sum_k lambda_k b_k: the "
-                    "Born-Markov generator has two channels, A_1 = L with rate theta(omega) gamma(omega) "
-                    "and A_2 = L^dagger with rate theta(-omega) gamma(omega), where gamma is the canonical "
-                    "rate of the bath (theta(0) = 1/2).",
-        conventions="hbar = k_B = 1; omega > 0 is energy given to the bath; emission is the rate of "
-                    "channel L at +omega, absorption the rate of channel L^dagger at -omega",
-        name=r"\gamma", paper="qubit_kernels", equation="(3.2), (3.17)-(3.18)")
+    """The generators symness.open solves, in the canonical convention."""
     text = r"""Every bath enters through channels $(A_k, \Gamma_k)$ with
 $\Gamma_k(\omega) = \gamma_k(\omega)/2 + i\sigma_k(\omega)$ and
 \begin{equation*}
@@ -218,7 +202,31 @@ Redfield generator at equal temperatures; the Davies generator keeps only the te
 frequencies, grouped into one jump operator per (degenerate) Bohr frequency.
 
 """
-    return text + rwa.latex_block()
+    return text
+
+
+@latex_section("open_rwa_channels", title="Rotating-wave coupling: the two channels", paper="qubit_kernels",
+               order=39)
+def rwa_channels_section() -> list:
+    """The Born-Markov channels of a rotating-wave coupling (the qubit paper's convention)."""
+    import sympy
+
+    from ..closedform import ClosedForm
+
+    w, T = sympy.symbols("omega T", positive=True)
+    g = sympy.Function("gamma")
+    rwa = ClosedForm(
+        {"emission": g(w), "absorption": g(-w)},
+        {w: r"Bohr frequency $E_c - E_a > 0$", T: "bath temperature"},
+        description=r"Rotating-wave coupling $H_{SB} = L^\dagger B + L B^\dagger$, $B = \sum_k \lambda_k b_k$: "
+                    r"the Born--Markov generator has two channels, $A_1 = L$ with rate "
+                    r"$\theta(\omega)\gamma(\omega)$ and $A_2 = L^\dagger$ with rate "
+                    r"$\theta(-\omega)\gamma(\omega)$, where $\gamma$ is the canonical rate of the bath "
+                    r"($\theta(0) = 1/2$).",
+        conventions=r"$\hbar = k_B = 1$; $\omega > 0$ is energy given to the bath; emission is the rate of "
+                    r"channel $L$ at $+\omega$, absorption the rate of channel $L^\dagger$ at $-\omega$",
+        name=r"\gamma", paper="qubit_kernels", equation="(3.2), (3.17)-(3.18)")
+    return [rwa]
 
 
 # ---------------------------------------------------------------------------- figures
@@ -232,12 +240,9 @@ def _plt() -> Any:
 
 
 def _write(outdir: Path, sub: str, key: str, fig: Any, caption: str) -> list[Path]:
-    d = Path(outdir) / sub
-    d.mkdir(parents=True, exist_ok=True)
-    png, txt = d / f"{key}.png", d / f"{key}.txt"
-    fig.savefig(png, dpi=130, bbox_inches="tight")
-    txt.write_text(caption.strip() + "\n")
-    return [png, txt]
+    from ..figstyle import save_figure
+
+    return save_figure(fig, Path(outdir) / sub / f"{key}.png", caption)
 
 
 _REGIME_COLORS = {1: ("#b8e6b8", "clockwise"), 0: ("#fff2a8", "parallel"), -1: ("#f7c6d9", "counterclockwise")}
@@ -286,7 +291,7 @@ def ring4_fig2(outdir: Path) -> list[Path]:
         ax.plot(D, -s.I_D, "-.", color="tab:green", label=r"$j^H_4$")
         ax.plot(D, s.jL, "-", color="tab:red", label=r"$j^H_L$")
         ax.set_title(f"({'ab'[col]}) {lab}")
-        ax.set_ylabel("heat current")
+        ax.set_ylabel("heat current (energy / time)")
         ax.legend(fontsize=8)
         ax = axs[1, col]
         _shade(ax, D, s.regime)
@@ -294,7 +299,7 @@ def ring4_fig2(outdir: Path) -> list[Path]:
         ax.axhline(0, color="k", lw=0.5)
         ax.set_title(f"({'cd'[col]}) {lab}")
         ax.set_xlabel(r"$\Delta$")
-        ax.set_ylabel("spin current")
+        ax.set_ylabel("spin current (1 / time)")
         ax.legend(fontsize=8)
     fig.tight_layout()
     D_min, j_min = ring4_current_minimum()
@@ -345,7 +350,7 @@ def ring4_fig3(outdir: Path) -> list[Path]:
     axs[0].axhline(1, color="w", lw=0.7, ls="--")
     axs[0].axhline(-1, color="w", lw=0.7, ls="--")
     axs[0].set_xlabel(r"$\Delta$")
-    axs[0].set_ylabel(r"$\Delta T = T_L - T_R$")
+    axs[0].set_ylabel(r"$\Delta T = T_L - T_R$ (energy units)")
     axs[0].set_title(r"(a) $(T_L+T_R)/2 = 1.5$")
     colors = ["tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     inv_text = []
@@ -421,12 +426,12 @@ def ring4_fig4(outdir: Path) -> list[Path]:
         xg, g32 = min_gap(ring, 2, 2, (0.0, 3.0))
         lines.append(f"  h_2 = {h}: ergotropy max {s.ergotropy[kE]:.4f} at Delta = {D[kE]:.3f}; min j_L (Delta > 0) "
                      f"{s.jL[kJ]:.3e} at Delta = {D[kJ]:.3f}; min(E3 - E2) = {g32:.3f} at Delta = {xg:.3f}")
-    axs[0].set_ylabel(r"ergotropy $\mathcal{E}$")
+    axs[0].set_ylabel(r"ergotropy $\mathcal{E}$ (energy units)")
     axs[0].legend(fontsize=8)
     axs[0].set_title("(a)")
-    axs[1].set_ylabel(r"$j^H_L \times 10^{2}$")
+    axs[1].set_ylabel(r"$j^H_L \times 10^{2}$ (energy / time)")
     axs[1].set_title("(b)")
-    axs[2].set_ylabel(r"$\Delta E$")
+    axs[2].set_ylabel(r"$\Delta E$ (energy units)")
     axs[2].set_xlabel(r"$\Delta$")
     axs[2].set_title("(c) $E_3-E_2$ (orange), $E_4-E_3$ (purple), $E_5-E_4$ (blue)")
     fig.tight_layout()
@@ -454,7 +459,7 @@ def _branch_panel(ax: Any, x: np.ndarray, s: Any, title: str, xlabel: str = r"$\
     ax.axhline(0, color="k", lw=0.5)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("heat current")
+    ax.set_ylabel("heat current (energy / time)")
     ax.legend(fontsize=7)
 
 

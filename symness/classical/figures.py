@@ -84,15 +84,17 @@ def _numeric_sweep(ring: IsingRing, fixed: dict[str, float], axis: str, values: 
     return {k: res.array(k) for k in ("left", "right", "upper", "lower")}
 
 
+#: y label of every current panel (the paper's normalisation, eqs. 14-16)
+_CURRENT = "$I$ (energy per update attempt)"
+
+
 def _save(fig: Any, outdir: Any, key: str, caption: str, notes: list[str]) -> list[Path]:
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    png, txt = out / f"{key}.png", out / f"{key}.txt"
+    from ..figstyle import save_figure
+
     fig.tight_layout()
-    fig.savefig(png, dpi=130)
-    _plt().close(fig)
-    txt.write_text(caption.strip() + "\n\nNotes:\n" + "\n".join(f"- {n}" for n in notes) + "\n")
-    return [png, txt]
+    return save_figure(fig, out / f"{key}.png", caption, notes=notes)
 
 
 def _spans_text(spans: list[tuple[float, float, str]], name: str) -> str:
@@ -118,12 +120,12 @@ def figure4(outdir: Any, points: int = 40, mc_points: int = 6, mc_steps: int = 2
     a.plot(TL[::4], num["left"], "o", mfc="none", color="tab:green", label="sparse solver")
     a.errorbar(TLmc, [m.currents["left"] for m in mc], yerr=[3 * m.stderr["left"] for m in mc],
                fmt="s", ms=4, color="tab:purple", capsize=3, label=r"Monte Carlo ($\pm 3\sigma$)")
-    a.set(xlabel="$T_L$", ylabel="$I_L$", title="(a) three spins, $N_U=1$, $N_D=0$")
+    a.set(xlabel="$T_L$ (energy units)", ylabel=_CURRENT, title="(a) three spins, $N_U=1$, $N_D=0$")
     a.legend(fontsize=8)
     _currents_curve(b, TL, {"left": cf["I_L"], "upper": cf["I_U"], "lower": cf["I_D"]})
     for k, key in (("I_L", "left"), ("I_U", "upper"), ("I_D", "lower")):
         b.axhline(lim[k], color=_STYLE[key][0], ls=":", lw=1)
-    b.set(xlabel="$T_L$", ylabel="$I$", title=r"(b) currents; dotted: $T_L\to\infty$ (eq. 16)")
+    b.set(xlabel="$T_L$ (energy units)", ylabel=_CURRENT, title=r"(b) currents; dotted: $T_L\to\infty$ (eq. 16)")
     b.legend(fontsize=8)
     worst = max(abs(m.currents["left"] - f(1.0, t, 1.0)["I_L"]) / m.stderr["left"] for m, t in zip(mc, TLmc))
     notes = [
@@ -167,11 +169,11 @@ def figure5(outdir: Any, points: int = 40) -> list[Path]:
     fig, (a, d) = plt.subplots(1, 2, figsize=(10, 4))
     spans_a = _shade(a, TL, a_cur)
     _currents_curve(a, TL, a_cur)
-    a.set(xlabel="$T_L$", ylabel="$I$", title=r"(a) $N_U=2$, $N_D=3$, $J_1=2$, $J_2=1.9$, $T_R=0.1$")
+    a.set(xlabel="$T_L$ (energy units)", ylabel=_CURRENT, title=r"(a) $N_U=2$, $N_D=3$, $J_1=2$, $J_2=1.9$, $T_R=0.1$")
     a.legend(fontsize=8)
     spans_d = _shade(d, J2, d_cur)
     _currents_curve(d, J2, d_cur)
-    d.set(xlabel="$J_2$", ylabel="$I$", title=r"(d) $J_1=2$, $T_L=2$, $T_R=0.1$")
+    d.set(xlabel="$J_2$ (energy units)", ylabel=_CURRENT, title=r"(d) $J_1=2$, $T_L=2$, $T_R=0.1$")
     d.legend(fontsize=8)
     grid = np.linspace(1.5, 2.5, 21)
     zu = _root(lambda j: ring.heat_currents(2.0, j, 2.0, 0.1)["upper"], grid)
@@ -219,11 +221,11 @@ def figure7(outdir: Any, points: int = 60, mc_steps: int = 4 * 10**7) -> list[Pa
     spans_a = _shade(a, TL, a_cur)
     _currents_curve(a, TL, a_cur)
     _currents_curve(a, TL[::6], a_num, style="o", mfc="none", label_suffix=" (solver)")
-    a.set(xlabel="$T_L$", ylabel="$I$", title=r"(a) $N_U=N_D=1$, $J_1=2$, $J_2=1.9$, $T_R=0.1$")
+    a.set(xlabel="$T_L$ (energy units)", ylabel=_CURRENT, title=r"(a) $N_U=N_D=1$, $J_1=2$, $J_2=1.9$, $T_R=0.1$")
     a.legend(fontsize=7, ncol=2)
     spans_b = _shade(b, J2, b_cur)
     _currents_curve(b, J2, b_cur)
-    b.set(xlabel="$J_2$", ylabel="$I$", title=r"(b) $J_1=2$, $T_L=2$, $T_R=0.1$")
+    b.set(xlabel="$J_2$ (energy units)", ylabel=_CURRENT, title=r"(b) $J_1=2$, $T_L=2$, $T_R=0.1$")
     b.legend(fontsize=8)
     grid = np.linspace(1.5, 2.6, 23)
     zd = _root(lambda j: float(cf(2.0, j, 2.0, 0.1)["lower"]), grid)
@@ -284,21 +286,21 @@ def figure8(outdir: Any, points: int = 10) -> list[Path]:
     fig, axes = plt.subplots(2, 2, figsize=(10, 8))
     titles = {"a": r"(a) $J_1=J_2=1$, $T_R=0.1$", "b": r"(b) $J_1=2$, $J_2=1$, $T_R=0.1$",
               "c": r"(c) $J_1=2$, $J_2=1$, $T_L=2$"}
-    xl = {"a": "$T_L$", "b": "$T_L$", "c": "$T_R$"}
+    xl = {"a": "$T_L$ (energy units)", "b": "$T_L$ (energy units)", "c": "$T_R$ (energy units)"}
     spans = {}
     for ax, key in zip(axes.ravel()[:3], "abc"):
         x, c, q = panels[key]
         spans[key] = _shade(ax, x, c)
         _currents_curve(ax, x, c, style="-o", ms=3)
         _currents_curve(ax, x, q, style="--", label_suffix=" Q2R", lw=1)
-        ax.set(xlabel=xl[key], ylabel="$I$", title=titles[key])
+        ax.set(xlabel=xl[key], ylabel=_CURRENT, title=titles[key])
         ax.legend(fontsize=7, ncol=2)
     ax = axes.ravel()[3]
     _shade(ax, mus.astype(float), d_cur)
     _currents_curve(ax, mus, d_cur, style="-o", ms=3)
     for k in ("left", "upper", "lower"):
         ax.axhline(q_pt[k], color=_STYLE[k][0], ls="--", lw=1)
-    ax.set(xlabel=r"$\mu$", ylabel="$I$", title=r"(d) $J_1=2$, $J_2=1$, $T_L=2$, $T_R=0.1$; dashed: Q2R")
+    ax.set(xlabel=r"$\mu$", ylabel=_CURRENT, title=r"(d) $J_1=2$, $J_2=1$, $T_L=2$, $T_R=0.1$; dashed: Q2R")
     ax.legend(fontsize=8)
     rel = {key: float(np.max(np.abs(panels[key][1]["left"] - panels[key][2]["left"])
                               / np.abs(panels[key][2]["left"]).max())) for key in "abc"}

@@ -43,11 +43,9 @@ def _plt():
 def _save(fig: Any, outdir: Any, key: str, caption: str) -> list[Path]:
     out = Path(outdir) / "coldatom"
     out.mkdir(parents=True, exist_ok=True)
-    png, txt = out / f"{key}.png", out / f"{key}.txt"
-    fig.savefig(png, dpi=130, bbox_inches="tight")
-    txt.write_text(caption.strip() + "\n")
-    _plt().close(fig)
-    return [png, txt]
+    from ..figstyle import save_figure
+
+    return save_figure(fig, out / f"{key}.png", caption)
 
 
 def fig2(outdir: Any) -> list[Path]:

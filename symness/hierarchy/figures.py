@@ -52,13 +52,9 @@ def _plt() -> Any:
 
 
 def _write(outdir: Path, key: str, fig: Any, caption: str) -> list[Path]:
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    png, txt = outdir / f"{key}.png", outdir / f"{key}.txt"
-    fig.savefig(png, dpi=110, bbox_inches="tight")
-    txt.write_text(caption + "\n")
-    _plt().close(fig)
-    return [png, txt]
+    from ..figstyle import save_figure
+
+    return save_figure(fig, Path(outdir) / f"{key}.png", caption)
 
 
 def fig4(outdir: Path, key: str = "hierarchy_fig4") -> list[Path]:
@@ -74,7 +70,7 @@ def fig4(outdir: Path, key: str = "hierarchy_fig4") -> list[Path]:
         ax.set_title(title)
         ax.set_xlabel("site")
         ax.set_xticks([0, 1, 2, 3])
-    axes[0].set_ylabel("local temperature")
+    axes[0].set_ylabel("local temperature (energy units)")
     axes[0].legend(fontsize=8)
     return _write(outdir, key, fig, FIG4_CAPTION)
 
@@ -96,7 +92,7 @@ def fig5(outdir: Path, key: str = "hierarchy_fig5", n: int = 6) -> list[Path]:
             ax.plot(sites[1:-1], T, mk, mfc="none", ms=7, label=rf"$\lambda=10^{{{int(np.log10(lam))}}}$")
         ax.set_title(title)
         ax.set_xlabel("site")
-    axes[0].set_ylabel("local temperature")
+    axes[0].set_ylabel("local temperature (energy units)")
     axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=7)
     return _write(outdir, key, fig, FIG5_CAPTION)

@@ -103,7 +103,9 @@ def heat_cumulants(pk: PauliKernel, bath: str, order: int = 3) -> ClosedForm:
     defs = {names[key]: PolynomialDefinition(pk._engine.ring, coeffs[key],
                                              rf"[\lambda^{key[0]}\chi^{key[1]}]\,\det(\lambda - K_{{{bath}}}(\chi))")
             for key in keys}
-    psyms = {sympy.Symbol(f"p_{key[0]}{key[1]}"): names[key] for key in keys}
+    zero = {key for key in keys if coeffs[key] == 0}  # e.g. p_11 of a symmetric kernel: no definition to print
+    defs = {names[key]: defs[names[key]] for key in keys if key not in zero}
+    psyms = {sympy.Symbol(f"p_{key[0]}{key[1]}"): (sympy.S.Zero if key in zero else names[key]) for key in keys}
     expr = {f"kappa_{j + 1}": k.xreplace(psyms) for j, k in enumerate(kappas)}
     extra = {("p", b, k, m): coeffs[(k, m)] for (k, m) in keys}
     numeric = pk._backend([("cumulant", (b, order, j)) for j in range(order)], extra_polys=extra,

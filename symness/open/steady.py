@@ -995,11 +995,14 @@ class NESS:
         return out
 
     def _repr_latex_(self) -> str:
+        from ..latex.text import scientific
+
         rows = " \\\\ ".join(
-            f"J_{{\\mathrm{{{k}}}}} & {v:.6e}" for k, v in self.bath_heat_currents().items())
+            f"J_{{\\mathrm{{{k}}}}} & {scientific(v, 7)}" for k, v in self.bath_heat_currents().items())
         sec = "" if self.up_spins is None else f", $N_\\uparrow = {self.up_spins}$"
         return (f"NESS ({self.generator.kind}, $d = {self.space.dim}${sec}, residual "
-                f"${self.residual:.1e}$, $\\lambda_{{\\min}}(\\rho) = {self.min_eigenvalue:.3g}$): "
+                f"${scientific(self.residual, 2)}$, "
+                f"$\\lambda_{{\\min}}(\\rho) = {scientific(self.min_eigenvalue, 3)}$): "
                 f"$\\begin{{array}}{{lr}} {rows} \\end{{array}}$")
 
     def __repr__(self) -> str:
