@@ -168,10 +168,15 @@ def _two_by_two(H: sympy.Matrix, i: int, j: int, names: tuple[str, ...],
     vm = sympy.zeros(n, 1)
     vp[i], vp[j] = alpha, beta * ub
     vm[i], vm[j] = -beta, alpha * ub
-    meanings = {alpha: f"cos(theta/2) with tan(theta) = {sympy.sstr(r)}/({sympy.sstr(Delta)}) (mixing amplitude)",
+    if Delta == 0:  # resonance: equal mixing, nothing to state about the sign of the detuning
+        note = ""
+        angle = "theta = pi/2 (resonant doublet, equal mixing)"
+    else:
+        angle = f"tan(theta) = {sympy.sstr(r)}/({sympy.sstr(Delta)})"
+    meanings = {alpha: f"cos(theta/2) with {angle} (mixing amplitude)",
                 beta: "sin(theta/2) (mixing amplitude)",
                 Omega: "half the splitting of the mixed doublet"}
-    return [(mid - Omega, vm), (mid + Omega, vp)], defs, meanings, [note]
+    return [(mid - Omega, vm), (mid + Omega, vp)], defs, meanings, [note] if note else []
 
 
 def diagonalize(H: Any, at: Mapping[Any, Any] | None = None,

@@ -209,7 +209,7 @@ def linear_response(pk: PauliKernel) -> ClosedForm:
             dindex[v] = len(derivatives)
             expr = sympy.diff(substitute_definitions(pk.rates[v], pk.definitions), Ts[Y]).xreplace(eq)
             derivatives.append((Y, k, expr))
-            dW[v] = pk._namer.exact(f"\\dot{{{v.name}}}", real=True)
+            dW[v] = pk._namer.exact(f"\\partial_T {v.name}", real=True)
         for X in range(nb):
             D = nums[X].derivative(f"x{k}")
             if D.is_zero():
