@@ -119,15 +119,19 @@ def test_model_with_symbolic_weak_coupling_bath():
     assert redfield_ness(m, c=2.0).bath_heat_currents()["L"] != J["L"]
 
 
-def test_model_cache_is_released():
+def test_model_cache_is_released_and_shared_by_structure():
     import gc
 
-    from symness.open.system import _CACHE
+    from symness.open import compiled as cm
 
-    before = len(_CACHE)
     m = xxz_ring(n=4, fields={2: 1.0})
     redfield_ness(m, up_spins=2)
-    assert len(_CACHE) == before + 1
-    del m
+    m2 = xxz_ring(n=4, fields={2: 1.0}, Delta=0.3)  # same structure, other values: one compilation
+    redfield_ness(m2, up_spins=2)
+    assert cm.compiled(m2) is cm.compiled(m)
+    key = id(m2)
+    assert key in cm._BY_ID
+    del m2
     gc.collect()
-    assert len(_CACHE) == before
+    assert key not in cm._BY_ID
+    assert len(cm._BY_STRUCTURE) <= cm.MAX_COMPILED

@@ -293,7 +293,7 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
     tol = 1e-12 * space.energy_scale if freq_tol is None else float(freq_tol)
     out: list[Channel] = []
     for c in system.couplings:
-        S = space.to_eigen(space.restrict(c.op))
+        S = space.to_eigen(space.coupling(c))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
             A = S if which in ("S", "L") else S.conj().T
@@ -333,7 +333,7 @@ def operator_channels(system: OpenSystem, space: Space, lamb_shift: bool | None 
     """
     out: list[Channel] = []
     for c in system.couplings:
-        S = _to_eigen(space, space.restrict(c.op))
+        S = _to_eigen(space, space.coupling(c))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
             A = S if which in ("S", "L") else S.conj().T

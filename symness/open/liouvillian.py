@@ -601,18 +601,20 @@ def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
             f"local_hamiltonians names baths {unknown} that the system does not have; its baths "
             f"are {[c.name for c in system.couplings]}.")
     for c in system.couplings:
-        Hl = (local_hamiltonians or {}).get(c.name, c.local_hamiltonian)
-        if Hl is None:
+        if c.name in (local_hamiltonians or {}):
+            Hl = as_operator(local_hamiltonians[c.name], f"local Hamiltonian of bath {c.name!r}", system.dim)
+            if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
+                raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
+                                        "number of up spins; drop up_spins.")
+            h = space.restrict(Hl)
+        else:
+            h = system.working_local_hamiltonian(c, space)
+        if h is None:
             raise InvalidModelError(
                 f"bath {c.name!r} has no local Hamiltonian; pass local_hamiltonians={{'{c.name}': h}} "
                 "or build the system with OpenSystem.from_model(model).")
-        Hl = as_operator(Hl, f"local Hamiltonian of bath {c.name!r}", system.dim)
-        if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
-            raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
-                                    "number of up spins; drop up_spins.")
-        h = space.restrict(Hl)
         e, U = np.linalg.eigh(h)
-        S = U.conj().T @ space.restrict(c.op) @ U
+        S = U.conj().T @ space.coupling(c) @ U
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         from .channels import _rate_functions
 
