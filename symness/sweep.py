@@ -63,6 +63,16 @@ def progress_bar(iterable: Iterable[Any] | None = None, *, total: int | None = N
         warnings.filterwarnings("ignore", message=".*IProgress not found.*")
         from tqdm.auto import tqdm  # imported when used: tqdm.auto inspects the running frontend
 
+    if enabled is not None and not isinstance(enabled, (bool, np.bool_)):
+        raise InvalidParameterError(f"enabled = {enabled!r} must be True, False or None.")
+    if total is not None and (isinstance(total, (bool, np.bool_)) or not isinstance(total, (int, np.integer))
+                              or total < 0):
+        raise InvalidParameterError(f"total = {total!r} must be a non-negative integer or None.")
+    if isinstance(delay, (bool, np.bool_)) or not isinstance(delay, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(delay) or delay < 0:
+        raise InvalidParameterError(f"delay = {delay!r} must be a finite number of seconds >= 0.")
+    if iterable is not None and not isinstance(iterable, Iterable):
+        raise InvalidParameterError(f"progress_bar wraps an iterable, got {type(iterable).__name__}.")
     disable = None if enabled is None else not enabled
     return tqdm(iterable, total=total, desc=desc or None, disable=disable, delay=delay, unit=unit,
                 dynamic_ncols=True)

@@ -5,7 +5,6 @@ import pytest
 import sympy
 
 from symness.kernels import coupled_qubits, single_qubit
-from symness.kernels.expansions import rational_series, series_window
 
 w1, w2, lam, TA, TB = sympy.symbols("omega_1 omega_2 lambda T_A T_B", positive=True)
 X = sympy.Symbol("x")
@@ -63,13 +62,3 @@ def test_single_qubit_classical_limit():
     r = single_qubit(w0, TA, TB, gA, gB)
     h = r.high_temperature().expr["q^A"]
     assert sympy.simplify(h - gA * gB * w0 * (TA - TB) / (2 * (gA * TA + gB * TB))) == 0
-
-
-def test_series_helpers():
-    x = sympy.Symbol("x")
-    e = (1 + x) / (x * (2 - x))
-    terms = rational_series(e, x, 3)
-    ref = sympy.series(e, x, 0, 2).removeO()
-    assert sympy.simplify(sum(c * x**k for k, c in terms) - ref) == 0
-    w = series_window(((1 + x) / (1 - x)) ** 2 * x, x, 2)
-    assert w == {1: 1, 2: 4, 3: 8}

@@ -51,6 +51,7 @@ import sympy
 
 from ..closedform import ClosedForm
 from ..errors import InvalidParameterError
+from ..expfunction import ExpDefinedFunction
 from ..models.ising import J_lower as J_D
 from ..models.ising import J_upper as J_U
 from ..models.ising import T_left as T_L
@@ -104,7 +105,7 @@ def _boltzmann_difference_numeric(A: Any, B: Any, delta: Any) -> Any:
     return out if out.ndim else float(out)
 
 
-class BoltzmannDifference(sympy.Function):
+class BoltzmannDifference(ExpDefinedFunction):
     r"""Difference of two Boltzmann factors :math:`e^{A} - e^{B}`, arguments ``(A, B, delta)``.
 
     ``delta`` is :math:`B - A` written so that it is formed without cancellation (e.g.
@@ -113,6 +114,10 @@ class BoltzmannDifference(sympy.Function):
     :math:`\delta \le 0` and :math:`-e^{B}(-\operatorname{expm1}(-\delta))` otherwise: full
     relative accuracy for :math:`T_L \approx T_R` and no overflow.  Printed
     :math:`\left(e^{A} - e^{B}\right)`; ``.rewrite(sympy.exp)`` gives the plain difference.
+    Series, limits and assumptions act on that difference
+    (:class:`~symness.expfunction.ExpDefinedFunction`): positive where :math:`A > B`.
+    ``delta`` only serves the numerics: the value (and every derivative) is that of
+    :math:`e^A - e^B`.
     """
 
     nargs = 3
@@ -125,11 +130,13 @@ class BoltzmannDifference(sympy.Function):
             return sympy.S.Zero
         return None
 
-    def _eval_rewrite_as_exp(self, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr, **kw: Any) -> sympy.Expr:
+    @classmethod
+    def exp_form(cls, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr) -> sympy.Expr:
         return sympy.exp(A) - sympy.exp(B)
 
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+    @classmethod
+    def regular_at(cls, A: sympy.Expr, B: sympy.Expr, delta: sympy.Expr) -> bool:
+        return bool(A.is_finite and B.is_finite)
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         A, B, _ = self.args
@@ -137,7 +144,21 @@ class BoltzmannDifference(sympy.Function):
             return sympy.exp(A)
         if argindex == 2:
             return -sympy.exp(B)
-        return sympy.S.Zero
+        if argindex == 3:
+            return sympy.S.Zero
+        raise sympy.ArgumentIndexError(self, argindex)
+
+    def _eval_is_positive(self) -> bool | None:
+        A, B, _ = self.args
+        return (A - B).is_positive if A.is_real and B.is_real else None
+
+    def _eval_is_negative(self) -> bool | None:
+        A, B, _ = self.args
+        return (A - B).is_negative if A.is_real and B.is_real else None
+
+    def _eval_is_zero(self) -> bool | None:
+        A, B, _ = self.args
+        return (A - B).is_zero if A.is_real and B.is_real else None
 
     def _latex(self, printer: Any, exp: Any = None) -> str:
         A, B, _ = self.args

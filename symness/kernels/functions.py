@@ -37,6 +37,7 @@ import numpy as np
 import sympy
 
 from ..errors import NegativeTemperatureError
+from ..expfunction import ExpDefinedFunction
 
 __all__ = ["Bose", "BoseDifference", "FermiDifference", "bose_numeric", "bose_difference_numeric",
            "fermi_difference_numeric", "bose_atoms"]
@@ -118,7 +119,7 @@ def fermi_difference_numeric(wA: Any, TA: Any, wB: Any, TB: Any) -> Any:
     return out if out.ndim else float(out)
 
 
-class FermiDifference(sympy.Function):
+class FermiDifference(ExpDefinedFunction):
     r""":math:`f_A(\omega_A) - f_B(\omega_B)` with :math:`f_X(\omega) = 1/(e^{\omega/T_X} + 1)`.
 
     Arguments ``(w_A, T_A, w_B, T_B)``.
@@ -126,6 +127,9 @@ class FermiDifference(sympy.Function):
     The bias of the local Lindblad current (qubit_kernels Sec. IV C 2).  Printed
     :math:`[f_A(\omega_1) - f_B(\omega_2)]`; NumPy implementation
     :func:`fermi_difference_numeric` (accurate for :math:`\omega_A/T_A \approx \omega_B/T_B`).
+    Series, limits and assumptions act on the exponential formula
+    (:class:`~symness.expfunction.ExpDefinedFunction`); its sign is the sign of
+    :math:`\omega_B T_A - \omega_A T_B` (positive temperatures).
     """
 
     nargs = 4
@@ -138,20 +142,45 @@ class FermiDifference(sympy.Function):
             return sympy.S.Zero
         return None
 
-    def _eval_rewrite_as_exp(self, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr,
-                             **kw: Any) -> sympy.Expr:
-        return 1 / (sympy.exp(wA / TA) + 1) - 1 / (sympy.exp(wB / TB) + 1)
+    @classmethod
+    def exp_form(cls, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr) -> sympy.Expr:
+        return _fermi(wA, TA) - _fermi(wB, TB)
+
+    @classmethod
+    def regular_at(cls, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr) -> bool:
+        return bool(wA.is_real and wB.is_real and TA.is_positive and TB.is_positive)
 
     def _eval_rewrite_as_Bose(self, wA: sympy.Expr, TA: sympy.Expr, wB: sympy.Expr, TB: sympy.Expr,
                               **kw: Any) -> sympy.Expr:
         nA, nB = Bose(wA, TA), Bose(wB, TB)
         return nA / (2 * nA + 1) - nB / (2 * nB + 1)
 
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
-
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return self._eval_rewrite_as_exp(*self.args).diff(self.args[argindex - 1])
+        if argindex not in (1, 2, 3, 4):
+            raise sympy.ArgumentIndexError(self, argindex)
+        k = (argindex - 1) // 2
+        w, T = self.args[2 * k], self.args[2 * k + 1]
+        f = _fermi(w, T)
+        df = -f * (1 - f) / T if argindex % 2 == 1 else f * (1 - f) * w / T**2
+        return df if k == 0 else -df
+
+    def _bias(self) -> sympy.Expr | None:
+        wA, TA, wB, TB = self.args
+        if TA.is_positive and TB.is_positive:
+            return sympy.expand(wB * TA - wA * TB)
+        return None
+
+    def _eval_is_positive(self) -> bool | None:
+        b = self._bias()
+        return None if b is None else b.is_positive
+
+    def _eval_is_negative(self) -> bool | None:
+        b = self._bias()
+        return None if b is None else b.is_negative
+
+    def _eval_is_zero(self) -> bool | None:
+        b = self._bias()
+        return None if b is None else b.is_zero
 
     def _latex(self, printer: Any, exp: Any = None) -> str:
         wA, TA, wB, TB = self.args
@@ -164,16 +193,24 @@ class FermiDifference(sympy.Function):
         return f"{base}^{{{exp}}}" if exp is not None else base
 
 
+def _fermi(w: sympy.Expr, T: sympy.Expr) -> sympy.Expr:
+    return 1 / (sympy.exp(w / T) + 1)
+
+
 def _sub_label(T: sympy.Basic) -> str | None:
     if isinstance(T, sympy.Symbol) and T.name.startswith("T_") and len(T.name) > 2:
         return T.name[2:]
     return None
 
 
-class Bose(sympy.Function):
+class Bose(ExpDefinedFunction):
     r"""Planck distribution :math:`n(\omega, T) = 1/(e^{\omega/T} - 1)` (qubit_kernels eq. 3.7).
 
-    ``Bose(omega, T_A)`` prints as :math:`n_A(\omega)`.
+    ``Bose(omega, T_A)`` prints as :math:`n_A(\omega)`.  Series, limits and
+    assumptions act on the exponential formula
+    (:class:`~symness.expfunction.ExpDefinedFunction`): :math:`n > 0` for
+    :math:`\omega, T > 0`, :math:`n < -1` for :math:`\omega < 0`; ``T = 0`` gives
+    0 (:math:`\omega > 0`) or -1 (:math:`\omega < 0`); :math:`\omega = 0` is a pole.
     """
 
     nargs = 2
@@ -185,27 +222,54 @@ class Bose(sympy.Function):
         if T.is_negative:
             raise NegativeTemperatureError(
                 f"Bose({omega}, {T}): the temperature {T} is negative; temperatures must be >= 0.")
+        if omega.is_zero:
+            return sympy.S.ComplexInfinity
+        if T.is_zero:
+            if omega.is_positive:
+                return sympy.S.Zero
+            if omega.is_negative:
+                return sympy.S.NegativeOne
         if omega.is_Number and T.is_Number and T > 0 and omega != 0:
             return 1 / (sympy.exp(omega / T) - 1)
         return None
+
+    @classmethod
+    def exp_form(cls, omega: sympy.Expr, T: sympy.Expr) -> sympy.Expr:
+        return 1 / (sympy.exp(omega / T) - 1)
+
+    @classmethod
+    def regular_at(cls, omega: sympy.Expr, T: sympy.Expr) -> bool:
+        return bool(omega.is_real and omega.is_nonzero and T.is_positive)
 
     def _eval_is_positive(self) -> bool | None:
         omega, T = self.args
         if omega.is_positive and T.is_positive:
             return True
+        if omega.is_negative and T.is_nonnegative:
+            return False
         return None
 
     def _eval_is_nonnegative(self) -> bool | None:
         omega, T = self.args
         if omega.is_positive and T.is_nonnegative:
             return True
+        if omega.is_negative and T.is_nonnegative:
+            return False
         return None
 
-    def _eval_rewrite_as_exp(self, omega: sympy.Expr, T: sympy.Expr, **kw: Any) -> sympy.Expr:
-        return 1 / (sympy.exp(omega / T) - 1)
+    def _eval_is_negative(self) -> bool | None:
+        omega, T = self.args
+        if omega.is_negative and T.is_nonnegative:
+            return True
+        if omega.is_positive and T.is_nonnegative:
+            return False
+        return None
 
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+    def _eval_is_zero(self) -> bool | None:
+        omega, T = self.args
+        if omega.is_nonzero and T.is_positive:
+            return False
+        return None
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         omega, T = self.args
@@ -224,13 +288,14 @@ class Bose(sympy.Function):
         return f"{base}^{{{exp}}}" if exp is not None else base
 
 
-class BoseDifference(sympy.Function):
+class BoseDifference(ExpDefinedFunction):
     r""":math:`n(\omega, T_A) - n(\omega, T_B)`, the thermodynamic bias of one channel.
 
     Printed :math:`[n_A(\omega) - n_B(\omega)]`; zero when the two
     temperatures are the same expression.  Its sign is the sign of
-    :math:`T_A - T_B` for :math:`\omega > 0` (the Bose function decreases with
-    :math:`\omega/T`).
+    :math:`\omega\,(T_A - T_B)` (the Bose function of a positive frequency
+    increases with :math:`T`); series, limits and assumptions act on the
+    exponential formula (:class:`~symness.expfunction.ExpDefinedFunction`).
     """
 
     nargs = 3
@@ -248,19 +313,51 @@ class BoseDifference(sympy.Function):
             return sympy.S.Zero
         return None
 
-    def _eval_rewrite_as_exp(self, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr, **kw: Any
-                             ) -> sympy.Expr:
+    @classmethod
+    def exp_form(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> sympy.Expr:
         return 1 / (sympy.exp(omega / TA) - 1) - 1 / (sympy.exp(omega / TB) - 1)
+
+    @classmethod
+    def regular_at(cls, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr) -> bool:
+        return bool(omega.is_real and omega.is_nonzero and TA.is_positive and TB.is_positive)
 
     def _eval_rewrite_as_Bose(self, omega: sympy.Expr, TA: sympy.Expr, TB: sympy.Expr, **kw: Any
                               ) -> sympy.Expr:
         return Bose(omega, TA) - Bose(omega, TB)
 
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
-
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return self._eval_rewrite_as_Bose(*self.args).diff(self.args[argindex - 1])
+        omega, TA, TB = self.args
+        nA, nB = Bose(omega, TA), Bose(omega, TB)
+        if argindex == 1:
+            return -nA * (1 + nA) / TA + nB * (1 + nB) / TB
+        if argindex == 2:
+            return nA * (1 + nA) * omega / TA**2
+        if argindex == 3:
+            return -nB * (1 + nB) * omega / TB**2
+        raise sympy.ArgumentIndexError(self, argindex)
+
+    def _sign(self) -> tuple[bool | None, bool | None, bool | None]:
+        """(positive, negative, zero) from the signs of omega and T_A - T_B."""
+        omega, TA, TB = self.args
+        d = TA - TB
+        if not (TA.is_nonnegative and TB.is_nonnegative):
+            return None, None, None
+        if d.is_zero:
+            return False, False, True
+        if omega.is_positive:
+            return d.is_positive, d.is_negative, d.is_zero
+        if omega.is_negative:
+            return d.is_negative, d.is_positive, d.is_zero
+        return None, None, None
+
+    def _eval_is_positive(self) -> bool | None:
+        return self._sign()[0]
+
+    def _eval_is_negative(self) -> bool | None:
+        return self._sign()[1]
+
+    def _eval_is_zero(self) -> bool | None:
+        return self._sign()[2]
 
     def _latex(self, printer: Any, exp: Any = None) -> str:
         omega, TA, TB = self.args

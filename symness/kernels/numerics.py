@@ -37,12 +37,14 @@ import numpy as np
 import sympy
 
 from ..closedform import EvaluationError, NumericBackend
-from ..errors import InvalidParameterError
-from ..markov import gth_stationary_batch, gth_stationary_mp
-from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf
+from ..errors import InvalidParameterError, NonUniqueSteadyStateError
+from ..markov import gth_stationary_mp
+from ..markov.counting import cumulants_numeric
+from ..markov.evaluate import ExactPolynomials, fmpq_to_mpf, mpf_to_fmpq
+from ..markov.numeric import _gth_batch
 from .spectrum import ImplicitSpectrum
 
-__all__ = ["PauliBackend", "Edge"]
+__all__ = ["PauliBackend", "ResponseBackend", "Edge"]
 
 _U = np.finfo(float).eps / 2
 
@@ -83,11 +85,18 @@ class PauliBackend(NumericBackend):
     """
 
     def __init__(self, n: int, edges: Sequence[Edge], variables: Sequence[sympy.Expr],
-                 params: Sequence[sympy.Symbol], outputs: Sequence[tuple[str, int]],
+                 params: Sequence[sympy.Symbol], outputs: Sequence[tuple[str, Any]],
                  exact: ExactPolynomials | None = None, rtol: float = 1e-12,
-                 spectrum: ImplicitSpectrum | None = None):
+                 spectrum: ImplicitSpectrum | None = None, keys: Sequence[Any] = (),
+                 temperatures: Sequence[int] = (), formulas: Mapping[int, Any] | None = None):
         self.n = n
         self.spectrum = spectrum
+        #: key of each exact polynomial (("P", k), ("Z",), ("N", bath), ("p", bath, k, m))
+        self.keys = {k: i for i, k in enumerate(keys)}
+        #: variable index of each bath's temperature (entropy production, TUR)
+        self.temperatures = list(temperatures)
+        #: cumulant order -> callable(p dict) giving kappa_1..kappa_order (exact path)
+        self.formulas = dict(formulas or {})
         self.edges = list(edges)
         self.variables = list(variables)
         self.params = list(params)
@@ -133,26 +142,84 @@ class PauliBackend(NumericBackend):
         for e in self.edges:
             Q[:, e.lo, e.hi] += x[e.up]
             Q[:, e.hi, e.lo] += x[e.down]
-        p = gth_stationary_batch(Q)
+        p = _gth_batch(Q)
         out = np.empty((len(self.outputs), npts))
         err = np.empty((len(self.outputs), npts))
         gth_err = (self.n + 4) * _U
+        currents: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+        def current(b: int) -> tuple[np.ndarray, np.ndarray]:
+            if b not in currents:
+                plus = np.zeros(npts)
+                minus = np.zeros(npts)
+                for e in self.edges:
+                    if e.bath == b:
+                        plus += x[e.omega] * x[e.up] * p[:, e.lo]
+                        minus += x[e.omega] * x[e.down] * p[:, e.hi]
+                q = plus - minus
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    kap = np.where(q != 0, (plus + minus) / np.abs(q), np.where(plus + minus > 0, np.inf, 1.0))
+                currents[b] = (q, (self.n + 4) * _U * kap)
+            return currents[b]
+
+        cumulants: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+        def cumulant(b: int, order: int) -> tuple[np.ndarray, np.ndarray]:
+            if (b, order) not in cumulants:
+                vals = np.empty((order, npts))
+                errs = np.empty((order, npts))
+                for i in range(npts):
+                    edges = []
+                    for e in self.edges:
+                        w = x[e.omega, i] if e.bath == b else 0.0
+                        edges += [(e.lo, e.hi, x[e.up, i], w), (e.hi, e.lo, x[e.down, i], -w)]
+                    try:
+                        v, e = cumulants_numeric(self.n, edges, order, diagnostics=True)
+                    except (ZeroDivisionError, np.linalg.LinAlgError):
+                        vals[:, i], errs[:, i] = np.nan, np.inf
+                        continue
+                    vals[:, i] = v
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        errs[:, i] = np.where(v != 0, 4 * e / np.abs(v), np.inf)
+                cumulants[(b, order)] = (vals, errs)
+            return cumulants[(b, order)]
+
+        def entropy() -> tuple[np.ndarray, np.ndarray]:
+            # sigma = -sum_X q_X / T_X = -sum_X q_X (1/T_X - 1/T_0), using the first law sum_X q_X = 0
+            T = [x[t] for t in self.temperatures]
+            tot = np.zeros(npts)
+            mag = np.zeros(npts)
+            errsum = np.zeros(npts)
+            for b, Tb in enumerate(T):
+                q, e = current(b)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    c = q * (T[0] - Tb) / (Tb * T[0])
+                tot -= c
+                mag += np.abs(c)
+                errsum += np.abs(c) * (e + 4 * _U)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return tot, np.where(tot != 0, errsum / np.abs(tot) + (self.n + 4) * _U * mag / np.abs(tot), np.inf)
+
         for j, (kind, k) in enumerate(self.outputs):
             if kind == "population":
-                out[j] = p[:, k]
-                err[j] = gth_err
-                continue
-            plus = np.zeros(npts)
-            minus = np.zeros(npts)
-            for e in self.edges:
-                if e.bath == k:
-                    plus += x[e.omega] * x[e.up] * p[:, e.lo]
-                    minus += x[e.omega] * x[e.down] * p[:, e.hi]
-            q = plus - minus
-            with np.errstate(divide="ignore", invalid="ignore"):
-                kappa = np.where(q != 0, (plus + minus) / np.abs(q), np.where(plus + minus > 0, np.inf, 1.0))
-            out[j] = q
-            err[j] = (self.n + 4) * _U * kappa
+                out[j], err[j] = p[:, k], gth_err
+            elif kind == "current":
+                out[j], err[j] = current(k)
+            elif kind == "cumulant":
+                b, order, idx = k
+                v, e = cumulant(b, order)
+                out[j], err[j] = v[idx], e[idx]
+            elif kind == "entropy":
+                out[j], err[j] = entropy()
+            elif kind == "tur":
+                b, order = k
+                v, e = cumulant(b, order)
+                sg, se = entropy()
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[j] = v[1] * sg / v[0] ** 2
+                err[j] = e[1] + se + 2 * e[0]
+            else:  # pragma: no cover - internal
+                raise ValueError(kind)
         return out, err
 
     def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -190,7 +257,7 @@ class PauliBackend(NumericBackend):
             xs = [ctx.mpf(v) for v in xs]
             try:
                 out = self._exact_outputs(xs, ctx)
-            except ZeroDivisionError:
+            except (ZeroDivisionError, NonUniqueSteadyStateError):
                 raise EvaluationError(
                     f"the steady state is not unique at {dict(values)}: a rate vanishes there and the levels "
                     "split into unconnected groups (e.g. a zero temperature or coupling).") from None
@@ -202,10 +269,37 @@ class PauliBackend(NumericBackend):
     def _exact_outputs(self, xs: list[Any], ctx: Any) -> list[Any]:
         if self.exact_polys is not None:
             vals = self.exact_polys(xs)
-            Z = vals[-1]
+            get = {key: vals[i] for key, i in self.keys.items()}
+            Z = get[("Z",)]
             if Z == 0:
                 raise ZeroDivisionError("Z = 0")
-            return [fmpq_to_mpf(v / Z, ctx) for v in vals[:-1]]
+            T = [mpf_to_fmpq(xs[t]) for t in self.temperatures]
+
+            def current(b: int) -> Any:
+                return get[("N", b)] / Z
+
+            def cumulants(b: int, order: int) -> list[Any]:
+                pk = {(k, m): get[("p", b, k, m)] for k in range(order + 1) for m in range(order + 1 - k)
+                      if (k, m) != (0, 0)}
+                return self.formulas[order](pk)
+
+            def entropy() -> Any:
+                return -sum(current(b) * (T[0] - Tb) / (Tb * T[0]) for b, Tb in enumerate(T))
+
+            out = []
+            for kind, k in self.outputs:
+                if kind == "population":
+                    out.append(get[("P", k)] / Z)
+                elif kind == "current":
+                    out.append(current(k))
+                elif kind == "cumulant":
+                    out.append(cumulants(k[0], k[1])[k[2]])
+                elif kind == "entropy":
+                    out.append(entropy())
+                elif kind == "tur":
+                    kap = cumulants(k[0], k[1])
+                    out.append(kap[1] * entropy() / kap[0] ** 2)
+            return [fmpq_to_mpf(v, ctx) for v in out]
         Q = [[ctx.mpf(0)] * self.n for _ in range(self.n)]
         for e in self.edges:
             Q[e.lo][e.hi] += xs[e.up]
@@ -219,3 +313,139 @@ class PauliBackend(NumericBackend):
                 out.append(ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
                                     for e in self.edges if e.bath == k))
         return out
+
+
+class ResponseBackend(NumericBackend):
+    r"""Linear response :math:`G_{XY} = \partial q^X/\partial T_Y` at equal temperatures :math:`T`.
+
+    Fast path: the first-order deviation from the Gibbs state,
+    :math:`K_0\,\delta\rho = -\delta K_Y\,\rho_0` (bordered system, one refinement
+    step with the residual in extended precision gives the error estimate), then
+    :math:`G_{XY} = \sum_{t\in X}\omega_t(\delta W^\uparrow_t\rho_l + W^\uparrow_t\delta\rho_l
+    - \delta W^\downarrow_t\rho_h - W^\downarrow_t\delta\rho_h)`.  Exact path: the
+    closed form :math:`G_{XY} = \sum_v (\partial N_X/\partial x_v)\,\partial_{T_Y}x_v / Z`
+    in rational arithmetic.
+
+    Parameters
+    ----------
+    n, edges
+        Levels and transitions (:class:`Edge`; ``up``/``down``/``omega`` index ``variables``).
+    variables
+        Equilibrium values of the ring variables (rates at :math:`T_X = T`, Bohr frequencies).
+    derivatives
+        ``[(bath Y, variable index v, expression of d x_v / d T_Y at T)]``.
+    params
+        The parameters (with the common temperature ``T``).
+    pairs
+        Output ``(X, Y)`` bath indices, in order.
+    exact
+        :class:`ExactPolynomials` of ``[dN_X/dx_v for (X, Y, v) in terms] + [Z]``.
+    terms
+        ``[(X, Y, v, derivative index)]`` matching ``exact``.
+    """
+
+    def __init__(self, n: int, edges: Sequence[Edge], variables: Sequence[sympy.Expr],
+                 derivatives: Sequence[tuple[int, int, sympy.Expr]], params: Sequence[sympy.Symbol],
+                 pairs: Sequence[tuple[int, int]], exact: ExactPolynomials, terms: Sequence[tuple[int, int, int, int]],
+                 rtol: float = 1e-11):
+        self.n, self.edges, self.params, self.pairs = n, list(edges), list(params), list(pairs)
+        self.variables = list(variables)
+        self.derivatives = list(derivatives)
+        self.exact_polys, self.terms, self.rtol = exact, list(terms), rtol
+        exprs = self.variables + [d for _, _, d in self.derivatives]
+        undefined = set().union(*(v.atoms(sympy.core.function.AppliedUndef) for v in exprs))
+        if undefined:
+            raise InvalidParameterError(
+                f"cannot evaluate numerically: undefined functions {sorted(map(str, undefined))}.")
+        self._np: Any = None
+        self._mp: Any = None
+
+    def _values(self, values: Mapping[sympy.Symbol, Any]) -> tuple[np.ndarray, np.ndarray]:
+        if self._np is None:
+            exprs = self.variables + [d for _, _, d in self.derivatives]
+            self._np = sympy.lambdify(self.params, exprs, modules=["scipy", "numpy"], cse=True)
+        args = [np.asarray(values[p], dtype=float) for p in self.params]
+        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
+        npts = int(np.prod(shape)) if shape else 1
+        with np.errstate(all="ignore"):
+            vals = self._np(*args)
+        x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
+        return x.reshape(len(vals), npts), ~np.all(np.isfinite(x.reshape(len(vals), npts)), axis=0)
+
+    def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+        xall, bad = self._values(values)
+        nv = len(self.variables)
+        npts = xall.shape[1]
+        out = np.zeros((len(self.pairs), npts))
+        err = np.full((len(self.pairs), npts), np.inf)
+        nb = 1 + max(max(e.bath for e in self.edges), max(p[1] for p in self.pairs))
+        for i in range(npts):
+            if bad[i]:
+                continue
+            x, dx = xall[:nv, i], xall[nv:, i]
+            K = np.zeros((self.n, self.n))
+            for e in self.edges:
+                K[e.hi, e.lo] += x[e.up]
+                K[e.lo, e.lo] -= x[e.up]
+                K[e.lo, e.hi] += x[e.down]
+                K[e.hi, e.hi] -= x[e.down]
+            rho = _gth_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
+            if not np.all(np.isfinite(rho)):
+                continue
+            B = np.zeros((self.n + 1, self.n + 1))
+            B[: self.n, : self.n] = K
+            B[: self.n, self.n] = rho
+            B[self.n, : self.n] = 1.0
+            for Y in range(nb):
+                d = np.zeros(len(self.variables))
+                for k, (by, v, _) in enumerate(self.derivatives):
+                    if by == Y:
+                        d[v] += dx[k]
+                dK = np.zeros((self.n, self.n))
+                for e in self.edges:
+                    dK[e.hi, e.lo] += d[e.up]
+                    dK[e.lo, e.lo] -= d[e.up]
+                    dK[e.lo, e.hi] += d[e.down]
+                    dK[e.hi, e.hi] -= d[e.down]
+                b = np.concatenate([-dK @ rho, [0.0]])
+                sol = np.linalg.solve(B, b)
+                res = (b.astype(np.longdouble) - B.astype(np.longdouble) @ sol.astype(np.longdouble)).astype(float)
+                corr = np.linalg.solve(B, res)
+                drho, ddrho = (sol + corr)[: self.n], np.abs(corr[: self.n]) + (self.n + 4) * _U * np.abs(sol[: self.n])
+                for j, (X, YY) in enumerate(self.pairs):
+                    if YY != Y:
+                        continue
+                    tot, mag, prop = 0.0, 0.0, 0.0
+                    for e in self.edges:
+                        if e.bath != X:
+                            continue
+                        w = x[e.omega]
+                        terms = (w * d[e.up] * rho[e.lo], w * x[e.up] * drho[e.lo],
+                                 -w * d[e.down] * rho[e.hi], -w * x[e.down] * drho[e.hi])
+                        tot += sum(terms)
+                        mag += sum(abs(t) for t in terms)
+                        prop += w * (x[e.up] * ddrho[e.lo] + x[e.down] * ddrho[e.hi])
+                    out[j, i] = tot
+                    err[j, i] = ((self.n + 8) * _U * mag + prop) / abs(tot) if tot != 0 else np.inf
+        unresolved = bad | ~np.all(err <= self.rtol, axis=0)
+        return list(out), unresolved
+
+    def exact(self, values: Mapping[sympy.Symbol, Any], dps: int) -> list[Any]:
+        work = max(int(dps), 30) + 40
+        if self._mp is None:
+            exprs = self.variables + [d for _, _, d in self.derivatives]
+            self._mp = sympy.lambdify(self.params, exprs, modules="mpmath")
+        ctx = mpmath.MPContext()
+        ctx.dps = work
+        with mpmath.workdps(work):
+            vals = [mpmath.re(v) for v in self._mp(*[mpmath.mpmathify(values[p]) for p in self.params])]
+        nv = len(self.variables)
+        polys = self.exact_polys([mpf_to_fmpq(v) for v in vals[:nv]])
+        Z = polys[-1]
+        if Z == 0:
+            raise EvaluationError(f"the partition sum vanishes at {dict(values)}.")
+        dq = [mpf_to_fmpq(v) for v in vals[nv:]]
+        acc = {pair: 0 for pair in self.pairs}
+        for (X, Y, _v, k), D in zip(self.terms, polys[:-1]):
+            acc[(X, Y)] += D * dq[k]
+        return [fmpq_to_mpf(acc[pair] / Z, ctx) for pair in self.pairs]

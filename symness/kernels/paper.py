@@ -22,6 +22,7 @@ import numpy as np
 import sympy
 
 from ..baths import Bath, flat
+from ..classical.closedforms import BoltzmannDifference
 from .functions import Bose, BoseDifference
 from .qubits import G_A, G_B, coupled_qubits, derivation, single_qubit
 
@@ -60,6 +61,7 @@ def _zero(e: Any) -> bool:
     if isinstance(e, sympy.MatrixBase):
         return all(_zero(x) for x in e)
     e = sympy.sympify(e).replace(BoseDifference, lambda w, a, b: Bose(w, a) - Bose(w, b))
+    e = e.replace(BoltzmannDifference, lambda a, b, d: sympy.exp(a) - sympy.exp(b))  # low-T forms
     return sympy.simplify(sympy.cancel(sympy.together(e))) == 0
 
 

@@ -612,22 +612,41 @@ class PauliKernel(Mapping[str, ClosedForm]):
                           equation=equation, conventions=self.conventions, description=description,
                           definitions=defs, numeric=numeric)
 
-    def _backend(self, outputs: list[tuple[str, int]]) -> PauliBackend | None:
-        """Numeric backend of populations / heat currents (``None`` if the rates cannot be evaluated)."""
+    def _backend(self, outputs: list[tuple[str, Any]], *, extra_polys: Mapping[Any, Any] | None = None,
+                 formulas: Mapping[int, Any] | None = None, temperatures: bool = False) -> PauliBackend | None:
+        """Numeric backend of populations, heat currents and their statistics.
+
+        ``None`` if the rates cannot be evaluated (undefined spectral functions).
+        """
         defs = self._rate_definitions()
         exact = None
+        keys: list[Any] = []
         if self.steady == "closed":
             eng = self._engine
             syms = list(eng.ring.symbols)
             nums = self._current_numerators()
-            polys = [eng.P[k] if kind == "population" else nums[k] for kind, k in outputs] + [eng.Z]
-            exact = ExactPolynomials(eng.ring, polys)
+            polys = {("Z",): eng.Z}
+            for kind, k in outputs:
+                if kind == "population":
+                    polys[("P", k)] = eng.P[k]
+            if any(kind in ("current", "entropy", "tur") for kind, _ in outputs):
+                polys.update({("N", b): nums[b] for b in range(len(self.baths))})
+            polys.update(extra_polys or {})
+            keys = list(polys)
+            exact = ExactPolynomials(eng.ring, list(polys.values()))
         else:
             syms = list(self.rates) + sorted({ch.symbol for ch in self.channels.values()} - set(self.rates), key=str)
+        temps: list[int] = []
+        if temperatures:
+            for b in self.baths:
+                T = self.temperatures[b]
+                if T not in syms:
+                    syms.append(T)
+                temps.append(syms.index(T))
         index = {s: k for k, s in enumerate(syms)}
         edges = [Edge(self.baths.index(t.bath), t.lower, t.upper, index[t.up], index[t.down],
                       index[self.channels[t.channel].symbol]) for t in self.transitions]
-        used = {e.up for e in edges} | {e.down for e in edges} | {e.omega for e in edges}
+        used = {e.up for e in edges} | {e.down for e in edges} | {e.omega for e in edges} | set(temps)
         spectrum = None
         if self.spectrum == "numeric":  # energies and weights from one eigendecomposition per point
             spec_syms = [s for s, d in self.eigensystem.definitions.items()
@@ -652,7 +671,8 @@ class PauliKernel(Mapping[str, ClosedForm]):
         if spectrum is not None:
             spectrum.params = params
         try:
-            return PauliBackend(self.dim, edges, variables, params, outputs, exact, spectrum=spectrum)
+            return PauliBackend(self.dim, edges, variables, params, outputs, exact, spectrum=spectrum, keys=keys,
+                                temperatures=temps, formulas=formulas)
         except InvalidParameterError:
             return None  # undefined spectral functions: the form stays symbolic-only
 
@@ -735,6 +755,38 @@ class PauliKernel(Mapping[str, ClosedForm]):
                 extra = {k: v for k, v in defs.items() if k in set(Ns.values()) | {Z}}
         return self._form(expr, name="q", equation="(2.11)-(2.12)", numeric=numeric, extra=extra,
                           description="Steady heat current from each reservoir into the system.")
+
+
+    # ------------------------------------------------------------- beyond the mean (symness.kernels.statistics)
+    def heat_cumulants(self, bath: str, order: int = 3) -> ClosedForm:
+        """Scaled cumulants of the heat from ``bath`` (see :func:`symness.kernels.statistics.heat_cumulants`)."""
+        from .statistics import heat_cumulants
+        return heat_cumulants(self, bath, order)
+
+    def heat_current_noise(self, bath: str) -> ClosedForm:
+        """Zero-frequency noise of the heat current from ``bath`` (see statistics.heat_current_noise)."""
+        from .statistics import heat_current_noise
+        return heat_current_noise(self, bath)
+
+    def entropy_production(self) -> ClosedForm:
+        """Entropy production rate (:func:`symness.kernels.statistics.entropy_production`)."""
+        from .statistics import entropy_production
+        return entropy_production(self)
+
+    def linear_response(self) -> ClosedForm:
+        """Onsager matrix dq_X/dT_Y at equal temperatures (:func:`symness.kernels.statistics.linear_response`)."""
+        from .statistics import linear_response
+        return linear_response(self)
+
+    def thermal_conductance(self) -> ClosedForm:
+        """Two baths: lim q^A/(T_A - T_B) (:func:`symness.kernels.statistics.thermal_conductance`)."""
+        from .statistics import thermal_conductance
+        return thermal_conductance(self)
+
+    def tur_ratio(self, bath: str) -> ClosedForm:
+        """TUR ratio of the heat current from ``bath`` (:func:`symness.kernels.statistics.tur_ratio`)."""
+        from .statistics import tur_ratio
+        return tur_ratio(self, bath)
 
 
 def _identically_zero(e: sympy.Expr) -> bool:

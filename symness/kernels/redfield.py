@@ -302,6 +302,9 @@ def redfield_steady_state(pk: PauliKernel, *, variant: str = "redfield", max_ter
     if not isinstance(pk, PauliKernel):
         raise InvalidParameterError(
             f"redfield_steady_state takes the PauliKernel of pauli_kernel(...), got {type(pk).__name__}.")
+    for name, val in (("max_terms", max_terms), ("max_ops", max_ops)):
+        if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+            raise InvalidParameterError(f"{name} = {val!r} must be a positive integer (a size limit).")
     if pk.spectrum != "exact":
         raise InvalidParameterError("redfield_steady_state needs the exact spectrum (pauli_kernel(..., "
                                     "spectrum='exact')); use symness.open.redfield_ness for numbers.")

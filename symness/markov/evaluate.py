@@ -22,7 +22,7 @@ import numpy as np
 
 from .symbolic import PolyRing
 
-__all__ = ["ExactPolynomials", "mpf_to_fmpq"]
+__all__ = ["ExactPolynomials", "mpf_to_fmpq", "as_rational"]
 
 
 class ExactPolynomials:
@@ -39,16 +39,31 @@ class ExactPolynomials:
 
     def _rational(self) -> list[Any]:
         if self._q is None:
-            names = tuple(f"x{k}" for k in range(self.ring.ctx.nvars()))
-            qctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
-            self._q = [qctx.from_dict(p.to_dict()) for p in self.polys]
+            self._q = [as_rational(p) for p in self.polys]
         return self._q
 
     def __call__(self, x: Sequence[Any]) -> list[flint.fmpq]:
-        """Values at ``x`` (mpmath numbers, floats, ints or python-flint rationals, in ring order)."""
-        q = [v if isinstance(v, flint.fmpq) else mpf_to_fmpq(v) for v in x]
-        q += [flint.fmpq(0)] * (self.ring.ctx.nvars() - len(q))
-        return [p(*q) for p in self._rational()]
+        """Values at ``x`` (mpmath numbers, floats, ints or python-flint rationals, in ring order).
+
+        A polynomial with more generators than the ring (e.g. a counting field
+        already differentiated away) gets 0 for the extra ones.
+        """
+        nv = self.ring.nvars
+        q = [v if isinstance(v, flint.fmpq) else mpf_to_fmpq(v) for v in list(x)[:nv]]
+        out = []
+        for p in self._rational():
+            m = p.context().nvars()
+            args = q[:m] + [flint.fmpq(0)] * (m - len(q[:m]))
+            out.append(p(*args))
+        return out
+
+
+def as_rational(p: Any) -> Any:
+    """An integer polynomial as a rational one over the same generators (rational ones unchanged)."""
+    if isinstance(p, flint.fmpz_mpoly):
+        ctx = p.context()
+        return flint.fmpq_mpoly(p, flint.fmpq_mpoly_ctx.get(ctx.names(), ctx.ordering()))
+    return p
 
 
 def mpf_to_fmpq(v: Any) -> flint.fmpq:

@@ -11,9 +11,27 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidParameterError, NegativeCouplingError, ShapeMismatchError
+from ..errors import InvalidParameterError, NegativeCouplingError, NonUniqueSteadyStateError, ShapeMismatchError
 
 __all__ = ["gth_stationary", "gth_stationary_batch", "gth_stationary_mp"]
+
+
+def _as_rates(Q: Any, stacked: bool) -> np.ndarray:
+    """``Q`` as a float array of square rate matrices (a stack if ``stacked``), diagonal zeroed; checked."""
+    try:
+        Q = np.array(Q, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"the rate matrix must be a real square matrix, got {type(Q).__name__}.") from None
+    if Q.ndim < 2 or (Q.ndim != 2 and not stacked) or Q.shape[-1] != Q.shape[-2]:
+        want = "square matrices (... x n x n)" if stacked else "square (n x n)"
+        raise ShapeMismatchError(f"the rate matrix has shape {Q.shape}; it must be {want}.")
+    if not np.all(np.isfinite(Q)):
+        raise InvalidParameterError("the rate matrix has NaN or infinite entries; pass finite rates.")
+    idx = np.arange(Q.shape[-1])
+    Q[..., idx, idx] = 0.0
+    if np.any(Q < 0):
+        raise NegativeCouplingError("the rate matrix has negative off-diagonal rates; rates i -> j must be >= 0.")
+    return Q
 
 
 def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
@@ -34,20 +52,10 @@ def gth_stationary(Q: np.ndarray, block: int = 32) -> np.ndarray | None:
     """
     if isinstance(block, (bool, np.bool_)) or not isinstance(block, (int, np.integer)) or block < 1:
         raise InvalidParameterError(f"block = {block!r} must be an integer >= 1 (states per panel).")
-    try:
-        Q = np.array(Q, dtype=float)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"the rate matrix must be a real square matrix, got {type(Q).__name__}.") from None
-    if Q.ndim != 2 or Q.shape[0] != Q.shape[1]:
-        raise ShapeMismatchError(f"the rate matrix has shape {Q.shape}; it must be square (n x n).")
-    if not np.all(np.isfinite(Q)):
-        raise InvalidParameterError("the rate matrix has NaN or infinite entries; pass finite rates.")
+    Q = _as_rates(Q, stacked=False)
     n = Q.shape[0]
     if n == 0:
         return np.zeros(0)
-    np.fill_diagonal(Q, 0.0)
-    if np.any(Q < 0):
-        raise NegativeCouplingError("the rate matrix has negative off-diagonal rates; rates i -> j must be >= 0.")
     cols: list[np.ndarray] = [np.zeros(0)] * n  # scaled column of the step that eliminates state m
     k = n
     while k > 1:
@@ -84,9 +92,25 @@ def gth_stationary_batch(Q: np.ndarray) -> np.ndarray:
 
     The same subtraction-free state reduction as :func:`gth_stationary`, carried
     out for every matrix of the stack at once (loops over the ``n`` states,
-    NumPy over the stack).  Rows of the result that are not finite mark a
-    reducible chain (a state with no rate into the lower-indexed states).
+    NumPy over the stack).  A reducible chain anywhere in the stack (a state
+    with no rate into the lower-indexed states) raises
+    :class:`~symness.errors.NonUniqueSteadyStateError` naming its index.
     """
+    Q = _as_rates(Q, stacked=True)
+    if Q.shape[-1] == 0:
+        return np.zeros(Q.shape[:-1])
+    p = _gth_batch(Q)
+    bad = ~np.all(np.isfinite(p), axis=-1)
+    if np.any(bad):
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise NonUniqueSteadyStateError(
+            f"the chain at stack index {where} is reducible: some state has no rate into the lower-indexed states "
+            "(restrict it to its closed class first).")
+    return p
+
+
+def _gth_batch(Q: np.ndarray) -> np.ndarray:
+    """:func:`gth_stationary_batch` without the input checks (callers that built ``Q`` themselves)."""
     Q = np.array(Q, dtype=float)
     n = Q.shape[-1]
     shape = Q.shape[:-2]
@@ -110,17 +134,27 @@ def gth_stationary_batch(Q: np.ndarray) -> np.ndarray:
 def gth_stationary_mp(Q: list[list[Any]], ctx: Any = None) -> list[Any]:
     """GTH in mpmath (``Q[i][j]`` = rate i -> j, mpmath numbers), at the precision of ``ctx`` (default mpmath.mp).
 
-    Raises ``ZeroDivisionError`` for a reducible chain.
+    Raises :class:`~symness.errors.NonUniqueSteadyStateError` for a reducible chain.
     """
     import mpmath
 
     ctx = ctx or mpmath.mp
-    n = len(Q)
-    Q = [[ctx.mpf(0) if i == j else ctx.mpf(Q[i][j]) for j in range(n)] for i in range(n)]
+    try:
+        n = len(Q)
+        if isinstance(Q, (str, bytes)) or any(isinstance(r, (str, bytes)) or len(r) != n for r in Q):
+            raise TypeError
+        Q = [[ctx.mpf(0) if i == j else ctx.mpf(Q[i][j]) for j in range(n)] for i in range(n)]
+    except (TypeError, ValueError):
+        raise ShapeMismatchError("the rate matrix must be a square list of lists of real numbers "
+                                 f"(Q[i][j] = rate i -> j), got {type(Q).__name__}.") from None
+    if any(not ctx.isfinite(x) or x < 0 for r in Q for x in r):
+        raise InvalidParameterError("the rate matrix needs finite, non-negative off-diagonal rates.")
     for m in range(n - 1, 0, -1):
         s = ctx.fsum(Q[m][:m])
         if s == 0:
-            raise ZeroDivisionError("reducible chain")
+            raise NonUniqueSteadyStateError(
+                f"state {m} has no rate into states 0..{m - 1}: the chain is reducible (restrict it to its closed "
+                "class first).")
         for i in range(m):
             Q[i][m] = Q[i][m] / s
             if Q[i][m]:

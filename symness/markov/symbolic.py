@@ -80,7 +80,7 @@ class PolyRing:
         if hit is not None and hit[0] is p:
             return hit[1], hit[2]
         monoms = p.monoms()
-        coeffs = [int(c) for c in p.coeffs()]
+        coeffs = [int(c) if isinstance(c, flint.fmpz) else sympy.Rational(int(c.p), int(c.q)) for c in p.coeffs()]
         nv = self.ctx.nvars()
         exps = np.fromiter(chain.from_iterable(monoms), dtype=np.int64, count=len(monoms) * nv)
         exps = exps.reshape(len(monoms), nv)[:, : self.nvars]
@@ -92,7 +92,7 @@ class PolyRing:
         coeffs, exps = self.terms(p)
         out = []
         for c, e in zip(coeffs, exps):
-            factors = [sympy.Integer(c)]
+            factors = [sympy.sympify(c)]
             for k in np.nonzero(e)[0]:
                 s = self.symbols[k]
                 factors.append(s if e[k] == 1 else s ** int(e[k]))
@@ -230,14 +230,14 @@ class PolynomialDefinition(LazyDefinition):
 
     def evaluate(self, values: Mapping[sympy.Symbol, Any], dps: int) -> sympy.Expr:
         if self._q is None:
-            names = tuple(f"x{k}" for k in range(self.ring.ctx.nvars()))
-            self._q = flint.fmpq_mpoly_ctx.get(names, "degrevlex").from_dict(self.poly.to_dict())
+            from .evaluate import as_rational
+            self._q = as_rational(self.poly)
         args = []
         for s in self.ring.symbols:
             v = values.get(s, 0) if s in self.free_symbols else 0
             v = sympy.sympify(v)
             r = sympy.Rational(v) if v.is_Rational else sympy.Rational(sympy.Float(v, dps + 10))
             args.append(flint.fmpq(int(r.p), int(r.q)))
-        args += [flint.fmpq(0)] * (self.ring.ctx.nvars() - len(args))
+        args += [flint.fmpq(0)] * (self._q.context().nvars() - len(args))
         r = self._q(*args)
         return sympy.Rational(int(r.p), int(r.q)).evalf(dps)
