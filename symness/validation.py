@@ -188,6 +188,9 @@ def as_array(op: Any) -> np.ndarray | sp.spmatrix:
     if sp.issparse(op):
         return op
     if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
+        layer = type(getattr(op, "data", None)).__name__
+        if layer in ("CSR", "Dia") and hasattr(op, "data_as"):  # sparse Qobj stay sparse (QuTiP 5)
+            return sp.csr_matrix(op.to("CSR").data_as("csr_matrix"), copy=True)
         return np.asarray(op.full())
     if isinstance(op, sympy.MatrixBase):
         try:

@@ -139,6 +139,24 @@ class Liouvillian:
     def matrix(self, basis: str = "site"):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def to_qutip(self) -> Any:
+        """The generator as a QuTiP superoperator (``qutip.Qobj``, column stacking) on the working space.
+
+        ``qutip.steadystate(L.to_qutip())`` is the state of the matching ``*_ness``
+        (for a sector generator: the sector block, ``dims = [[d], [d]]``; else with the
+        system's ``dims``).  Sparse generators (GKSL) stay sparse; a dense one is built
+        only up to :data:`symness.open.interop.MAX_DENSE_QOBJ_BYTES`.
+        """
+        from .interop import MAX_DENSE_QOBJ_BYTES, superoperator_to_qutip
+
+        d = self.dim
+        if self.native_basis != "site" and 16.0 * float(d) ** 4 > MAX_DENSE_QOBJ_BYTES:
+            raise InvalidParameterError(
+                f"the {d * d} x {d * d} superoperator of this {self.kind} generator is dense and needs "
+                f"{16.0 * float(d) ** 4 / 2**30:.3g} GiB (limit {MAX_DENSE_QOBJ_BYTES / 2**30:.3g} GiB); "
+                "solve in a magnetisation sector (up_spins=k).")
+        return superoperator_to_qutip(self.matrix("site"), self.space, self.system)
+
     def _check_rho(self, rho: Any) -> np.ndarray:
         """``rho`` as a finite complex ``d x d`` array of the working space (else a clear error)."""
         if rho is None or isinstance(rho, (str, bytes)):

@@ -79,6 +79,7 @@ from ..errors import (
     SiteOutOfRangeError,
 )
 from ..spins import op_product
+from ..validation import as_array
 from .channels import Channel
 from .coherence import BlockLayout, coherence_blocks
 from .currents import conserve, eigen_heat_currents, pauli_heat_currents, site_heat_currents
@@ -685,10 +686,24 @@ class NESS:
             return self._rho_eigen
         return self.space.to_eigen(self.rho_sector)
 
+    def to_qutip(self, sector: bool = False) -> Any:
+        """The state as a QuTiP density matrix (``qutip.Qobj``; :mod:`symness.open.interop`).
+
+        ``dims`` are those of the ``Qobj`` Hamiltonian the system was built from, else
+        ``[[2]*n, [2]*n]`` (site 1 = QuTiP's tensor factor 0).  A sector state is embedded
+        in the full space as a sparse ``Qobj``; ``sector=True`` gives the sector block
+        (``dims = [[d], [d]]``, basis ``self.sector.basis``).
+        """
+        from .interop import state_to_qutip
+
+        return state_to_qutip(self.rho_sector, self.space, self.system, sector)
+
     # ----------------------------------------------------------------- generic expectation
     def _restrict(self, op: Any) -> np.ndarray:
-        """A full-space operator (or one already in the working space) in the working basis."""
-        arr = op if sp.issparse(op) else np.asarray(op)
+        """A full-space operator (or one already in the working space) in the working basis.
+
+        numpy, scipy.sparse (kept sparse until restricted) or a QuTiP ``Qobj``."""
+        arr = as_array(op)
         if not sp.issparse(arr) and arr.dtype.kind not in "biufc":
             raise InvalidParameterError(f"the operator must be a numeric matrix, got {op!r}.")
         vals = arr.data if sp.issparse(arr) else arr
