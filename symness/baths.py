@@ -98,9 +98,11 @@ def _frequencies(omega: Any, name: str = "omega", *, allow_inf: bool = True) -> 
         raise InvalidParameterError(
             f"{name} = {omega!r} cannot be read as real frequencies ({exc}); pass real numbers."
         ) from None
-    if np.any(np.isnan(w)):
+    if np.isfinite(w).all():  # the common case: one reduction
+        return w
+    if np.isnan(w).any():
         raise InvalidParameterError(f"{name} contains NaN; pass finite frequencies.")
-    if not allow_inf and np.any(np.isinf(w)):
+    if not allow_inf and np.isinf(w).any():
         raise InvalidParameterError(f"{name} = {omega} is infinite; pass finite frequencies.")
     return w
 
@@ -838,12 +840,12 @@ class Bath:
         out = self.preset.factor * self.spectrum.rate(_frequencies(omega, allow_inf=False),
                                                       float(self.T))
         arr = np.asarray(out)
-        if not np.all(np.isfinite(arr)):
+        if not np.isfinite(arr).all():
             raise InvalidParameterError(
                 f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is not "
                 f"finite at omega = {omega}; check the spectral density (it must be finite for "
                 "omega > 0).")
-        if np.any(arr < 0):
+        if (arr < 0).any():
             raise NegativeCouplingError(
                 f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is "
                 f"negative at omega = {omega}; a spectral density must satisfy J(omega) >= 0 "

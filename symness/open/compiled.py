@@ -36,7 +36,7 @@ import sympy
 from ..errors import InvalidParameterError, SectorError
 from ..spins import MAX_SECTOR_SITES, Sector, product_action
 
-__all__ = ["Coefficients", "Program", "CompiledModel", "compiled", "MAX_COMPILED", "MAX_PROGRAM_WORK"]
+__all__ = ["Coefficients", "Program", "CompiledModel", "compiled", "resolve", "MAX_COMPILED", "MAX_PROGRAM_WORK"]
 
 #: structures kept in the compilation cache (least recently used dropped first)
 MAX_COMPILED = 64
@@ -381,5 +381,43 @@ def compiled(model: Any) -> CompiledModel:
         _BY_STRUCTURE.move_to_end(struct)
     if key not in _BY_ID:
         weakref.finalize(model, _BY_ID.pop, key, None)
-    _BY_ID[key] = (weakref.ref(model), token, comp)
+    _BY_ID[key] = (weakref.ref(model), token, comp, {})
     return comp
+
+
+def model_cache(model: Any) -> dict[str, Any]:
+    """A scratch dict kept with ``model`` for as long as its terms, couplings and baths stay the same."""
+    hit = _BY_ID.get(id(model))
+    if hit is None or hit[0]() is not model or hit[1] != _token(model):
+        compiled(model)
+        hit = _BY_ID[id(model)]
+    return hit[3]
+
+
+def resolve(model: Any, values: Mapping[str, Any], extras: dict[str, Any] | None = None) -> dict[Any, Any]:
+    """``model.resolve(**values)`` with the model's parameter names kept between calls.
+
+    The same merge and checks as :meth:`~symness.models.base.Model.resolve` (defaults,
+    then keyword overrides by symbol name); the name table is cached per model object
+    and its set of default values (a model is rebuilt for new terms, so its terms are
+    checked by :func:`compiled`).
+    """
+    from ..models.base import _check_value
+
+    if extras is None:
+        extras = model_cache(model)
+    defaults = model.values
+    vkey = tuple(defaults)
+    hit = extras.get("by_name")
+    if hit is None or hit[0] != vkey:
+        by_name = {s.name: s for s in model.parameters} | {s.name: s for s in defaults}
+        hit = extras["by_name"] = (vkey, by_name)
+    by_name = hit[1]
+    out = dict(defaults)
+    for k, v in values.items():
+        if k not in by_name:
+            raise InvalidParameterError(
+                f"model {model.name!r} has no parameter {k!r}; parameters: {sorted(by_name)}.")
+        _check_value(by_name[k], v)
+        out[by_name[k]] = v
+    return out

@@ -269,12 +269,15 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
     def dense_eigen(self) -> np.ndarray:
         """The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis."""
         d = self.dim
-        I = np.eye(d)
         R = np.diag(-1j * self.omega.reshape(-1)).astype(complex)
+        R4 = R.reshape(d, d, d, d)  # R4[a, b, c, e] = R[(a, b), (c, e)], a view
         for ch, At in zip(self.channels, self.At):
             A = ch.A
-            R += np.kron(At, A.conj()) + np.kron(A, At.conj())
-        R -= np.kron(self.M, I) + np.kron(I, self.M.conj())
+            R4 += At[:, None, :, None] * A.conj()[None, :, None, :]  # kron(At, A^*)
+            R4 += A[:, None, :, None] * At.conj()[None, :, None, :]  # kron(A, At^*)
+        idx = np.arange(d)
+        R4[:, idx, :, idx] -= self.M[None, :, :]         # kron(M, I)
+        R4[idx, :, idx, :] -= self.M.conj()[None, :, :]  # kron(I, M^*)
         return R
 
     def matrix(self, basis: str = "site") -> np.ndarray:

@@ -43,7 +43,7 @@ from ..errors import (
 )
 from ..spins import MAX_SITES, Sector, conserves_up_count, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
-from .compiled import compiled
+from .compiled import compiled, model_cache, resolve
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 
@@ -449,8 +449,12 @@ class OpenSystem:
             raise InvalidParameterError(
                 f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
         comp = compiled(model)
-        vals = model.resolve(**values) if values else dict(model.values)
+        extras = model_cache(model)
+        vals = resolve(model, values, extras) if values else dict(model.values)
         coef = comp.coefficient_values(vals)
+        symbolic = extras.get("symbolic_spectra")
+        if symbolic is None:
+            symbolic = extras["symbolic_spectra"] = [_symbolic_spectrum(c.bath.spectrum) for c in model.couplings]
         self = cls.__new__(cls)
         self.dims = None
         self._H = None
@@ -460,7 +464,7 @@ class OpenSystem:
         self.dim = 2**comp.n
         self.couplings = []
         for k, c in enumerate(model.couplings):
-            if _symbolic_spectrum(c.bath.spectrum):  # e.g. weak_coupling_spectrum(c, d) with symbols
+            if symbolic[k]:  # e.g. weak_coupling_spectrum(c, d) with symbols
                 nb = c.numeric_bath(vals)
                 bath = Bath(nb.spectrum, nb.T, nb.preset.name, lamb_shift=nb.lamb_shift, name=c.name)
             else:
