@@ -540,6 +540,18 @@ class RateFunction(Spectrum):
     scale: float = 1.0
     decays: bool = True
 
+    def __post_init__(self) -> None:
+        if not callable(self.func) or isinstance(self.func, Spectrum):
+            raise InvalidParameterError(
+                f"RateFunction needs a callable rate gamma(omega) (vectorised over omega), got "
+                f"{type(self.func).__name__}.")
+        check_temperature(self.T, "T")
+        if is_symbolic(self.T):
+            raise InvalidParameterError("a rate function needs a numeric temperature T.")
+        check_positive(self.scale, "scale")
+        object.__setattr__(self, "T", float(self.T))
+        object.__setattr__(self, "scale", float(self.scale))
+
     def rate(self, omega: Any, T: float) -> np.ndarray | float:
         check_temperature(T, "T")
         if float(T) != self.T:

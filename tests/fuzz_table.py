@@ -292,6 +292,27 @@ add("symness.baths.Bath", Bath, {"spectrum": ohmic(0.01, 10.0), "T": 1.0},
     {"T": EXTREME + SYMBOL})
 
 
+def _kms_rate(w):  # the canonical rate of ohmic(0.01, 10) at T = 1
+    w = np.asarray(w, dtype=float)
+    return 0.01 * w * np.exp(-np.abs(w) / 10.0) / -np.expm1(-w)
+
+
+add("symness.baths.RateFunction", lambda **kw: baths.RateFunction(**kw).rate(0.5, kw.get("T", 1.0)),
+    {"func": _kms_rate, "T": 1.0},
+    {"func": [("None", None), ("str", "rate"), ("obj", OBJ)], "T": TEMP, "scale": POS})
+add("symness.baths.Bath.from_rate", Bath.from_rate, {"rate": _kms_rate, "T": 1.0},
+    {"rate": [("None", None), ("str", "rate"), ("not thermal", lambda w: 0.01 + 0 * np.asarray(w)),
+              ("negative", lambda w: -_kms_rate(w))],
+     "T": TEMP + [("other T", 2.0)], "scale": POS})
+import qutip  # noqa: E402 - a test dependency; imported here so the forked children need not import it
+
+add("symness.baths.Bath.from_qutip", Bath.from_qutip,
+    {"env": qutip.DrudeLorentzEnvironment(T=1.0, lam=0.01, gamma=2.0)},
+    {"env": [("None", None), ("str", "drude"), ("obj", OBJ), ("qobj", qutip.sigmax()),
+             ("no T", qutip.BosonicEnvironment.from_power_spectrum(_kms_rate))],
+     "T": [("other T", 2.0)] + [x for x in TEMP if x[0] != "None"]})
+
+
 def _bath_method(name: str) -> Callable[..., Any]:
     return lambda **kw: getattr(Bath(ohmic(0.01, 10.0), 1.0), name)(**kw)
 

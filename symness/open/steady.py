@@ -616,6 +616,10 @@ class NESS:
 
     Notes
     -----
+    Sites are numbered from 1 (``magnetization(1)`` is the first spin; QuTiP's
+    tensor factor ``k`` is site ``k + 1``).  ``expect(op)`` takes numpy,
+    scipy.sparse or QuTiP operators on the full space or the working space;
+    ``to_qutip()`` returns the state as a ``qutip.Qobj`` (:mod:`symness.open.interop`).
     Units: :math:`\hbar = k_B = 1`; currents are energy (or up spins) per unit
     time.  ``bath_heat_currents()`` is the energy flowing **from each bath into
     the system**, :math:`\mathrm{tr}(H\mathcal D_b[\rho])` (ring4 "j_L =
@@ -719,6 +723,9 @@ class NESS:
 
     def expect(self, op: Any) -> complex | float:
         """:math:`\\mathrm{tr}(O\\rho)` for a full-space operator (real if ``O`` is Hermitian).
+
+        ``op``: numpy, scipy.sparse or a QuTiP ``Qobj``, on the full space (site 1 =
+        QuTiP's tensor factor 0) or already in the working space (the sector block).
 
         With an error estimate (round-off of the sum, forward error of the state);
         where it exceeds :data:`PRECISION_RTOL` of the value, a Redfield state of a
