@@ -292,6 +292,7 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
     E = space.E
     tol = 1e-12 * space.energy_scale if freq_tol is None else float(freq_tol)
     out: list[Channel] = []
+    bohr: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # channels with the same pattern share the clustering
     for c in system.couplings:
         S = space.to_eigen(space.coupling(c))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
@@ -304,7 +305,10 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 zero = np.zeros(A.shape)
                 out.append(Channel(c.name, A, zero, zero, rate_f, lamb_f, zero))
                 continue
-            index, freqs = bohr_frequencies(E, mask, tol)
+            key = mask.tobytes()
+            if key not in bohr:
+                bohr[key] = bohr_frequencies(E, mask, tol)
+            index, freqs = bohr[key]
             used = np.unique(index[mask])
             g = np.zeros(freqs.size)
             g[used] = np.asarray(rate_f(freqs[used]), dtype=float)
