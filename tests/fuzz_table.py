@@ -1066,8 +1066,6 @@ KNOWN_FAILING: dict[str, str] = {
     'symness.kernels.manifestly_nonnegative(expr=str)': 'kernels',
     'symness.kernels.manifestly_nonnegative(expr=None)': 'kernels',
     'symness.kernels.manifestly_nonnegative(expr=obj)': 'kernels',
-    'symness.kernels.QubitResult.high_temperature(order=10**6)': 'kernels',
-    'symness.kernels.QubitResult.low_temperature(order=10**6)': 'kernels',
     'symness.kernels.QubitResult.explicit: explicit(None)': 'kernels',
     'symness.kernels.PauliKernel.kernel(bath=nope)': 'kernels',
     'symness.kernels.PauliKernel.kernel(bath=int)': 'kernels',
