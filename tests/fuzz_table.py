@@ -621,6 +621,32 @@ add("symness.classical.IsingRing.exact_currents", _ring_method("exact_currents")
 one("numbers only", "symness.classical.IsingRing.exact_currents", lambda: IsingRing(1, 0).exact_currents(1, 1, 2, 1))
 one("too many states for exact", "symness.classical.IsingRing.exact_currents",
     lambda: IsingRing(6, 6).exact_currents(sympy.Symbol("J", positive=True), sympy.Symbol("J", positive=True), 2, 1))
+for _meth, _extra in (("heat_current_noise", {}),
+                      ("heat_cumulants", {"bath": [("middle", "middle"), ("None", None), ("int", 1)],
+                                          "order": [("0", 0), ("5", 5), ("float", 2.0), ("bool", True),
+                                                    ("str", "2"), ("None", None)]})):
+    add(f"symness.classical.IsingRing.{_meth}", _ring_method(_meth), _RING_ARGS,
+        {"J_upper": POS, "T_left": POS, "T_right": [("nan", NAN), ("neg", -1.0), ("0", 0.0), ("str", "a")],
+         "J_lower": [("array", np.array([1.0, 2.0])), ("None", None)], "normalization": [("x", "x")],
+         "cls": [("5", 5), ("str", "0")], "initial": [("99", 99), ("str", "abc")], **_extra},
+        {"T_left": EXTREME, "J_upper": [("1e-300", 1e-300)]})
+for _meth, _extra in (("entropy_production", {}), ("tur_ratio", {"bath": [("middle", "middle"), ("None", None)]})):
+    add(f"symness.classical.IsingRing.{_meth}", _ring_method(_meth), _RING_ARGS,
+        {"J_upper": POS, "T_left": POS, "T_right": [("nan", NAN), ("neg", -1.0), ("0", 0.0), ("str", "a")],
+         "J_lower": [("None", None)], "normalization": [("x", "x")], "cls": [("5", 5)], **_extra},
+        {"T_left": EXTREME})
+one("TUR ratio at equal temperatures", "symness.classical.IsingRing.tur_ratio",
+    lambda: IsingRing(1, 0).tur_ratio(1.0, 1.0, 2.0, 2.0))
+one("noise of a 12-spin ring (dense tilted generator too large)", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(5, 5).heat_current_noise(1.0, 1.0, 2.0, 1.0))
+one("symbolic noise of a six-spin ring", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(2, 2).heat_current_noise(sympy.Symbol("J", positive=True), 1, 2, 1))
+one("noise of a mixture of CCA classes", "symness.classical.IsingRing.heat_current_noise",
+    lambda: IsingRing(1, 0, bulk="cca", mu=2).heat_current_noise(1.0, 1.0, 2.0, 1.0, initial=np.full(32, 1 / 32)))
+one("cumulants of one CCA class", "symness.classical.IsingRing.heat_cumulants",
+    lambda: IsingRing(1, 0, bulk="cca", mu=2).heat_cumulants(1.0, 1.0, 2.0, 1.0, cls=1, order=4), "ok")
+one("cumulants at T_L - T_R = 1e-13", "symness.classical.IsingRing.heat_cumulants",
+    lambda: IsingRing(1, 1).heat_cumulants(1.0, 0.5, 1.0 + 1e-13, 1.0, order=4), "ok")
 add("symness.classical.IsingRing.correlation", _ring_method("correlation"), {"i": 1, "j": 2, **_RING_ARGS},
     {"i": [("0", 0), ("4", 4), ("str", "1"), ("None", None), ("float", 1.5)], "j": [("-1", -1)],
      "T_left": [("nan", NAN)]})
@@ -651,6 +677,11 @@ add("symness.classical.quantum_index", quantum_index, {"k": 3, "n": 3},
 add("symness.classical.closedforms.ring_currents", classical_forms.ring_currents, {"n_upper": 1, "n_lower": 0},
     {"n_upper": [("-1", -1), ("str", "1"), ("10**6", 10**6), ("6", 6)], "case": [("x", "x")],
      "normalization": [("x", "x")], "equal": [("str", "yes")]})
+
+add("symness.classical.closedforms.ring_cumulants", classical_forms.ring_cumulants, {"n_upper": 1, "n_lower": 0},
+    {"n_upper": [("-1", -1), ("str", "1"), ("10**6", 10**6), ("6", 6)], "case": [("x", "x")],
+     "normalization": [("x", "x")], "equal": [("str", "yes")], "bath": [("x", "x"), ("None", None)],
+     "order": [("0", 0), ("9", 9), ("float", 2.5)]})
 
 # ================================================================== open (owner: open)
 add("symness.open.OpenSystem", OpenSystem, {"H": _h2(), "couplings": _cpl()},
@@ -769,6 +800,26 @@ add("symness.open.NESS.reduced", _ness_method("reduced"), {"sites": [1]},
 add("symness.open.NESS.expect", _ness_method("expect"), {"op": spins.sigma("z", 1, 2)},
     {"op": [("3x3", np.eye(3)), ("None", None), ("str", "z"), ("nan", np.full((4, 4), NAN))]})
 one("bath_heat_currents", "symness.open.NESS.bath_heat_currents", lambda: _ness().bath_heat_currents(), "ok")
+
+
+@cache
+def _davies():
+    return davies_ness(_system())
+
+
+_BATH_BAD = [("unknown", "nope"), ("None", None), ("int 1", 1), ("int 5", 5), ("float", 1.0)]
+add("symness.open.NESS.heat_current_noise", _ness_method("heat_current_noise", _davies), {"name": "L"},
+    {"name": _BATH_BAD}, check=lambda s: s > 0)
+add("symness.open.NESS.heat_cumulants", _ness_method("heat_cumulants", _davies), {"name": "R", "order": 3},
+    {"name": _BATH_BAD, "order": [("0", 0), ("-1", -1), ("5", 5), ("10**9", 10**9), ("str", "2"), ("float", 2.0),
+                                  ("bool", True), ("None", None)]},
+    check=lambda k: len(k) == 3 and k[1] > 0)
+add("symness.open.NESS.tur_ratio", _ness_method("tur_ratio", _davies), {"name": "L"}, {"name": _BATH_BAD},
+    check=lambda r: r >= 2)
+one("Redfield state", "symness.open.NESS.heat_current_noise", lambda: _ness().heat_current_noise("L"))
+one("equal temperatures: TUR 0/0", "symness.open.NESS.tur_ratio",
+    lambda: davies_ness(OpenSystem(_h2(), [(spins.sigma("x", 1, 2), Bath(ohmic(0.01, 10.0), 1.0)),
+                                   (spins.sigma("x", 2, 2), Bath(ohmic(0.01, 10.0), 1.0))])).tur_ratio("L"))
 add("symness.open.Evolution.rho", lambda **kw: _evolution().rho(**kw), {"k": 1},
     {"k": [("5", 5), ("-9", -9), ("str", "1"), ("None", None), ("float", 1.5)]})
 add("symness.open.Evolution.expectation", lambda **kw: _evolution().expectation(**kw), {"op": spins.sigma("z", 1, 2)},

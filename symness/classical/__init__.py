@@ -12,8 +12,9 @@ Modules
 ``states``       configuration space and the documented state order (eq. 11)
 ``dynamics``     allowed flips: Metropolis nodes (eq. 5), Q2R (eq. 10) / CCA (eq. 21) bulk
 ``stationary``   closed classes, numeric (GTH / sparse LU / Krylov) and exact stationary states
-``ring``         :class:`IsingRing`: generator, stationary state, heat currents (eqs. 6, 9)
+``ring``         :class:`IsingRing`: generator, stationary state, heat currents (eqs. 6, 9), their noise
 ``montecarlo``   kinetic Monte Carlo with standard errors
+``fluctuations`` counting statistics: exact noise and cumulants of the heat currents (tilted generator)
 ``closedforms``  derived closed forms (:class:`~symness.closedform.ClosedForm`) with LaTeX
 """
 

@@ -35,7 +35,9 @@ Results
 the paper calls too complicated to print) and :func:`three_spin_magnification`
 (an analytic proof that it never magnifies); :func:`four_spin_unequal`
 (:math:`N_U = N_D = 1`, the ring of Figs. 6-7); :func:`branch_ratio` (Ohm's law
-for equal couplings, any :math:`N_U, N_D`).
+for equal couplings, any :math:`N_U, N_D`); :func:`ring_cumulants` (noise and
+higher cumulants of the heat currents from the master equation with a counting
+field).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from .ring import ExactCurrents, IsingRing
 
 __all__ = [
     "J", "J_U", "J_D", "T_L", "T_R",
-    "ring_currents", "three_spin_equal", "three_spin_stationary", "three_spin_large_TL",
+    "ring_currents", "ring_cumulants", "three_spin_equal", "three_spin_stationary", "three_spin_large_TL",
     "three_spin_unequal", "three_spin_magnification", "four_spin_unequal", "branch_ratio",
     "MagnificationDecision", "Derivation", "BoltzmannDifference",
 ]
@@ -318,6 +320,114 @@ def ring_currents(n_upper: int, n_lower: int, *, equal: bool = True, normalizati
         csyms[s_] = f"Metropolis factor {v}"
     comp = ClosedForm({_TEX[k]: compact[k] for k in _KEYS}, csyms, **common)
     return Derivation(form, comp, defs, seconds, size)
+
+
+def ring_cumulants(n_upper: int, n_lower: int, *, bath: str = "left", order: int = 2, equal: bool = True,
+                   normalization: str = "paper", case: str | None = None) -> Derivation:
+    r"""Derive the exact scaled cumulants of the heat from ``bath`` into a small Q2R ring.
+
+    :math:`\kappa_j = \partial_\chi^j\lambda(\chi)|_0` for the eigenvalue of the tilted
+    generator (counting field :math:`\chi` on the energy :math:`\Delta E_i` of every
+    flip of the bath's nodal spin) that vanishes at :math:`\chi = 0`, obtained from
+    the coefficients of :math:`\det(\lambda - K(\chi))` -- no eigenvalue solve
+    (:mod:`symness.classical.fluctuations`).  :math:`\kappa_1` is the current of
+    :func:`ring_currents`, :math:`\kappa_2` the zero-frequency noise (energy squared
+    per update attempt, or per unit time of eq. 4 for ``"literal"``).  Heat from the
+    bath into the ring counts positive.
+
+    Parameters
+    ----------
+    n_upper, n_lower
+        Branch sizes (the chain lumped by the global spin flip may have at most
+        :data:`~symness.classical.fluctuations.MAX_SYMBOLIC_STATES` states: up to
+        five spins).
+    bath
+        ``"left"``, ``"right"``, or a branch ``"upper"`` / ``"lower"`` (eq. 9).
+    order
+        Highest cumulant, 1..4.
+    equal, normalization, case
+        As in :func:`ring_currents`.
+
+    Returns
+    -------
+    Derivation
+        Keys ``"kappa_1"``, ..., compact in the Metropolis factors
+        (:math:`x_\alpha = e^{-4J/T_\alpha}`, or :math:`a_\alpha, b_\alpha`).
+
+    Examples
+    --------
+    >>> d = ring_cumulants(1, 0, order=2)            # three-spin ring, equal couplings
+    >>> f = d.form.lambdify([J, T_L, T_R])
+    >>> S = f(1.0, 2.0, 1.0)["kappa_2"]
+    >>> abs(S - IsingRing(1, 0).heat_current_noise(1.0, 1.0, 2.0, 1.0)["left"]) < 1e-12
+    True
+    """
+    from .fluctuations import (
+        MAX_SYMBOLIC_STATES,
+        _check_key,
+        _check_order,
+        _class_states,
+        _lumped_size,
+        exact_cumulants,
+        symbolic_increments,
+    )
+    from .ring import _SymbolicChain
+
+    t0 = time.perf_counter()
+    key = _check_key(bath)
+    order = _check_order(order)
+    if not isinstance(equal, (bool, np.bool_)):
+        raise InvalidParameterError(f"equal = {equal!r} must be True or False.")
+    ring = IsingRing(n_upper, n_lower)
+    scale = ring._norm(normalization)
+    if equal:
+        if case is not None:
+            raise InvalidParameterError("case= is only for unequal couplings (equal=False).")
+        Jv: tuple[Any, Any] = (J, J)
+        syms = {J: _MEANING[J], T_L: _MEANING[T_L], T_R: _MEANING[T_R]}
+        assumptions = ["T_L, T_R > 0", "J > 0", "Q2R bulk, Metropolis nodes"]
+    else:
+        if case not in ("J_U>J_D", "J_U<J_D"):
+            raise InvalidParameterError("for unequal couplings pass case='J_U>J_D' or case='J_U<J_D'.")
+        Jv = (J_U, J_D)
+        syms = {J_U: _MEANING[J_U], J_D: _MEANING[J_D], T_L: _MEANING[T_L], T_R: _MEANING[T_R]}
+        assumptions = ["T_L, T_R > 0", case.replace(">", " > ").replace("<", " < ") + " > 0",
+                       "Q2R bulk, Metropolis nodes"]
+    ring._check_symbolic_size("symbolic counting statistics")
+    tr = ring._transitions(Jv)
+    states = _class_states(ring, tr, None, None, True)
+    n_lumped = _lumped_size(ring, states)
+    if n_lumped > MAX_SYMBOLIC_STATES:
+        raise InvalidParameterError(
+            f"ring_cumulants is limited to rings whose lumped chain has at most {MAX_SYMBOLIC_STATES} states "
+            f"({ring!r} has {n_lumped}); use IsingRing.heat_cumulants with numbers.")
+    split, cases = ring._cases(tr, Jv)
+    sign = cases[0] if split is None else (1 if case == "J_U>J_D" else -1)
+    chain = _SymbolicChain(tr, Jv, (T_L, T_R), split, sign)
+    kappas = exact_cumulants(ring, tr, states, chain.rate_vars, symbolic_increments(ring, tr, Jv, key), order,
+                             None, split, sign)
+    names = _nice_names(chain)  # type: ignore[arg-type]
+    defs = {names[v]: chain.values[v] for v in chain.variables}
+    compact = {f"kappa_{j + 1}": sympy.factor(k.xreplace(names) / scale) for j, k in enumerate(kappas)}
+    explicit = {k: v.xreplace(defs) for k, v in compact.items()}
+    seconds = time.perf_counter() - t0
+    geometry = f"N_U = {n_upper}, N_D = {n_lower}"
+    what = {"left": "heat from the left bath into the ring", "right": "heat from the right bath into the ring",
+            "upper": "energy through the upper branch (left -> right)",
+            "lower": "energy through the lower branch (right -> left)"}[key]
+    desc = (f"Scaled cumulants kappa_1..kappa_{order} of the {what} (kappa_2: zero-frequency noise) of the "
+            f"{ring.n_spins}-spin Q2R ring ({geometry}), "
+            f"{'equal couplings' if equal else 'unequal couplings, ' + str(case)}; {_NORM_TEXT[normalization]}; "
+            "from the master equation with a counting field.")
+    common = dict(name=rf"\kappa^{{{key}}}", paper=PAPER, conventions=CONVENTIONS, description=desc,
+                  assumptions=assumptions, equation="(3)-(6), (9) with a counting field")
+    csyms = dict(syms)
+    for s_, v in defs.items():
+        csyms[s_] = f"Metropolis factor {v}"
+    size = {"states": ring.n_states, "lumped states": n_lumped,
+            "operations": int(sum(sympy.count_ops(e) for e in compact.values()))}
+    return Derivation(ClosedForm(explicit, syms, **common), ClosedForm(compact, csyms, **common), defs, seconds,
+                      size)
 
 
 @lru_cache(maxsize=8)

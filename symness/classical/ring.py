@@ -704,6 +704,124 @@ class IsingRing:
                                      sympy.factor(sol.to_expr(sol.Z, False)), nums, scale, sol))
         return out
 
+    # ------------------------------------------------------------------ beyond the mean
+    def heat_cumulants(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *, bath: str = "left",
+                       order: int = 3, normalization: str = "paper", initial: Any = None,
+                       cls: int | None = None) -> dict[str, Any]:
+        r"""Exact scaled cumulants of the heat from ``bath`` into the ring (full counting statistics).
+
+        :math:`\kappa_j = \lim_{t\to\infty}\langle\langle (Q^X_t)^j\rangle\rangle/t` for the
+        heat :math:`Q^X_t` received from bath :math:`X` up to time :math:`t`: every flip
+        of the nodal spin of :math:`X` adds its energy change :math:`\Delta E_i` (eq. 3),
+        so :math:`\kappa_1` is the current :math:`I_X` of :meth:`heat_currents` (eq. 6)
+        and :math:`\kappa_2` the zero-frequency noise.  Computed from the master
+        equation (4) with a counting field, the tilted generator, on one closed
+        class (:mod:`symness.classical.fluctuations`); no simulation.
+
+        Parameters
+        ----------
+        J_upper, J_lower, T_left, T_right
+            As in :meth:`heat_currents` (numbers, or SymPy expressions for rings
+            whose closed class has at most
+            :data:`~symness.classical.fluctuations.MAX_SYMBOLIC_STATES` lumped states).
+        bath
+            ``"left"`` or ``"right"`` (heat from that bath, positive into the
+            ring), or a branch ``"upper"`` / ``"lower"`` (the energy of eq. 9,
+            signs as in :meth:`heat_currents`).
+        order
+            Highest cumulant, 1..4.
+        normalization
+            ``"paper"`` (default; per update attempt: the continuous-time chain
+            with rates :math:`W/N_S`, every cumulant the literal one over
+            :math:`N_S`) or ``"literal"`` (per unit time of eq. 4).  Units:
+            :math:`\kappa_j` is (energy)\ :math:`^j` per unit time, energy in units of the couplings.
+        initial, cls
+            Select one closed class when the dynamics has several (CCA); the
+            statistics of a mixture of classes are refused.
+
+        Returns
+        -------
+        dict
+            ``{"kappa_1": ..., ..., "kappa_<order>": ...}``: floats, or SymPy
+            expressions when any argument is symbolic.
+
+        Examples
+        --------
+        >>> ring = IsingRing(1, 0)
+        >>> k = ring.heat_cumulants(1.0, 1.0, 2.0, 1.0, order=2)
+        >>> abs(k["kappa_1"] - ring.heat_currents(1.0, 1.0, 2.0, 1.0)["left"]) < 1e-15
+        True
+        """
+        from .fluctuations import heat_cumulants
+
+        return heat_cumulants(self, J_upper, J_lower, T_left, T_right, bath=bath, order=order,
+                              normalization=normalization, initial=initial, cls=cls)
+
+    def heat_current_noise(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *,
+                           normalization: str = "paper", initial: Any = None,
+                           cls: int | None = None) -> dict[str, Any]:
+        r"""Exact zero-frequency noise :math:`S_X = \lim_{t\to\infty}\mathrm{Var}(Q^X_t)/t` of every current.
+
+        The second scaled cumulant of :meth:`heat_cumulants` for each key of
+        :meth:`heat_currents`: ``"left"``, ``"right"`` (heat from that bath into
+        the ring, eq. 6), ``"upper"``, ``"lower"`` (branch energies, eq. 9).
+        Units: energy squared per unit time (``"literal"``) or per update attempt
+        (``"paper"``, the literal noise over :math:`N_S`).  :math:`S \ge 0`; at
+        equal temperatures :math:`S_L = 2T^2\,\partial I_L/\partial T_L`
+        (fluctuation-dissipation), and away from it the thermodynamic uncertainty
+        relation :math:`S_L\sigma/I_L^2 \ge 2` holds with
+        :math:`\sigma = -I_L/T_L - I_R/T_R`.
+
+        >>> S = IsingRing(1, 0).heat_current_noise(1.0, 1.0, 2.0, 1.0)
+        >>> abs(S["left"] - S["right"]) < 1e-12 and S["left"] > 0   # the ring stores bounded energy
+        True
+        """
+        from .fluctuations import heat_current_noise
+
+        return heat_current_noise(self, J_upper, J_lower, T_left, T_right, normalization=normalization,
+                                  initial=initial, cls=cls)
+
+    def entropy_production(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *,
+                           normalization: str = "paper", initial: Any = None, cls: int | None = None) -> Any:
+        r"""Entropy production rate :math:`\sigma = -I_L/T_L - I_R/T_R \ge 0` of the steady state (second law).
+
+        Evaluated as :math:`\sigma = I_L\,(T_L - T_R)/(T_LT_R)` (first law
+        :math:`I_R = -I_L`), a product of factors of equal sign, so it keeps full
+        relative precision for :math:`T_L \approx T_R`.  Units of :math:`k_B`
+        per update attempt (``"paper"``) or per unit time (``"literal"``).
+        """
+        I = self.heat_currents(J_upper, J_lower, T_left, T_right, normalization=normalization, initial=initial,
+                               cls=cls)
+        sym, _, T = self._args(J_upper, J_lower, T_left, T_right)
+        sigma = I["left"] * (T[0] - T[1]) / (T[0] * T[1])
+        return sympy.factor(sigma) if sym else float(sigma) + 0.0  # no -0.0 at equal temperatures
+
+    def tur_ratio(self, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any, *, bath: str = "left",
+                  normalization: str = "paper", initial: Any = None, cls: int | None = None) -> Any:
+        r"""Thermodynamic uncertainty ratio :math:`S_X\sigma/I_X^2` of the current ``bath`` (the TUR: :math:`\ge 2`).
+
+        :math:`S_X` from :meth:`heat_current_noise`, :math:`\sigma` from
+        :meth:`entropy_production`, :math:`I_X` from :meth:`heat_currents`
+        (dimensionless; the same in both normalisations).  Undefined at equal
+        temperatures (no current; the limit is 2 for the bath heat, by
+        fluctuation-dissipation), where it raises.
+        """
+        from .fluctuations import _check_key
+
+        key = _check_key(bath)
+        sym, _, T = self._args(J_upper, J_lower, T_left, T_right)
+        if not sym and T[0] == T[1]:
+            raise InvalidParameterError(
+                "tur_ratio is 0/0 at T_left = T_right (no current flows); take unequal temperatures (its limit "
+                "for the bath heat is 2, by fluctuation-dissipation).")
+        kw = dict(normalization=normalization, initial=initial, cls=cls)
+        k = self.heat_cumulants(J_upper, J_lower, T_left, T_right, bath=key, order=2, **kw)
+        sigma = self.entropy_production(J_upper, J_lower, T_left, T_right, **kw)
+        if not sym and k["kappa_1"] == 0:
+            raise InvalidParameterError(f"the current {key!r} vanishes at these parameters: no TUR ratio.")
+        ratio = k["kappa_2"] * sigma / k["kappa_1"] ** 2
+        return sympy.factor(ratio) if sym else float(ratio)
+
     def correlation(self, i: int, j: int, J_upper: Any, J_lower: Any, T_left: Any, T_right: Any,
                     **kw: Any) -> Any:
         r"""Spin-spin correlation :math:`\langle\sigma_i\sigma_j\rangle` in the stationary state (eq. 18)."""

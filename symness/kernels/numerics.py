@@ -61,6 +61,28 @@ class Edge:
     omega: int
 
 
+def points_of(fn: Any, params: Sequence[sympy.Symbol], values: Mapping[sympy.Symbol, Any]) -> np.ndarray:
+    """Values of the lambdified list ``fn(*params)`` at broadcast parameter arrays, shape (outputs, points)."""
+    args = [np.asarray(values[p], dtype=float) for p in params]
+    shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
+    npts = int(np.prod(shape)) if shape else 1
+    with np.errstate(all="ignore"):
+        vals = fn(*args)
+    x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
+    return x.reshape(len(vals), npts)
+
+
+def _generator(n: int, edges: Sequence[Edge], x: np.ndarray) -> np.ndarray:
+    """Generator K[target, source] (columns sum to zero) with the rates ``x[e.up]``, ``x[e.down]``."""
+    K = np.zeros((n, n))
+    for e in edges:
+        K[e.hi, e.lo] += x[e.up]
+        K[e.lo, e.lo] -= x[e.up]
+        K[e.lo, e.hi] += x[e.down]
+        K[e.hi, e.hi] -= x[e.down]
+    return K
+
+
 class PauliBackend(NumericBackend):
     """Populations and heat currents of a Pauli kernel from its rate definitions.
 
@@ -203,6 +225,13 @@ class PauliBackend(NumericBackend):
         for j, (kind, k) in enumerate(self.outputs):
             if kind == "population":
                 out[j], err[j] = p[:, k], gth_err
+            elif kind == "flux":  # net probability flux lo -> hi on transition k
+                e = self.edges[k]
+                a, b = x[e.up] * p[:, e.lo], x[e.down] * p[:, e.hi]
+                out[j] = a - b
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    err[j] = np.where(a != b, (self.n + 4) * _U * (a + b) / np.abs(a - b),
+                                      np.where(a + b > 0, np.inf, gth_err))
             elif kind == "current":
                 out[j], err[j] = current(k)
             elif kind == "cumulant":
@@ -267,7 +296,11 @@ class PauliBackend(NumericBackend):
         raise EvaluationError(f"the closed form is not finite at {dict(values)} even in exact arithmetic.")
 
     def _exact_outputs(self, xs: list[Any], ctx: Any) -> list[Any]:
-        if self.exact_polys is not None:
+        # populations, currents, fluxes and sigma: GTH in mpmath at the working precision (subtraction-free, so
+        # every population carries relative error ~ n 10^-dps and each output ~ kappa n 10^-dps; the caller
+        # added log10(kappa) digits) -- milliseconds, where the rational tree polynomials take seconds
+        # for eight levels.  Cumulants need the characteristic-polynomial coefficients: exact polynomials.
+        if self.exact_polys is not None and any(kind in ("cumulant", "tur") for kind, _ in self.outputs):
             vals = self.exact_polys(xs)
             get = {key: vals[i] for key, i in self.keys.items()}
             Z = get[("Z",)]
@@ -290,6 +323,8 @@ class PauliBackend(NumericBackend):
             for kind, k in self.outputs:
                 if kind == "population":
                     out.append(get[("P", k)] / Z)
+                elif kind == "flux":
+                    out.append(get[("F", k)] / Z)
                 elif kind == "current":
                     out.append(current(k))
                 elif kind == "cumulant":
@@ -305,13 +340,25 @@ class PauliBackend(NumericBackend):
             Q[e.lo][e.hi] += xs[e.up]
             Q[e.hi][e.lo] += xs[e.down]
         p = gth_stationary_mp(Q, ctx)
+
+        def current_mp(b: int) -> Any:
+            return ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi]) for e in self.edges
+                            if e.bath == b)
+
         out = []
         for kind, k in self.outputs:
             if kind == "population":
                 out.append(p[k])
-            else:
-                out.append(ctx.fsum(xs[e.omega] * (xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
-                                    for e in self.edges if e.bath == k))
+            elif kind == "flux":
+                e = self.edges[k]
+                out.append(xs[e.up] * p[e.lo] - xs[e.down] * p[e.hi])
+            elif kind == "current":
+                out.append(current_mp(k))
+            elif kind == "entropy":
+                T = [xs[t] for t in self.temperatures]
+                out.append(-ctx.fsum(current_mp(b) * (T[0] - Tb) / (Tb * T[0]) for b, Tb in enumerate(T)))
+            else:  # pragma: no cover - internal
+                raise ValueError(kind)
         return out
 
 
@@ -364,13 +411,8 @@ class ResponseBackend(NumericBackend):
         if self._np is None:
             exprs = self.variables + [d for _, _, d in self.derivatives]
             self._np = sympy.lambdify(self.params, exprs, modules=["scipy", "numpy"], cse=True)
-        args = [np.asarray(values[p], dtype=float) for p in self.params]
-        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
-        npts = int(np.prod(shape)) if shape else 1
-        with np.errstate(all="ignore"):
-            vals = self._np(*args)
-        x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
-        return x.reshape(len(vals), npts), ~np.all(np.isfinite(x.reshape(len(vals), npts)), axis=0)
+        x = points_of(self._np, self.params, values)
+        return x, ~np.all(np.isfinite(x), axis=0)
 
     def fast(self, values: Mapping[sympy.Symbol, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
         xall, bad = self._values(values)
@@ -383,12 +425,7 @@ class ResponseBackend(NumericBackend):
             if bad[i]:
                 continue
             x, dx = xall[:nv, i], xall[nv:, i]
-            K = np.zeros((self.n, self.n))
-            for e in self.edges:
-                K[e.hi, e.lo] += x[e.up]
-                K[e.lo, e.lo] -= x[e.up]
-                K[e.lo, e.hi] += x[e.down]
-                K[e.hi, e.hi] -= x[e.down]
+            K = _generator(self.n, self.edges, x)
             rho = _gth_batch(np.maximum(K - np.diag(np.diag(K)), 0.0).T[None])[0]
             if not np.all(np.isfinite(rho)):
                 continue
@@ -401,12 +438,7 @@ class ResponseBackend(NumericBackend):
                 for k, (by, v, _) in enumerate(self.derivatives):
                     if by == Y:
                         d[v] += dx[k]
-                dK = np.zeros((self.n, self.n))
-                for e in self.edges:
-                    dK[e.hi, e.lo] += d[e.up]
-                    dK[e.lo, e.lo] -= d[e.up]
-                    dK[e.lo, e.hi] += d[e.down]
-                    dK[e.hi, e.hi] -= d[e.down]
+                dK = _generator(self.n, self.edges, d)
                 b = np.concatenate([-dK @ rho, [0.0]])
                 sol = np.linalg.solve(B, b)
                 res = (b.astype(np.longdouble) - B.astype(np.longdouble) @ sol.astype(np.longdouble)).astype(float)

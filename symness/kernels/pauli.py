@@ -629,6 +629,9 @@ class PauliKernel(Mapping[str, ClosedForm]):
             for kind, k in outputs:
                 if kind == "population":
                     polys[("P", k)] = eng.P[k]
+                elif kind == "flux":
+                    t = self.transitions[k]
+                    polys[("F", k)] = (eng.ring.gen(t.up) * eng.P[t.lower] - eng.ring.gen(t.down) * eng.P[t.upper])
             if any(kind in ("current", "entropy", "tur") for kind, _ in outputs):
                 polys.update({("N", b): nums[b] for b in range(len(self.baths))})
             polys.update(extra_polys or {})
@@ -787,6 +790,27 @@ class PauliKernel(Mapping[str, ClosedForm]):
         """TUR ratio of the heat current from ``bath`` (:func:`symness.kernels.statistics.tur_ratio`)."""
         from .statistics import tur_ratio
         return tur_ratio(self, bath)
+
+    # ------------------------------------------------------------- machines (symness.kernels.machines)
+    def cooling_power(self, cold: str) -> ClosedForm:
+        """Heat drawn from ``cold`` per unit time (:func:`symness.kernels.machines.cooling_power`)."""
+        from .machines import cooling_power
+        return cooling_power(self, cold)
+
+    def coefficient_of_performance(self, cold: str, hot: str) -> ClosedForm:
+        """q_cold / q_hot (:func:`symness.kernels.machines.coefficient_of_performance`)."""
+        from .machines import coefficient_of_performance
+        return coefficient_of_performance(self, cold, hot)
+
+    def absorption_refrigerator(self, hot: str, room: str, cold: str) -> Any:
+        """Cooling power, COP and Carnot bound (:func:`symness.kernels.machines.absorption_refrigerator`)."""
+        from .machines import absorption_refrigerator
+        return absorption_refrigerator(self, hot, room, cold)
+
+    def cycle_decomposition(self) -> Any:
+        """Schnakenberg cycles, sigma = sum J_C A_C (:func:`symness.kernels.machines.cycle_decomposition`)."""
+        from .machines import cycle_decomposition
+        return cycle_decomposition(self)
 
 
 def _identically_zero(e: sympy.Expr) -> bool:

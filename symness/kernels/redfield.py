@@ -529,13 +529,9 @@ class _RedfieldBackend(NumericBackend):
     def fast(self, values: Any) -> tuple[list[np.ndarray], np.ndarray]:
         if self._np is None:
             self._np = sympy.lambdify(self.params, self.variables, modules=["scipy", "numpy"], cse=True)
-        args = [np.asarray(values[p], dtype=float) for p in self.params]
-        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
-        npts = int(np.prod(shape)) if shape else 1
-        with np.errstate(all="ignore"):
-            vals = self._np(*args)
-        x = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)), shape).reshape(-1) for v in vals])
-        x = x.reshape(len(vals), npts)
+        from .numerics import points_of
+        x = points_of(self._np, self.params, values)
+        npts = x.shape[1]
         bad = ~np.all(np.isfinite(x), axis=0)
         x[:, bad] = 1.0
         try:

@@ -319,9 +319,12 @@ class ExtendedPauli:
     def _at(self, bits: int) -> dict[str, mpmath.mpf]:
         return self._solve(bits)[0]
 
-    def _solve(self, bits: int) -> tuple[dict[str, mpmath.mpf], Any]:
-        if bits in self._cache:
-            return self._cache[bits]
+    def rates(self, bits: int) -> tuple[list[Any], dict[str, list[list[Any]]]]:
+        """Energies and rate matrices ``W[bath][a][c]`` (rate ``c -> a``) as flint ``arb`` at ``bits``.
+
+        Downward rates from double precision, upward ones by detailed balance with the exact
+        energy differences (class docstring).
+        """
         flint = _flint()
         pb = self.gen.pauli
         Ef = np.asarray(pb.E, dtype=float)
@@ -348,6 +351,16 @@ class ExtendedPauli:
                         else:
                             Wb[a][c] = flint.arb(float(Db[a, c]))
                 W[name] = Wb
+        return E, W
+
+    def _solve(self, bits: int) -> tuple[dict[str, mpmath.mpf], Any]:
+        if bits in self._cache:
+            return self._cache[bits]
+        flint = _flint()
+        d = self.gen.pauli.d
+        with _LOCK, flint.ctx.workprec(bits):
+            E, W = self.rates(bits)
+            zero = flint.arb(0)
             Q = [[sum((W[n][a][c] for n in W), zero) for c in range(d)] for a in range(d)]
             for c in range(d):
                 Q[c][c] = -sum((Q[a][c] for a in range(d) if a != c), zero)

@@ -877,6 +877,25 @@ class NESS:
             total -= J / T[name]
         return total
 
+    # ----------------------------------------------------------------- counting statistics (Davies)
+    def heat_cumulants(self, name: str, order: int = 3) -> np.ndarray:
+        """Scaled cumulants of the heat from bath ``name``: mean, noise, ...
+        (:func:`~symness.open.counting.heat_cumulants`)."""
+        from .counting import heat_cumulants
+        return heat_cumulants(self, name, order)
+
+    def heat_current_noise(self, name: str) -> float:
+        """Zero-frequency noise :math:`\\lim\\mathrm{Var}(Q_t)/t` of the heat from bath ``name`` (energy^2/time;
+        :func:`~symness.open.counting.heat_current_noise`)."""
+        from .counting import heat_current_noise
+        return heat_current_noise(self, name)
+
+    def tur_ratio(self, name: str) -> float:
+        """TUR ratio :math:`S\\sigma/J^2 \\ge 2` of the heat current from bath ``name``
+        (:func:`~symness.open.counting.tur_ratio`)."""
+        from .counting import tur_ratio
+        return tur_ratio(self, name)
+
     def _bond_op(self, bond: tuple[int, int]) -> Any:
         """A model's bond operator in the working space when it conserves the sector, else full-space."""
         sysm = self.system

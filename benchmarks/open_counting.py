@@ -1,0 +1,66 @@
+"""Heat-current noise of a Davies NESS vs its mean current, XXZ chains of growing size (issue 13).
+
+Reference, measured in the same run: the mean heat current -- ``davies_ness(system)`` (eigendecomposition,
+Pauli block, GTH) followed by ``bath_heat_currents()``.  New: ``ness.heat_current_noise("L")`` on that
+steady state (the tilted zero-frequency block and one bordered LU, :mod:`symness.open.counting`), and the
+third cumulant for comparison.  The ratio noise / mean is printed; the counting statistics should cost a
+fraction of the steady state they start from (the same dense d x d work).
+
+Chain: N spins, J = 1, Delta = 0.7, fields h_l = 0.3 l (no degeneracies), sigma^x couplings at sites 1 and N
+(no conserved magnetisation: the full 2^N space), ohmic baths (gamma = 0.01, cutoff 10, T_L = 2, T_R = 1).
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/open_counting.py [--nmin 4] [--nmax 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def system(N: int):
+    from symness import spins
+    from symness.baths import Bath, ohmic
+    from symness.open import OpenSystem
+
+    H = 0
+    for l in range(1, N):
+        H = H + sum(c * spins.bond_op(l, l + 1, N, p) for c, p in ((1.0, "xx"), (1.0, "yy"), (0.7, "zz")))
+    H = H + sum(0.3 * l * spins.sigma("z", l, N) for l in range(1, N + 1))
+    spec = ohmic(0.01, 10.0)
+    return OpenSystem(H, [(spins.sigma("x", 1, N), Bath(spec, 2.0)), (spins.sigma("x", N, N), Bath(spec, 1.0))])
+
+
+def main() -> None:
+    from symness.open import davies_ness
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--nmin", type=int, default=4)
+    ap.add_argument("--nmax", type=int, default=10)
+    args = ap.parse_args()
+    davies_ness(system(2)).heat_current_noise("L")  # load the modules
+    print(f"{'N':>3} {'dim':>5} {'mean [s]':>9} {'noise [s]':>10} {'ratio':>6} {'kappa_3 [s]':>11} "
+          f"{'J_L':>11} {'S_L':>11} {'TUR':>7}")
+    for N in range(args.nmin, args.nmax + 1):
+        sysm = system(N)
+        t0 = time.perf_counter()
+        ness = davies_ness(sysm)
+        J = ness.bath_heat_currents()["L"]
+        t_mean = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        S = ness.heat_current_noise("L")
+        t_noise = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ness.heat_cumulants("L", 3)
+        t_k3 = time.perf_counter() - t0
+        print(f"{N:>3} {ness.space.dim:>5} {t_mean:>9.3f} {t_noise:>10.3f} {t_noise / t_mean:>6.2f} {t_k3:>11.3f} "
+              f"{J:>11.4e} {S:>11.4e} {ness.tur_ratio('L'):>7.3f}")
+
+
+if __name__ == "__main__":
+    main()
