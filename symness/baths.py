@@ -79,6 +79,7 @@ __all__ = [
     "drude",
     "custom",
     "SymmetrizedSpectrum",
+    "RateFunction",
     "weak_coupling_spectrum",
     "Preset",
     "PRESETS",
@@ -97,9 +98,11 @@ def _frequencies(omega: Any, name: str = "omega", *, allow_inf: bool = True) -> 
         raise InvalidParameterError(
             f"{name} = {omega!r} cannot be read as real frequencies ({exc}); pass real numbers."
         ) from None
-    if np.any(np.isnan(w)):
+    if np.isfinite(w).all():  # the common case: one reduction
+        return w
+    if np.isnan(w).any():
         raise InvalidParameterError(f"{name} contains NaN; pass finite frequencies.")
-    if not allow_inf and np.any(np.isinf(w)):
+    if not allow_inf and np.isinf(w).any():
         raise InvalidParameterError(f"{name} = {omega} is infinite; pass finite frequencies.")
     return w
 
@@ -418,7 +421,8 @@ def drude(gamma: Any, cutoff: Any) -> SpectralDensity:
 
 
 def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symbol | None = None,
-           *, name: str = "custom", scale: float = 1.0, decays: bool = True) -> SpectralDensity:
+           *, name: str = "custom", scale: float = 1.0, decays: bool = True,
+           slope0: float | None = None) -> SpectralDensity:
     r"""A user spectral density, from a vectorised callable or a SymPy expression.
 
     Parameters
@@ -430,6 +434,11 @@ def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symb
         The frequency symbol of a SymPy expression.
     scale
         Characteristic frequency, used to split integrals.
+    slope0
+        :math:`\lim_{\omega\to0^+}J(\omega)/\omega` of a callable, giving the
+        zero-frequency rate :math:`\gamma(0) = T J'(0)`.  Default: the limit, taken
+        symbolically when the callable accepts a SymPy symbol, else by Richardson
+        extrapolation (round-off accurate for densities analytic at 0).
     """
     if isinstance(J, sympy.Basic):
         if omega is None:
@@ -449,9 +458,157 @@ def custom(J: Callable[[np.ndarray], np.ndarray] | sympy.Expr, omega: sympy.Symb
                                expr=expr, omega_symbol=wpos, slope0=slope0, scale=scale, decays=decays)
     if not callable(J):
         raise InvalidParameterError("custom() takes a callable J(omega) or a SymPy expression.")
-    h = 1e-7 * scale
-    slope0 = float(np.asarray(J(np.array([h])), dtype=float)[0]) / h
-    return SpectralDensity(name=name, func=J, slope0=slope0, scale=scale)
+    check_positive(scale, "scale")
+    if slope0 is None:
+        slope0 = _callable_slope0(J, float(scale))
+    else:
+        check_nonnegative(slope0, "slope0")
+        slope0 = float(slope0)
+    return SpectralDensity(name=name, func=J, slope0=slope0, scale=scale, decays=decays)
+
+
+def _callable_slope0(J: Callable[[Any], Any], scale: float) -> float:
+    r""":math:`\lim_{\omega\to0^+}J(\omega)/\omega` of a user callable, as a limit (not a difference quotient).
+
+    First symbolically: a callable written with SymPy-compatible operations (``lambda w:
+    g * w * sympy.exp(-w / wc)``, or plain arithmetic) is called with a SymPy symbol and
+    the limit taken exactly.  Otherwise numerically: Richardson (Neville) extrapolation of
+    :math:`J(h)/h` to :math:`h = 0` from :math:`h = 2^{-k}\,10^{-2}\,\omega_c`, exact to
+    round-off for a density analytic at 0 (``ohmic``-like :math:`J = \omega f(\omega)`);
+    a :class:`~symness.errors.PrecisionWarning` if the extrapolation does not settle.
+    """
+    w = sympy.Symbol("omega", positive=True)
+    try:
+        expr = J(w)
+    except Exception:  # noqa: BLE001 - numpy-only callables cannot take a symbol
+        expr = None
+    if isinstance(expr, sympy.Basic) and expr.free_symbols <= {w}:
+        try:
+            val = _slope0(expr, w)
+        except Exception:  # noqa: BLE001 - fall back to the numeric limit
+            val = None
+        if isinstance(val, float) and not math.isnan(val):
+            return val
+    return _limit_at_zero(lambda h: np.asarray(J(h), dtype=float).reshape(-1) / h, scale,
+                          "custom(J): J(omega)/omega", "pass slope0= (the limit of J(omega)/omega at 0)")
+
+
+def _limit_at_zero(f: Callable[[np.ndarray], np.ndarray], scale: float, what: str, fix: str) -> float:
+    """``lim_{h -> 0+} f(h)`` by Richardson (Neville) extrapolation from ``h = 2^-k 1e-2 scale``."""
+    import warnings
+
+    from .errors import PrecisionWarning
+
+    h = 1e-2 * scale * 2.0 ** -np.arange(12)
+    with np.errstate(all="ignore"):
+        f = np.asarray(f(h), dtype=float).reshape(-1)
+    if f.shape != h.shape or not np.all(np.isfinite(f)):
+        raise InvalidParameterError(f"{what} is not finite for small omega > 0, so its limit at omega = 0 is "
+                                    f"undefined; {fix}.")
+    # Neville's table for the polynomial through (h_k, f_k), evaluated at h = 0
+    best, err = f[0], math.inf
+    T = f.copy()
+    for m in range(1, h.size):
+        T[:-m] = (h[m:] * T[:-m] - h[:-m] * T[1:h.size - m + 1]) / (h[m:] - h[:-m])
+        e = abs(T[0] - best)
+        if e < err:
+            best, err = T[0], e
+        elif e > 4 * err:
+            break
+    tol = 1e-10 * max(abs(best), float(np.max(np.abs(f))), 1e-300)
+    if not err <= tol:
+        warnings.warn(f"{what} -> {best:.12g} at omega -> 0 is uncertain by {err:.2g}; {fix}.",
+                      PrecisionWarning, stacklevel=4)
+    return float(best)
+
+
+@dataclass(frozen=True)
+class RateFunction(Spectrum):
+    r"""A bath given directly by its canonical rate :math:`\gamma(\omega)` at one temperature.
+
+    ``func(omega)`` (vectorised, ``omega > 0`` = emission) is the canonical rate of the
+    module docstring -- for a QuTiP environment its ``power_spectrum`` -- at the
+    temperature ``T``; it must obey detailed balance
+    :math:`\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)` (checked by :class:`Bath` at a
+    few frequencies).  It cannot be evaluated at another temperature, and it has no
+    symbolic form.  Build it with ``Bath(func, T)`` or :meth:`Bath.from_qutip`.
+    """
+
+    func: Callable[[np.ndarray], np.ndarray]
+    T: float
+    name: str = "rate"
+    scale: float = 1.0
+    decays: bool = True
+
+    def __post_init__(self) -> None:
+        if not callable(self.func) or isinstance(self.func, Spectrum):
+            raise InvalidParameterError(
+                f"RateFunction needs a callable rate gamma(omega) (vectorised over omega), got "
+                f"{type(self.func).__name__}.")
+        check_temperature(self.T, "T")
+        if is_symbolic(self.T):
+            raise InvalidParameterError("a rate function needs a numeric temperature T.")
+        check_positive(self.scale, "scale")
+        object.__setattr__(self, "T", float(self.T))
+        object.__setattr__(self, "scale", float(self.scale))
+
+    def rate(self, omega: Any, T: float) -> np.ndarray | float:
+        check_temperature(T, "T")
+        if float(T) != self.T:
+            raise InvalidParameterError(
+                f"the rate function {self.name!r} is given at T = {self.T}; it cannot be evaluated at "
+                f"T = {T}. Build a Bath from a spectral density (custom(J)) to change the temperature.")
+        w = np.asarray(omega, dtype=float)
+        with np.errstate(all="ignore"):
+            out = np.real(np.asarray(self.func(w), dtype=complex)).astype(float)
+        out = np.broadcast_to(out, w.shape).copy() if out.shape != w.shape else out.copy()
+        zero = (w == 0) & ~np.isfinite(out)
+        if np.any(zero):  # e.g. J(w)/(1 - e^{-w/T}) at w = 0: the limit, not 0/0
+            out[zero] = self.zero_rate
+        return out if out.ndim else float(out)
+
+    @property
+    def zero_rate(self) -> float:
+        """:math:`\\gamma(0)` as the limit :math:`\\omega\\to0^+` (Richardson extrapolation), kept."""
+        g0 = self.__dict__.get("_zero_rate")
+        if g0 is None:
+            g0 = _limit_at_zero(lambda h: np.real(np.asarray(self.func(h), dtype=complex)), self.scale,
+                                f"the rate function {self.name!r}", "make it finite at omega = 0")
+            object.__setattr__(self, "_zero_rate", g0)
+        return g0
+
+    def rate_sym(self, omega: Any, T: Any) -> sympy.Expr:
+        raise InvalidParameterError(
+            f"the rate function {self.name!r} is numeric only; the symbolic path needs a spectral density "
+            "(ohmic(), drude(), custom(sympy expression)).")
+
+    def lamb_shift_defined(self) -> bool:
+        return self.decays
+
+
+def _check_detailed_balance(spec: RateFunction) -> None:
+    """Refuse a rate function that breaks detailed balance at its temperature (or is negative)."""
+    T = spec.T
+    w = spec.scale * np.array([1e-3, 1e-2, 0.1, 0.5, 1.0, 2.0])
+    if T > 0:
+        w = w[w / T < 30]  # where both rates are well above underflow
+    if w.size == 0:
+        return
+    g = np.asarray(spec.rate(np.concatenate([w, -w, [0.0]]), T), dtype=float)
+    ge, ga, g0 = g[:w.size], g[w.size:2 * w.size], g[-1]
+    if not (np.all(np.isfinite(g)) and np.all(g >= 0)):
+        raise InvalidParameterError(
+            f"the rate function {spec.name!r} must be finite and >= 0 (got {g.tolist()} at omega = "
+            f"{np.concatenate([w, -w, [0.0]]).tolist()}).")
+    want = ge * np.exp(-w / T) if T > 0 else np.zeros_like(ge)
+    bad = np.abs(ga - want) > 1e-6 * np.maximum(np.abs(want), 1e-300) + 1e-12 * float(np.max(ge, initial=0))
+    if np.any(bad):
+        k = int(np.argmax(bad))
+        raise InvalidParameterError(
+            f"the rate function {spec.name!r} breaks detailed balance at T = {T}: gamma(-omega) = {ga[k]:.6g} "
+            f"but exp(-omega/T) gamma(omega) = {want[k]:.6g} at omega = {w[k]:.6g}. Pass the bath's own "
+            "temperature (omega > 0 is energy given to the bath), or a spectral density (custom(J)).")
+    del g0
 
 
 @dataclass(frozen=True)
@@ -563,10 +720,25 @@ class Bath:
                  lamb_shift: bool | None = None, name: str | None = None):
         if isinstance(spectrum, (int, float)) and not isinstance(spectrum, bool):
             spectrum = flat(spectrum)
+        if callable(spectrum) and not isinstance(spectrum, Spectrum):  # a plain rate function gamma(omega)
+            check_temperature(T, "T")
+            if is_symbolic(T):
+                raise InvalidParameterError("a Bath from a rate function needs a numeric temperature T.")
+            spectrum = RateFunction(spectrum, float(T), name=getattr(spectrum, "__name__", "rate"))
+            _check_detailed_balance(spectrum)
         if not isinstance(spectrum, Spectrum):
             raise InvalidParameterError(
                 f"spectrum must be a symness spectrum (ohmic(), flat(), drude(), custom(), "
-                f"weak_coupling_spectrum()), got {type(spectrum).__name__}.")
+                f"weak_coupling_spectrum()) or a rate function gamma(omega), got {type(spectrum).__name__}.")
+        if isinstance(spectrum, RateFunction):
+            check_temperature(T, "T")
+            if is_symbolic(T) or float(T) != spectrum.T:
+                raise InvalidParameterError(
+                    f"the rate function {spectrum.name!r} is given at T = {spectrum.T}, not T = {T}; a rate "
+                    "function cannot change its temperature (build the Bath from a spectral density).")
+            if preset != "canonical":
+                raise InvalidParameterError("a rate function is the canonical rate gamma(omega); use "
+                                            "preset='canonical'.")
         if preset not in PRESETS:
             raise InvalidParameterError(f"unknown bath preset {preset!r}; choose one of {sorted(PRESETS)}.")
         if preset == "weak_coupling" and not isinstance(spectrum, SymmetrizedSpectrum):
@@ -590,6 +762,84 @@ class Bath:
         return (f"Bath({getattr(self.spectrum, 'name', self.spectrum)!s}, T={self.T}, "
                 f"preset={self.preset.name!r}, lamb_shift={self.lamb_shift})")
 
+    @classmethod
+    def from_rate(cls, rate: Callable[[np.ndarray], np.ndarray], T: float, *, name: str | None = None,
+                  scale: float = 1.0, lamb_shift: bool | None = None) -> Bath:
+        r"""A bath from its canonical rate :math:`\gamma(\omega)` at temperature ``T`` (a plain callable).
+
+        ``rate(omega)`` is vectorised, ``omega > 0`` is energy given *to* the bath, and
+        it must obey detailed balance at ``T``
+        (:math:`\gamma(-\omega) = e^{-\omega/T}\gamma(\omega)`, checked at a few
+        frequencies around ``scale``).  ``Bath(rate, T)`` is the same.
+        """
+        check_positive(scale, "scale")
+        check_temperature(T, "T")
+        spec = RateFunction(rate, float(T), name=getattr(rate, "__name__", "rate"), scale=float(scale))
+        _check_detailed_balance(spec)
+        return cls(spec, T, "canonical", lamb_shift=lamb_shift, name=name)
+
+    @classmethod
+    def from_qutip(cls, env: Any, T: float | None = None, *, name: str | None = None,
+                   lamb_shift: bool | None = None) -> Bath:
+        r"""A bath from a QuTiP bosonic environment (``qutip.core.environment.BosonicEnvironment``).
+
+        QuTiP couples :math:`H_I = Q\otimes X` with :math:`C(t) = \langle X(t)X(0)\rangle`
+        and the power spectrum :math:`S(\omega) = \int dt\, e^{i\omega t}C(t)
+        = 2J_{\rm QuTiP}(\omega)[n(\omega) + 1]`, which *is* the canonical rate
+        :math:`\gamma(\omega)` of this module (:math:`\omega > 0`: emission), so
+        :math:`J_{\rm canonical} = 2J_{\rm QuTiP}`.  Use ``(Q, Bath.from_qutip(env))`` as a
+        coupling.
+
+        * ``DrudeLorentzEnvironment(T, lam, gamma)`` -> :func:`drude` with
+          :math:`\gamma_{\rm drude} = 4\lambda/\gamma`, cutoff :math:`\gamma`;
+        * ``OhmicEnvironment(T, alpha, wc, s)`` -> :func:`ohmic` with coupling :math:`2\alpha`;
+        * ``UnderDampedEnvironment(T, lam, gamma, w0)`` -> :func:`custom` of
+          :math:`2\lambda^2\Gamma\omega/((\omega^2-\omega_0^2)^2+\Gamma^2\omega^2)`;
+
+        all exact, symbolic too, and usable at any temperature.  Any other environment
+        (``BosonicEnvironment.from_power_spectrum``, ``from_spectral_density``,
+        ``from_correlation_function``) becomes a :class:`RateFunction` of its
+        ``power_spectrum`` at its temperature (``T`` if the environment has none).
+        """
+        try:
+            from qutip.core import environment as qenv
+        except ImportError:  # pragma: no cover - qutip is a test dependency
+            raise InvalidParameterError("Bath.from_qutip needs QuTiP >= 5 (pip install qutip).") from None
+        if not isinstance(env, qenv.BosonicEnvironment):
+            raise InvalidParameterError(
+                f"Bath.from_qutip takes a QuTiP bosonic environment (qutip.DrudeLorentzEnvironment, "
+                f"OhmicEnvironment, UnderDampedEnvironment, BosonicEnvironment.from_power_spectrum, ...), "
+                f"got {type(env).__name__}.")
+        Tenv = getattr(env, "T", None)
+        if T is None:
+            T = Tenv
+        if T is None:
+            raise InvalidParameterError("this QuTiP environment has no temperature; pass T=.")
+        check_temperature(T, "T")
+        if Tenv is not None and float(Tenv) != float(T):
+            raise InvalidParameterError(f"T = {T} differs from the environment's own T = {Tenv}.")
+        label = name if name is not None else (env.tag if isinstance(env.tag, str) else None)
+        if type(env) is qenv.DrudeLorentzEnvironment:
+            lam, gam = float(env.lam), float(env.gamma)
+            return cls(drude(4 * lam / gam, gam), T, "canonical", lamb_shift=lamb_shift, name=label)
+        if type(env) is qenv.OhmicEnvironment:
+            return cls(ohmic(2 * float(env.alpha), float(env.wc), float(env.s)), T, "canonical",
+                       lamb_shift=lamb_shift, name=label)
+        if type(env) is qenv.UnderDampedEnvironment:
+            lam, gam, w0 = (sympy.Float(float(v)) for v in (env.lam, env.gamma, env.w0))
+            w = sympy.Symbol("omega", positive=True)
+            J = 2 * lam**2 * gam * w / ((w**2 - w0**2) ** 2 + gam**2 * w**2)
+            return cls(custom(J, w, name=f"underdamped(lam={env.lam}, gamma={env.gamma}, w0={env.w0})",
+                              scale=float(env.w0)), T, "canonical", lamb_shift=lamb_shift, name=label)
+        scale = float(getattr(env, "wMax", None) or 1.0)
+
+        def power_spectrum(w: np.ndarray) -> np.ndarray:
+            return np.asarray(env.power_spectrum(np.asarray(w, dtype=float)), dtype=float)
+
+        spec = RateFunction(power_spectrum, float(T), name=f"qutip {type(env).__name__}", scale=min(scale, 1.0))
+        _check_detailed_balance(spec)
+        return cls(spec, T, "canonical", lamb_shift=lamb_shift, name=label)
+
     def with_temperature(self, T: Any) -> Bath:
         """A copy of this bath at temperature ``T``."""
         return Bath(self.spectrum, T, self.preset.name, lamb_shift=self.lamb_shift, name=self.name)
@@ -602,12 +852,12 @@ class Bath:
         out = self.preset.factor * self.spectrum.rate(_frequencies(omega, allow_inf=False),
                                                       float(self.T))
         arr = np.asarray(out)
-        if not np.all(np.isfinite(arr)):
+        if not np.isfinite(arr).all():
             raise InvalidParameterError(
                 f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is not "
                 f"finite at omega = {omega}; check the spectral density (it must be finite for "
                 "omega > 0).")
-        if np.any(arr < 0):
+        if (arr < 0).any():
             raise NegativeCouplingError(
                 f"the rate of spectrum {getattr(self.spectrum, 'name', self.spectrum)!r} is "
                 f"negative at omega = {omega}; a spectral density must satisfy J(omega) >= 0 "

@@ -459,6 +459,27 @@ class Sector:
             return op[self.basis][:, self.basis]
         return np.asarray(op)[np.ix_(self.basis, self.basis)]
 
+    def product(self, factors: Mapping[int, str] | Iterable[tuple[int, str]], coeff: complex = 1.0
+                ) -> sp.csr_matrix:
+        """The block inside the sector of ``coeff`` times a product of named single-site operators.
+
+        Equals ``restrict(coeff * op_product(factors, n))`` but is built from the sector's
+        basis alone (:func:`product_action`), so it works where the :math:`2^n` space cannot
+        be built (a one-magnon sector of 60 spins).  ``factors``: ``{site: name}`` or
+        ``((site, name), ...)``, 1-based sites.
+        """
+        items = tuple(factors.items()) if isinstance(factors, Mapping) else tuple(factors)
+        if any(not isinstance(f, tuple) or len(f) != 2 for f in items):
+            raise InvalidParameterError(
+                f"factors must be {{site: name}} or ((site, name), ...), 1-based sites; got {factors!r}.")
+        c = complex(as_finite_expr(coeff, "coeff"))
+        basis = self.basis
+        new, amp = product_action(items, self.n, basis)
+        pos = np.minimum(np.searchsorted(basis, new), basis.size - 1)
+        keep = (basis[pos] == new) & (amp != 0)
+        d = basis.size
+        return sp.csr_matrix((c * amp[keep], (pos[keep], np.arange(d)[keep])), shape=(d, d), dtype=complex)
+
     def _full_space(self, op: Any, name: str) -> Any:
         op = _as_operator(op)
         d = 2**self.n
@@ -495,6 +516,64 @@ class Sector:
         mask[self.basis] = False
         out = cols[mask]
         return float(abs(out).max()) if out.nnz else 0.0
+
+
+#: named single-site operators as (output bit, amplitude) per input bit (0 = up, 1 = down):
+#: every column of their 2x2 table has at most one non-zero entry
+_ACTION: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _action_table(name: str) -> tuple[np.ndarray, np.ndarray]:
+    hit = _ACTION.get(name)
+    if hit is None:
+        t = _numeric_table(_ALIASES.get(name, name))
+        out_bit = np.array([1 if t[1, b] != 0 else 0 for b in (0, 1)], dtype=np.int64)
+        amp = np.array([t[out_bit[b], b] for b in (0, 1)], dtype=complex)
+        if any(t[1 - out_bit[b], b] != 0 for b in (0, 1)):  # pragma: no cover - named tables only
+            raise InvalidParameterError(f"single-site operator {name!r} is not a generalised permutation.")
+        hit = _ACTION[name] = (out_bit, amp)
+    return hit
+
+
+def product_action(factors: Iterable[tuple[int, str]], n: int, states: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    r"""Where a product of named single-site operators sends basis states.
+
+    A product :math:`\bigotimes_l O_l` of the named operators of :data:`SINGLE_SITE`
+    maps a basis configuration to at most one configuration, so its action on the
+    basis states ``states`` (full-space indices, site 1 the most significant bit) is
+    ``O|s> = amp[k] |new[k]>``.  Cost :math:`O(\text{len(states)} \times \text{sites})`,
+    never :math:`2^n`: the way to build operators inside a sector of a long chain.
+
+    Parameters
+    ----------
+    factors
+        ``((site, name), ...)`` with 1-based sites and names from :data:`SINGLE_SITE`.
+    n
+        Number of sites (at most :data:`MAX_SECTOR_SITES`).
+    states
+        Basis indices (int64), e.g. ``Sector(n, k).basis``.
+
+    Returns
+    -------
+    (new, amp)
+        int64 indices and complex amplitudes (zero where the product annihilates the state).
+    """
+    _check_n(n, MAX_SECTOR_SITES)
+    states = np.asarray(states, dtype=np.int64)
+    new = states.copy()
+    amp = np.ones(states.shape, dtype=complex)
+    for site, name in factors:
+        _check_site(site, n)
+        if not isinstance(name, str) or _ALIASES.get(name, name) not in SINGLE_SITE:
+            raise InvalidParameterError(
+                f"unknown single-site operator {name!r}; use one of {sorted(SINGLE_SITE)}.")
+        out_bit, a = _action_table(name)
+        shift = np.int64(n - site)
+        bit = (states >> shift) & 1
+        amp *= a[bit]
+        new = (new & ~(np.int64(1) << shift)) | (out_bit[bit] << shift)
+    return new, amp
 
 
 def _sector_indices(n: int, up: int) -> np.ndarray:

@@ -8,6 +8,7 @@ symbolic result and gets one, with the assumption recorded by the caller).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,8 @@ def check_temperature(T: Any, name: str = "T", *, allow_zero: bool = True) -> No
     Temperatures are in units of energy (k_B = 1).  Symbolic temperatures are
     accepted unless SymPy knows them to be negative (or zero when forbidden).
     """
+    if type(T) is float and T < math.inf and (T > 0.0 or (allow_zero and T == 0.0)):
+        return  # the common case, without building an array (NaN fails the comparisons)
     if isinstance(T, sympy.Basic) and T.free_symbols:
         if T.is_negative or (not allow_zero and T.is_zero):
             raise NegativeTemperatureError(
@@ -188,6 +191,9 @@ def as_array(op: Any) -> np.ndarray | sp.spmatrix:
     if sp.issparse(op):
         return op
     if hasattr(op, "full") and hasattr(op, "dims"):  # qutip.Qobj, duck-typed
+        layer = type(getattr(op, "data", None)).__name__
+        if layer in ("CSR", "Dia") and hasattr(op, "data_as"):  # sparse Qobj stay sparse (QuTiP 5)
+            return sp.csr_matrix(op.to("CSR").data_as("csr_matrix"), copy=True)
         return np.asarray(op.full())
     if isinstance(op, sympy.MatrixBase):
         try:

@@ -119,15 +119,33 @@ def test_model_with_symbolic_weak_coupling_bath():
     assert redfield_ness(m, c=2.0).bath_heat_currents()["L"] != J["L"]
 
 
-def test_model_cache_is_released():
+def test_model_cache_is_released_and_shared_by_structure():
     import gc
 
-    from symness.open.system import _CACHE
+    from symness.open import compiled as cm
 
-    before = len(_CACHE)
     m = xxz_ring(n=4, fields={2: 1.0})
     redfield_ness(m, up_spins=2)
-    assert len(_CACHE) == before + 1
-    del m
+    m2 = xxz_ring(n=4, fields={2: 1.0}, Delta=0.3)  # same structure, other values: one compilation
+    redfield_ness(m2, up_spins=2)
+    assert cm.compiled(m2) is cm.compiled(m)
+    key = id(m2)
+    assert key in cm._BY_ID
+    del m2
     gc.collect()
-    assert len(_CACHE) == before
+    assert key not in cm._BY_ID
+    assert len(cm._BY_STRUCTURE) <= cm.MAX_COMPILED
+
+
+def test_ring_construction_shares_its_structure():
+    from symness.open import compiled as cm
+
+    a = xxz_ring(n=5, Delta=0.1, fields={2: 1.0})
+    b = xxz_ring(n=5, Delta=0.7, fields={2: -0.5}, T_left=3.0)
+    assert a.terms is not b.terms and a.terms == b.terms  # fresh lists of the same immutable terms
+    assert cm.compiled(a) is cm.compiled(b)
+    b.terms.pop()  # a user's edit of one model's list leaves the other (and the cache) alone
+    assert len(xxz_ring(n=5, fields={2: 0.0}).terms) == len(a.terms) == 16
+    ja = redfield_ness(a, up_spins=2).bath_heat_currents()["L"]
+    jb = redfield_ness(xxz_ring(n=5, Delta=0.1, fields={2: 1.0}), up_spins=2).bath_heat_currents()["L"]
+    assert ja == jb

@@ -42,6 +42,56 @@ from .base import Coupling, Model, Term, _check_value, check_sites
 __all__ = ["xxz_ring", "two_branch_ring", "ring_model"]
 
 
+#: ring structures (terms, bonds, contact terms) kept for reuse: they hold symbols only, so a
+#: parameter sweep that rebuilds ``xxz_ring(..., Delta=D)`` builds its terms once (issue 16)
+_RING_TERMS_MAX = 64
+_RING_TERMS: dict[Any, Any] = {}
+_OHMIC: dict[Any, Any] = {}
+
+
+def _ring_terms(n: int, field_sites: tuple[int, ...], contacts: tuple[int, int], coupling: str
+                ) -> tuple[list[Term], dict[tuple[int, int], list[Term]], tuple[tuple[Term, ...], ...]]:
+    """The symbolic terms of a ring (immutable ``Term``\\ s, fresh lists), cached by structure."""
+    key = (n, field_sites, contacts, coupling)
+    hit = _RING_TERMS.get(key)
+    if hit is None:
+        Js = sympy.Symbol("J", real=True)
+        Ds = sympy.Symbol("Delta", real=True)
+        terms: list[Term] = []
+        bonds: dict[tuple[int, int], list[Term]] = {}
+        for l in range(1, n + 1):
+            m = l % n + 1
+            bond = [Term.of(Js, (l, "x"), (m, "x")), Term.of(Js, (l, "y"), (m, "y")),
+                    Term.of(Ds, (l, "u"), (m, "u"))]
+            terms += bond
+            bonds[(l, m)] = list(bond)
+        for l in field_sites:
+            h = sympy.Symbol(f"h_{l}", real=True)
+            terms.append(Term.of(h, (l, "z")))
+            prev = (l - 2) % n + 1
+            bonds[(prev, l)].append(Term.of(h / 2, (l, "z")))
+            bonds[(l, l % n + 1)].append(Term.of(h / 2, (l, "z")))
+        contact_terms = ((Term.of(1, (contacts[0], coupling)),), (Term.of(1, (contacts[1], coupling)),))
+        if len(_RING_TERMS) >= _RING_TERMS_MAX:
+            _RING_TERMS.pop(next(iter(_RING_TERMS)))
+        hit = _RING_TERMS[key] = (tuple(terms), {k: tuple(v) for k, v in bonds.items()}, contact_terms)
+    terms_t, bonds_t, contact_terms = hit
+    return list(terms_t), {k: list(v) for k, v in bonds_t.items()}, contact_terms
+
+
+def _ohmic(gamma: Any, cutoff: Any) -> Any:
+    """``ohmic(gamma, cutoff)``, kept for plain numbers (a frozen, shareable spectral density)."""
+    if type(gamma) not in (int, float) or type(cutoff) not in (int, float):
+        return ohmic(gamma, cutoff)
+    key = (type(gamma), gamma, type(cutoff), cutoff)
+    hit = _OHMIC.get(key)
+    if hit is None:
+        if len(_OHMIC) >= _RING_TERMS_MAX:
+            _OHMIC.pop(next(iter(_OHMIC)))
+        hit = _OHMIC[key] = ohmic(gamma, cutoff)
+    return hit
+
+
 def ring_model(name: str, n: int, *, J: float, Delta: float, fields: Mapping[int, float] | None,
                contacts: tuple[int, int], T_left: float, T_right: float, gamma: float, cutoff: float,
                preset: str, coupling: str, paper: str, equation: str) -> Model:
@@ -77,22 +127,10 @@ def ring_model(name: str, n: int, *, J: float, Delta: float, fields: Mapping[int
     TL = sympy.Symbol("T_L", positive=True)
     TR = sympy.Symbol("T_R", positive=True)
     hs = {l: sympy.Symbol(f"h_{l}", real=True) for l in sorted(fields)}
-    terms: list[Term] = []
-    bonds: dict[tuple[int, int], list[Term]] = {}
-    for l in range(1, n + 1):
-        m = l % n + 1
-        bond = [Term.of(Js, (l, "x"), (m, "x")), Term.of(Js, (l, "y"), (m, "y")),
-                Term.of(Ds, (l, "u"), (m, "u"))]
-        terms += bond
-        bonds[(l, m)] = list(bond)
-    for l, h in hs.items():
-        terms.append(Term.of(h, (l, "z")))
-        prev = (l - 2) % n + 1
-        bonds[(prev, l)].append(Term.of(h / 2, (l, "z")))
-        bonds[(l, l % n + 1)].append(Term.of(h / 2, (l, "z")))
-    spec = ohmic(gamma, cutoff)
-    couplings = [Coupling("L", (Term.of(1, (contacts[0], coupling)),), Bath(spec, TL, preset, name="L")),
-                 Coupling("R", (Term.of(1, (contacts[1], coupling)),), Bath(spec, TR, preset, name="R"))]
+    terms, bonds, contact_terms = _ring_terms(n, tuple(sorted(fields)), tuple(contacts), coupling)
+    spec = _ohmic(gamma, cutoff)
+    couplings = [Coupling("L", contact_terms[0], Bath(spec, TL, preset, name="L")),
+                 Coupling("R", contact_terms[1], Bath(spec, TR, preset, name="R"))]
     values: dict[sympy.Symbol, Any] = {Js: J, Ds: Delta, TL: T_left, TR: T_right}
     values.update({hs[l]: fields[l] for l in hs})
     symbols = {Js: "XY exchange J (energy)", Ds: "sigma^u sigma^u interaction Delta (energy)",

@@ -292,8 +292,9 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
     E = space.E
     tol = 1e-12 * space.energy_scale if freq_tol is None else float(freq_tol)
     out: list[Channel] = []
+    bohr: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # channels with the same pattern share the clustering
     for c in system.couplings:
-        S = space.to_eigen(space.restrict(c.op))
+        S = space.to_eigen(space.coupling(c))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
             A = S if which in ("S", "L") else S.conj().T
@@ -304,7 +305,10 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 zero = np.zeros(A.shape)
                 out.append(Channel(c.name, A, zero, zero, rate_f, lamb_f, zero))
                 continue
-            index, freqs = bohr_frequencies(E, mask, tol)
+            key = mask.tobytes()
+            if key not in bohr:
+                bohr[key] = bohr_frequencies(E, mask, tol)
+            index, freqs = bohr[key]
             used = np.unique(index[mask])
             g = np.zeros(freqs.size)
             g[used] = np.asarray(rate_f(freqs[used]), dtype=float)
@@ -333,7 +337,7 @@ def operator_channels(system: OpenSystem, space: Space, lamb_shift: bool | None 
     """
     out: list[Channel] = []
     for c in system.couplings:
-        S = _to_eigen(space, space.restrict(c.op))
+        S = _to_eigen(space, space.coupling(c))
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
             A = S if which in ("S", "L") else S.conj().T

@@ -48,6 +48,21 @@ EVOLUTION_MAX_BYTES = 2**31
 _DENSE_EXPM_MAX = 400
 
 
+class ExpectValues(dict):
+    """``{name: values over times}`` of the ``e_ops`` recorded by :func:`evolve`, also callable:
+    ``ev.expect(op)`` computes :math:`\\mathrm{tr}(O\\rho(t))` for any operator afterwards (the
+    ``expect`` convention of :class:`~symness.open.steady.NESS`)."""
+
+    def __init__(self, values: Mapping[str, np.ndarray] | None = None, compute: Any = None):
+        super().__init__(values or {})
+        self._compute = compute
+
+    def __call__(self, op: Any) -> np.ndarray:
+        if self._compute is None:  # pragma: no cover - always bound by Evolution
+            raise InvalidParameterError("these values are not bound to an evolution.")
+        return self._compute(op)
+
+
 @dataclass
 class Evolution:
     """Result of :func:`evolve`.
@@ -61,14 +76,30 @@ class Evolution:
     space
         The working space (``space.lift`` embeds a state in the full space).
     expect
-        ``{name: array over times}`` for the requested ``e_ops``.
+        ``{name: array over times}`` for the requested ``e_ops``; also a method,
+        ``expect(op)``, for any operator (numpy, scipy.sparse or QuTiP; full space or
+        working space), like :meth:`~symness.open.steady.NESS.expect`.
     """
 
     times: np.ndarray
     states: np.ndarray
     space: Space
     generator: Liouvillian
-    expect: dict[str, np.ndarray] = field(default_factory=dict)
+    expect: ExpectValues = field(default_factory=ExpectValues)
+
+    def __post_init__(self) -> None:
+        self.expect = ExpectValues(self.expect, self.expectation)
+
+    def to_qutip(self, sector: bool = False) -> list[Any]:
+        """The states as a list of QuTiP density matrices (``qutip.Qobj``), one per time.
+
+        Full-space ``dims`` (a sector state embedded sparsely), or the sector blocks
+        (``sector=True``); see :meth:`symness.open.steady.NESS.to_qutip`.
+        """
+        from .interop import state_to_qutip
+
+        system = self.generator.system
+        return [state_to_qutip(r, self.space, system, sector) for r in self.states]
 
     def rho(self, k: int) -> np.ndarray:
         """Full-space state at ``times[k]``."""
@@ -78,7 +109,8 @@ class Evolution:
         return self.space.lift(self.states[k])
 
     def expectation(self, op: Any) -> np.ndarray:
-        """:math:`\\mathrm{tr}(O\\rho(t))` over the times for a full-space or working-space operator."""
+        """:math:`\\mathrm{tr}(O\\rho(t))` over the times for a full-space or working-space operator
+        (also ``self.expect(op)``)."""
         O = _working_op(op, self.space)
         vals = np.einsum("ba,tab->t", O, self.states)
         return vals.real if np.max(np.abs(vals.imag), initial=0) <= 1e-12 * max(1, np.max(np.abs(vals))) \

@@ -139,6 +139,24 @@ class Liouvillian:
     def matrix(self, basis: str = "site"):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def to_qutip(self) -> Any:
+        """The generator as a QuTiP superoperator (``qutip.Qobj``, column stacking) on the working space.
+
+        ``qutip.steadystate(L.to_qutip())`` is the state of the matching ``*_ness``
+        (for a sector generator: the sector block, ``dims = [[d], [d]]``; else with the
+        system's ``dims``).  Sparse generators (GKSL) stay sparse; a dense one is built
+        only up to :data:`symness.open.interop.MAX_DENSE_QOBJ_BYTES`.
+        """
+        from .interop import MAX_DENSE_QOBJ_BYTES, superoperator_to_qutip
+
+        d = self.dim
+        if self.native_basis != "site" and 16.0 * float(d) ** 4 > MAX_DENSE_QOBJ_BYTES:
+            raise InvalidParameterError(
+                f"the {d * d} x {d * d} superoperator of this {self.kind} generator is dense and needs "
+                f"{16.0 * float(d) ** 4 / 2**30:.3g} GiB (limit {MAX_DENSE_QOBJ_BYTES / 2**30:.3g} GiB); "
+                "solve in a magnetisation sector (up_spins=k).")
+        return superoperator_to_qutip(self.matrix("site"), self.space, self.system)
+
     def _check_rho(self, rho: Any) -> np.ndarray:
         """``rho`` as a finite complex ``d x d`` array of the working space (else a clear error)."""
         if rho is None or isinstance(rho, (str, bytes)):
@@ -251,12 +269,15 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
     def dense_eigen(self) -> np.ndarray:
         """The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis."""
         d = self.dim
-        I = np.eye(d)
         R = np.diag(-1j * self.omega.reshape(-1)).astype(complex)
+        R4 = R.reshape(d, d, d, d)  # R4[a, b, c, e] = R[(a, b), (c, e)], a view
         for ch, At in zip(self.channels, self.At):
             A = ch.A
-            R += np.kron(At, A.conj()) + np.kron(A, At.conj())
-        R -= np.kron(self.M, I) + np.kron(I, self.M.conj())
+            R4 += At[:, None, :, None] * A.conj()[None, :, None, :]  # kron(At, A^*)
+            R4 += A[:, None, :, None] * At.conj()[None, :, None, :]  # kron(A, At^*)
+        idx = np.arange(d)
+        R4[:, idx, :, idx] -= self.M[None, :, :]         # kron(M, I)
+        R4[idx, :, idx, :] -= self.M.conj()[None, :, :]  # kron(I, M^*)
         return R
 
     def matrix(self, basis: str = "site") -> np.ndarray:
@@ -601,18 +622,20 @@ def local_lindblad_liouvillian(system: Any, lamb_shift: bool | None = None, *,
             f"local_hamiltonians names baths {unknown} that the system does not have; its baths "
             f"are {[c.name for c in system.couplings]}.")
     for c in system.couplings:
-        Hl = (local_hamiltonians or {}).get(c.name, c.local_hamiltonian)
-        if Hl is None:
+        if c.name in (local_hamiltonians or {}):
+            Hl = as_operator(local_hamiltonians[c.name], f"local Hamiltonian of bath {c.name!r}", system.dim)
+            if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
+                raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
+                                        "number of up spins; drop up_spins.")
+            h = space.restrict(Hl)
+        else:
+            h = system.working_local_hamiltonian(c, space)
+        if h is None:
             raise InvalidModelError(
                 f"bath {c.name!r} has no local Hamiltonian; pass local_hamiltonians={{'{c.name}': h}} "
                 "or build the system with OpenSystem.from_model(model).")
-        Hl = as_operator(Hl, f"local Hamiltonian of bath {c.name!r}", system.dim)
-        if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
-            raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
-                                    "number of up spins; drop up_spins.")
-        h = space.restrict(Hl)
         e, U = np.linalg.eigh(h)
-        S = U.conj().T @ space.restrict(c.op) @ U
+        S = U.conj().T @ space.coupling(c) @ U
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         from .channels import _rate_functions
 

@@ -75,9 +75,11 @@ from ..errors import (
     NonUniqueSteadyStateError,
     PositivityWarning,
     PrecisionWarning,
+    SectorError,
     SiteOutOfRangeError,
 )
 from ..spins import op_product
+from ..validation import as_array
 from .channels import Channel
 from .coherence import BlockLayout, coherence_blocks
 from .currents import conserve, eigen_heat_currents, pauli_heat_currents, site_heat_currents
@@ -183,9 +185,8 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
 
 def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
     """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
-    if system.space(up_spins).dim > 1 and all(
-            (c.op.nnz == 0 or not np.any(c.op.data)) if sp.issparse(c.op) else not np.any(c.op)
-            for c in system.couplings):
+    space = system.space(up_spins)
+    if space.dim > 1 and all(not np.any(space.coupling(c)) for c in system.couplings):
         raise NonUniqueSteadyStateError(
             "the generator has more than one stationary state: no bath is coupled to the system (no "
             "coupling, or only zero coupling operators), so every eigenstate of H is stationary. Add bath "
@@ -615,6 +616,10 @@ class NESS:
 
     Notes
     -----
+    Sites are numbered from 1 (``magnetization(1)`` is the first spin; QuTiP's
+    tensor factor ``k`` is site ``k + 1``).  ``expect(op)`` takes numpy,
+    scipy.sparse or QuTiP operators on the full space or the working space;
+    ``to_qutip()`` returns the state as a ``qutip.Qobj`` (:mod:`symness.open.interop`).
     Units: :math:`\hbar = k_B = 1`; currents are energy (or up spins) per unit
     time.  ``bath_heat_currents()`` is the energy flowing **from each bath into
     the system**, :math:`\mathrm{tr}(H\mathcal D_b[\rho])` (ring4 "j_L =
@@ -685,10 +690,24 @@ class NESS:
             return self._rho_eigen
         return self.space.to_eigen(self.rho_sector)
 
+    def to_qutip(self, sector: bool = False) -> Any:
+        """The state as a QuTiP density matrix (``qutip.Qobj``; :mod:`symness.open.interop`).
+
+        ``dims`` are those of the ``Qobj`` Hamiltonian the system was built from, else
+        ``[[2]*n, [2]*n]`` (site 1 = QuTiP's tensor factor 0).  A sector state is embedded
+        in the full space as a sparse ``Qobj``; ``sector=True`` gives the sector block
+        (``dims = [[d], [d]]``, basis ``self.sector.basis``).
+        """
+        from .interop import state_to_qutip
+
+        return state_to_qutip(self.rho_sector, self.space, self.system, sector)
+
     # ----------------------------------------------------------------- generic expectation
     def _restrict(self, op: Any) -> np.ndarray:
-        """A full-space operator (or one already in the working space) in the working basis."""
-        arr = op if sp.issparse(op) else np.asarray(op)
+        """A full-space operator (or one already in the working space) in the working basis.
+
+        numpy, scipy.sparse (kept sparse until restricted) or a QuTiP ``Qobj``."""
+        arr = as_array(op)
         if not sp.issparse(arr) and arr.dtype.kind not in "biufc":
             raise InvalidParameterError(f"the operator must be a numeric matrix, got {op!r}.")
         vals = arr.data if sp.issparse(arr) else arr
@@ -704,6 +723,9 @@ class NESS:
 
     def expect(self, op: Any) -> complex | float:
         """:math:`\\mathrm{tr}(O\\rho)` for a full-space operator (real if ``O`` is Hermitian).
+
+        ``op``: numpy, scipy.sparse or a QuTiP ``Qobj``, on the full space (site 1 =
+        QuTiP's tensor factor 0) or already in the working space (the sector block).
 
         With an error estimate (round-off of the sum, forward error of the state);
         where it exceeds :data:`PRECISION_RTOL` of the value, a Redfield state of a
@@ -874,14 +896,33 @@ class NESS:
         from .counting import tur_ratio
         return tur_ratio(self, name)
 
+    def _bond_op(self, bond: tuple[int, int]) -> Any:
+        """A model's bond operator in the working space when it conserves the sector, else full-space."""
+        sysm = self.system
+        sec = self.space.sector
+        if sec is not None:
+            try:
+                return bond_operator(sysm, bond, sec.up_spins)
+            except SectorError:
+                pass
+        return bond_operator(sysm, bond)
+
+    def _site_op(self, factors: Mapping[int, str]) -> Any:
+        """A product of single-site operators (1-based sites) in the working space (sector: built there)."""
+        n = self._n()
+        sec = self.space.sector
+        if sec is None:
+            return op_product(factors, n)
+        return sec.product(factors)
+
     def _bond(self, a: int, b: int) -> Any:
         sysm = self.system
         if sysm is not None and sysm.model is not None:
             bonds = sysm.model.bonds
             if (a, b) in bonds:
-                return bond_operator(sysm, (a, b))
+                return self._bond_op((a, b))
             if (b, a) in bonds:
-                return bond_operator(sysm, (b, a))
+                return self._bond_op((b, a))
             raise InvalidModelError(f"model {sysm.model.name!r} has no bond between sites {a} and {b}; "
                                     f"bonds: {list(bonds)}.")
         return two_site_part(self.generator.system.H if sysm is not None else self.space.H, a, b,
@@ -921,7 +962,10 @@ class NESS:
             raise InvalidParameterError(
                 f"incoming = {incoming} and outgoing = {outgoing} must be two different bonds (k, {site}) "
                 f"and ({site}, m) meeting at site {site}.")
-        op = bond_current_operator(bond_operator(sysm, incoming), bond_operator(sysm, outgoing))
+        h_in, h_out = self._bond_op(incoming), self._bond_op(outgoing)
+        if h_in.shape != h_out.shape:  # one of them leaves the sector: both on the full space
+            h_in, h_out = bond_operator(sysm, incoming), bond_operator(sysm, outgoing)
+        op = bond_current_operator(h_in, h_out)
         return float(np.real(self.expect(op)))
 
     def spin_current(self, bond: tuple[int, int] = (1, 2)) -> float:
@@ -940,13 +984,19 @@ class NESS:
             raise InvalidParameterError(
                 f"bond = {bond!r} joins site {i} to itself; a spin current flows between two different "
                 "sites, e.g. spin_current((1, 2)).")
-        op = spin_current_operator(self._bond(i, j), j, self._n(), dense=self.space.full_dim <= 256)
+        n = self._n()
+        h = self._bond(i, j)
+        sec = self.space.sector
+        if sec is not None and h.shape == (sec.dim, sec.dim):
+            op = bond_current_operator(h, sec.product({j: "u"}).toarray())
+        else:
+            op = spin_current_operator(h, j, n, dense=self.space.full_dim <= 256)
         return float(np.real(self.expect(op)))
 
     # ----------------------------------------------------------------- local observables
     def magnetization(self, site: int) -> float:
         """:math:`\\langle\\sigma^z_l\\rangle` (magnification eq. 36)."""
-        return float(np.real(self.expect(op_product({site: "z"}, self._n()))))
+        return float(np.real(self.expect(self._site_op({site: "z"}))))
 
     def magnetizations(self) -> np.ndarray:
         """:math:`\\langle\\sigma^z_l\\rangle` for ``l = 1..n``."""
@@ -955,11 +1005,13 @@ class NESS:
     def zz_correlation(self, i: int, j: int) -> float:
         """:math:`\\langle\\sigma^z_i\\sigma^z_j\\rangle` (magnification eq. 37); ``1`` for ``i == j``."""
         n = self._n()
-        Zi = op_product({i: "z"}, n)  # checks the sites
-        Zj = op_product({j: "z"}, n)
+        for s_ in (i, j):  # checks the sites (1-based) before anything is built
+            if isinstance(s_, bool) or not isinstance(s_, (int, np.integer)) or not 1 <= s_ <= n:
+                raise SiteOutOfRangeError(f"site {s_!r} is out of range; sites are 1-based (1..{n}), so QuTiP's "
+                                          "0-based index k is site k + 1.")
         if i == j:  # (sigma^z_i)^2 = 1
             return float(np.real(np.trace(self.rho_sector)))
-        return float(np.real(self.expect(Zi @ Zj)))
+        return float(np.real(self.expect(self._site_op({i: "z", j: "z"}))))
 
     def reduced(self, sites: tuple[int, ...] | list[int]) -> np.ndarray:
         """Reduced density matrix of ``sites`` (sorted, site basis)."""

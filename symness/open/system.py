@@ -22,7 +22,7 @@ its dense Hamiltonian and (lazily) its eigen-decomposition.
 
 from __future__ import annotations
 
-import weakref
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,8 +41,9 @@ from ..errors import (
     SectorError,
     ShapeMismatchError,
 )
-from ..spins import Sector, conserves_up_count, op_product, up_count_of_index
+from ..spins import MAX_SITES, Sector, conserves_up_count, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
+from .compiled import compiled, model_cache, resolve
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 
@@ -51,6 +52,8 @@ _KINDS = ("hermitian", "rwa")
 
 #: operators of at most this dimension are held as dense arrays (faster than sparse when small)
 DENSE_OPERATOR_DIM = 256
+#: a sector state is embedded densely in the full space only up to this many bytes
+MAX_DENSE_LIFT_BYTES = 2**31
 
 
 def as_operator(op: Any, name: str, dim: int | None = None) -> np.ndarray | sp.csr_matrix:
@@ -136,7 +139,6 @@ def _maybe_real(a: np.ndarray, tol: float = 0.0) -> np.ndarray:
     return a
 
 
-@dataclass
 class BathCoupling:
     """One system-bath coupling.
 
@@ -146,7 +148,8 @@ class BathCoupling:
         Bath label (key of every per-bath result).
     op
         The system operator: :math:`S` (``kind="hermitian"``) or :math:`L`
-        (``kind="rwa"``), full-space, dense or CSR.
+        (``kind="rwa"``), full-space, dense or CSR.  A system built from a model
+        assembles it on first use (the solvers work in the sector without it).
     bath
         The :class:`~symness.baths.Bath` (numeric temperature).
     kind
@@ -157,11 +160,45 @@ class BathCoupling:
         Lindblad equation).
     """
 
-    name: str
-    op: Any
-    bath: Bath
-    kind: str = "hermitian"
-    local_hamiltonian: Any = None
+    def __init__(self, name: str, op: Any, bath: Bath, kind: str = "hermitian", local_hamiltonian: Any = None,
+                 *, build_op: Any = None, build_local: Any = None):
+        self.name = name
+        self._op = op
+        self.bath = bath
+        self.kind = kind
+        self._local = local_hamiltonian
+        self._build_op = build_op
+        self._build_local = build_local
+
+    @property
+    def op(self) -> Any:
+        if self._op is None and self._build_op is not None:
+            self._op = self._build_op()
+        return self._op
+
+    @op.setter
+    def op(self, value: Any) -> None:
+        self._op = value
+        self._build_op = None
+
+    @property
+    def local_hamiltonian(self) -> Any:
+        if self._local is None and self._build_local is not None:
+            self._local = self._build_local()
+        return self._local
+
+    @local_hamiltonian.setter
+    def local_hamiltonian(self, value: Any) -> None:
+        self._local = value
+        self._build_local = None
+
+    @property
+    def local_from_model(self) -> bool:
+        """Whether the local Hamiltonian is the model's own (not yet assembled or replaced)."""
+        return self._local is None and self._build_local is not None
+
+    def __repr__(self) -> str:
+        return f"BathCoupling({self.name!r}, kind={self.kind!r}, bath={self.bath!r})"
 
 
 @dataclass
@@ -206,6 +243,13 @@ class Space:
         E = self.E
         return float(max(1.0, np.max(np.abs(E)) if E.size else 1.0))
 
+    def coupling(self, c: BathCoupling) -> np.ndarray:
+        """The operator of coupling ``c`` in the working basis (dense, kept)."""
+        hit = self._ops.get(c.name)
+        if hit is None:
+            hit = self._ops[c.name] = self.restrict(c.op)
+        return hit
+
     def restrict(self, op: Any) -> np.ndarray:
         """A full-space operator as a dense array in the working basis."""
         if self.sector is None:
@@ -215,13 +259,28 @@ class Space:
         return _maybe_real(np.asarray(op)[np.ix_(self.sector.basis, self.sector.basis)])
 
     def lift(self, rho: np.ndarray) -> np.ndarray:
-        """A working-space density matrix embedded in the full space (dense)."""
+        """A working-space density matrix embedded in the full space (dense; see :meth:`lift_sparse`)."""
         if self.sector is None:
             return np.asarray(rho)
+        if 16.0 * float(self.full_dim) ** 2 > MAX_DENSE_LIFT_BYTES:
+            raise InvalidParameterError(
+                f"the full space has dimension {self.full_dim}: a dense {self.full_dim} x {self.full_dim} matrix "
+                f"needs {16.0 * float(self.full_dim) ** 2 / 2**30:.3g} GiB (limit "
+                f"{MAX_DENSE_LIFT_BYTES / 2**30:.3g} GiB, symness.open.system.MAX_DENSE_LIFT_BYTES). Use the "
+                "sector block (rho_sector) or a sparse embedding (to_qutip(), Space.lift_sparse).")
         out = np.zeros((self.full_dim, self.full_dim), dtype=np.result_type(rho, float))
         b = self.sector.basis
         out[np.ix_(b, b)] = rho
         return out
+
+    def lift_sparse(self, rho: np.ndarray) -> sp.csr_matrix:
+        """A working-space matrix embedded in the full space as a sparse CSR matrix (any ``n``)."""
+        rho = np.asarray(rho)
+        if self.sector is None:
+            return sp.csr_matrix(rho)
+        b = self.sector.basis
+        r, c = np.nonzero(rho)
+        return sp.csr_matrix((rho[r, c], (b[r], b[c])), shape=(self.full_dim, self.full_dim))
 
     def to_eigen(self, op: np.ndarray) -> np.ndarray:
         """``V^dagger op V``."""
@@ -281,13 +340,16 @@ class OpenSystem:
 
     def __init__(self, H: Any, couplings: Sequence[Any], *, names: Sequence[str] | None = None,
                  n: int | None = None, local_hamiltonians: Mapping[str, Any] | None = None):
+        self.dims = _qobj_dims(H)
         H = as_operator(H, "H")
         refuse_generator_as_hamiltonian(H, "H")
         check_hermitian(H, "H")
         dim = H.shape[0]
         if dim == 0:
             raise ShapeMismatchError("H is an empty (0 x 0) matrix; pass the system Hamiltonian.")
-        self.H = H
+        self._H = H
+        self._comp: Any = None
+        self._coef: np.ndarray | None = None
         self.dim = dim
         if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer))
                               or n < 1):
@@ -375,31 +437,99 @@ class OpenSystem:
         ``values`` override the model's default parameter values by symbol
         name (``J=1.0, Delta=2.19, T_L=2.0``).  The system remembers the model
         and values (bond currents, local Hamiltonians of the contacts).
+
+        Nothing is assembled on the full :math:`2^n` space here: the model is compiled
+        once per structure (:mod:`symness.open.compiled`, shared by every model built
+        with the same terms, e.g. ``xxz_ring(..., Delta=D)`` in a loop), the working
+        space (:meth:`space`) is assembled from its basis states alone, and the
+        full-space operators (``system.H``, ``coupling.op``) only on first use.  A
+        one-up-spin sector of a 24-site ring costs microseconds, not :math:`2^{24}`.
         """
         if not (hasattr(model, "couplings") and hasattr(model, "terms") and hasattr(model, "resolve")):
             raise InvalidParameterError(
                 f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
-        compiled = _compiled(model)
-        vals = model.resolve(**values)
-        pv = compiled.pvals(vals)
-        H = compiled.h.operator(pv)
-        couplings = []
-        local = {}
-        for c, ops, T in zip(model.couplings, compiled.c_ops, compiled.temps):
-            if _symbolic_spectrum(c.bath.spectrum):  # e.g. weak_coupling_spectrum(c, d) with symbols
+        comp = compiled(model)
+        extras = model_cache(model)
+        vals = resolve(model, values, extras) if values else dict(model.values)
+        coef = comp.coefficient_values(vals)
+        symbolic = extras.get("symbolic_spectra")
+        if symbolic is None:
+            symbolic = extras["symbolic_spectra"] = [_symbolic_spectrum(c.bath.spectrum) for c in model.couplings]
+        self = cls.__new__(cls)
+        self.dims = None
+        self._H = None
+        self._comp = comp
+        self._coef = coef
+        self.n = comp.n
+        self.dim = 2**comp.n
+        self.couplings = []
+        for k, c in enumerate(model.couplings):
+            if symbolic[k]:  # e.g. weak_coupling_spectrum(c, d) with symbols
                 nb = c.numeric_bath(vals)
                 bath = Bath(nb.spectrum, nb.T, nb.preset.name, lamb_shift=nb.lamb_shift, name=c.name)
             else:
-                Tv = float(np.real(T(*pv))) if callable(T) else T
-                bath = Bath(c.bath.spectrum, Tv, c.bath.preset.name, lamb_shift=c.bath.lamb_shift, name=c.name)
-            couplings.append((ops.operator(pv), bath, c.kind))
-            local[c.name] = compiled.local[c.name].operator(pv)
-        system = cls(H, couplings, names=[c.name for c in model.couplings], n=model.n)
-        for c in system.couplings:
-            c.local_hamiltonian = local[c.name]
-        system.model = model
-        system.values = vals
-        return system
+                T = comp.temperature(k, coef)
+                bath = Bath(c.bath.spectrum, float(c.bath.T) if T is None else T, c.bath.preset.name,
+                            lamb_shift=c.bath.lamb_shift, name=c.name)
+            self.couplings.append(BathCoupling(
+                c.name, None, bath, c.kind,
+                build_op=functools.partial(self._full_operator, ("coupling", c.name)),
+                build_local=functools.partial(self._full_operator, ("local", c.name))))
+        self.model = model
+        self.values = vals
+        self._spaces = {}
+        return self
+
+    @property
+    def H(self) -> Any:
+        """The Hamiltonian on the full space (dense up to :data:`DENSE_OPERATOR_DIM`, else CSR).
+
+        For a system built from a model it is assembled on first use (the solvers need
+        only the working space).
+        """
+        if self._H is None:
+            self._H = self._full_operator("H")
+        return self._H
+
+    @H.setter
+    def H(self, value: Any) -> None:
+        self._H = value
+
+    def _full_operator(self, name: Any) -> Any:
+        """A compiled model's operator on the full space, checked like a user's input."""
+        from ..models.base import MAX_TERM_WORK
+
+        comp = self._comp
+        factors, _ = comp.ops[name]
+        if len(factors) * 2**comp.n > MAX_TERM_WORK or comp.n > MAX_SITES:
+            raise InvalidParameterError(
+                f"assembling {_op_label(name)} ({len(factors)} terms) on the full 2**{comp.n}-dimensional space is "
+                f"too large (limit: terms x 2**n <= {MAX_TERM_WORK}, n <= {MAX_SITES}); work in a magnetisation "
+                "sector (up_spins=k), where symness never builds the full space.")
+        op = comp.operator(name, self._coef)
+        if name == "H" or (name[0] == "coupling" and self.coupling(name[1]).kind == "hermitian") \
+                or name[0] == "local":
+            check_hermitian(op, _op_label(name))
+        return op
+
+    def working_local_hamiltonian(self, c: BathCoupling, space: Space) -> np.ndarray | None:
+        """The local Hamiltonian of coupling ``c`` in the working basis (``None`` if it has none).
+
+        A compiled model's own local Hamiltonian is assembled in the sector directly.
+        """
+        if self._comp is not None and c.local_from_model and space.sector is not None:
+            key = ("local", c.name)
+            op = self._comp.operator(key, self._coef, space.sector.up_spins, dense=True)
+            _check_hermitian_dense(op, _op_label(key))
+            return op
+        Hl = c.local_hamiltonian
+        if Hl is None:
+            return None
+        Hl = as_operator(Hl, f"local Hamiltonian of bath {c.name!r}", self.dim)
+        if space.sector is not None and space.sector.leakage(Hl) > 1e-12:
+            raise InvalidModelError(f"the local Hamiltonian of bath {c.name!r} does not conserve the "
+                                    "number of up spins; drop up_spins.")
+        return space.restrict(Hl)
 
     # ------------------------------------------------------------------ access
     @property
@@ -421,6 +551,9 @@ class OpenSystem:
         """True if H and every coupling operator conserve the number of up spins."""
         if self.n is None:
             return False
+        if self._comp is not None:  # exact monomial test, no full-space operator
+            return all(self._comp.conserves(k, self._coef)
+                       for k in ["H"] + [("coupling", c.name) for c in self.couplings])
         return all(_conserves(o, self.n) for o in [self.H] + [c.op for c in self.couplings])
 
     def sector_dims(self) -> dict[int, int]:
@@ -433,7 +566,9 @@ class OpenSystem:
         """The working space (full space, or the sector with ``up_spins`` up spins)."""
         if up_spins in self._spaces:
             return self._spaces[up_spins]
-        if up_spins is None:
+        if up_spins is not None and self._comp is not None:
+            sp_ = self._compiled_space(up_spins)
+        elif up_spins is None:
             sp_ = Space(self.dim, _maybe_real(_dense(self.H)), None, self.dim)
         else:
             sector = self._check_sector(up_spins)
@@ -442,6 +577,26 @@ class OpenSystem:
             sp_ = Space(sector.dim, _maybe_real(np.asarray(Hk)), sector, self.dim)
         self._spaces[up_spins] = sp_
         return sp_
+
+    def _compiled_space(self, up_spins: Any) -> Space:
+        """A sector of a compiled model, assembled from the sector's basis states alone."""
+        comp, coef = self._comp, self._coef
+        sector = self._sector_number(up_spins)
+        k = sector.up_spins
+        for key in ["H"] + [("coupling", c.name) for c in self.couplings]:
+            if not comp.conserves(key, coef):
+                raise SectorError(
+                    f"{_op_label(key)} does not conserve the number of up spins, so the sector "
+                    f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
+        Hk = comp.operator("H", coef, k, dense=True)
+        _check_hermitian_dense(Hk, "H")
+        ops = {}
+        for c in self.couplings:
+            op = comp.operator(("coupling", c.name), coef, k, dense=True)
+            if c.kind == "hermitian":
+                _check_hermitian_dense(op, f"coupling operator S of bath {c.name!r}")
+            ops[c.name] = op
+        return Space(sector.dim, Hk, sector, self.dim, _ops=ops)
 
     def invariant_blocks(self, up_spins: int | None = None, rtol: float = 1e-14) -> list[np.ndarray]:
         r"""Subspaces of the working basis that :math:`H` and every coupling leave invariant.
@@ -463,33 +618,24 @@ class OpenSystem:
         """
         space = self.space(up_spins)
         d = space.dim
-        ops = [self.H] + [c.op for c in self.couplings]
-        if not any(sp.issparse(op) for op in ops):  # small systems: one dense boolean pattern
-            adj = np.eye(d, dtype=bool)
-            for op in ops:
-                a = np.abs(space.restrict(op))
-                if a.size and a.max() > 0:
-                    adj |= a > rtol * a.max()
-            G = sp.csr_matrix(adj)
-        else:
-            rows, cols = [np.arange(d)], [np.arange(d)]
-            for op in ops:
-                if space.sector is not None:
-                    op = space.sector.restrict(sp.csr_matrix(op)) if sp.issparse(op) else \
-                        np.asarray(op)[np.ix_(space.sector.basis, space.sector.basis)]
-                C = sp.coo_matrix(op)
-                if C.nnz == 0:
-                    continue
-                mag = np.abs(C.data)
-                keep = mag > rtol * mag.max()
-                rows.append(C.row[keep])
-                cols.append(C.col[keep])
-            r, c = np.concatenate(rows), np.concatenate(cols)
-            G = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(d, d))
-        ncomp, comp = csgraph.connected_components(G, directed=False)
-        blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
-        blocks.sort(key=lambda b: (-b.size, b[0]))
-        return blocks
+        adj = np.eye(d, dtype=bool)
+        for op in [space.H] + [space.coupling(c) for c in self.couplings]:
+            a = np.abs(op)
+            top = float(a.max()) if a.size else 0.0
+            if top > 0:
+                adj |= a > rtol * top
+        return _components(adj | adj.T)
+
+    def _sector_number(self, up_spins: Any) -> Sector:
+        if self.n is None:
+            raise SectorError(
+                f"up_spins={up_spins} needs a system of spins-1/2 (dimension 2^n, got {self.dim}); "
+                "pass n= to OpenSystem or drop up_spins.")
+        if isinstance(up_spins, bool) or not isinstance(up_spins, (int, np.integer)):
+            raise SectorError(f"up_spins must be an integer in 0..{self.n}, got {up_spins!r}.")
+        if self._comp is not None:
+            return self._comp.sector(int(up_spins))  # raises SectorError when it does not exist
+        return Sector(self.n, int(up_spins))
 
     def _check_sector(self, up_spins: Any) -> Sector:
         if self.n is None:
@@ -532,122 +678,71 @@ def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
     return bool(np.all(ups[rows] == ups[cols]))
 
 
-# ---------------------------------------------------------------------------- model compilation
-class _TermSum:
-    """A sum of model terms, compiled: stacked COO entries and lambdified coefficients."""
-
-    def __init__(self, terms: Sequence[Any], n: int, params: Sequence[sympy.Symbol]):
-        self.n = n
-        self.dim = 2**n
-        rows, cols, data, idx = [], [], [], []
-        for k, t in enumerate(terms):
-            op = op_product(dict(t.factors), n, "sparse").tocoo()
-            rows.append(op.row)
-            cols.append(op.col)
-            data.append(op.data)
-            idx.append(np.full(op.nnz, k))
-        self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        self.cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        self.data = np.concatenate(data) if data else np.zeros(0, dtype=complex)
-        self.index = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
-        self.coeffs = [t.coeff for t in terms]
-        self.free = set().union(*(c.free_symbols for c in self.coeffs)) if self.coeffs else set()
-        self.f = sympy.lambdify(list(params), self.coeffs, "numpy") if self.coeffs else None
-
-    def operator(self, pvals: Sequence[Any]) -> np.ndarray | sp.csr_matrix:
-        """The operator at the parameter values (dense up to :data:`DENSE_OPERATOR_DIM`, else CSR)."""
-        if self.f is None:
-            c = np.zeros(0, dtype=complex)
-        else:
-            c = np.array([complex(v) for v in self.f(*pvals)], dtype=complex)
-        data = self.data * c[self.index] if c.size else self.data
-        if self.dim <= DENSE_OPERATOR_DIM:
-            out = np.zeros((self.dim, self.dim), dtype=complex)
-            np.add.at(out, (self.rows, self.cols), data)
-            return out
-        return sp.csr_matrix((data, (self.rows, self.cols)), shape=(self.dim, self.dim))
+# ---------------------------------------------------------------------------- helpers
+def _op_label(name: Any) -> str:
+    if name == "H":
+        return "H"
+    kind, key = name
+    return {"coupling": f"the coupling of bath {key!r}", "local": f"the local Hamiltonian of bath {key!r}",
+            "bond": f"the bond operator {key}"}[kind]
 
 
-@dataclass
-class _CompiledModel:
-    """Numeric operators of a model's terms and their lambdified coefficients."""
-
-    n: int
-    params: list[sympy.Symbol]
-    h: _TermSum
-    c_ops: list[_TermSum]
-    local: dict[str, _TermSum]
-    bonds: dict[tuple[int, int], _TermSum]
-    temps: list[Any]
-
-    def pvals(self, values: Mapping[Any, Any]) -> list[Any]:
-        missing = [p for p in self.params if p not in values]
-        if missing:
-            raise InvalidParameterError(
-                f"no numeric value for {sorted(map(str, missing))}; pass them as keyword "
-                "arguments (e.g. OpenSystem.from_model(model, J=1.0)).")
-        out = []
-        for p in self.params:
-            v = values[p]
-            if v is None or isinstance(v, (str, bytes, bool, np.bool_)):
-                raise InvalidParameterError(f"parameter {p} = {v!r} is not a number; give a number.")
-            if isinstance(v, sympy.Basic):
-                if v.free_symbols:
-                    raise InvalidParameterError(f"parameter {p} = {v} is symbolic; give a number.")
-                v = complex(v)
-                v = v.real if v.imag == 0 else v
-            out.append(v)
-        return out
+def _check_hermitian_dense(op: np.ndarray, name: str, tol: float = 1e-10) -> None:
+    """Raise :class:`NonHermitianError` unless the dense ``op`` equals its adjoint (relative ``tol``)."""
+    if not op.size:
+        return
+    diff = float(np.max(np.abs(op - op.conj().T)))
+    if diff > tol * max(float(np.max(np.abs(op))), 1.0):
+        raise NonHermitianError(f"{name} is not Hermitian (max |M - M^dagger| = {diff:.3g}); pass a Hermitian "
+                                "operator (real coefficients for Hermitian terms, both orderings of sigma^+- pairs).")
 
 
-_CACHE: dict[int, tuple[Any, Any, _CompiledModel]] = {}
+#: invariant subspaces of working spaces up to this dimension are found by a dense breadth-first search
+_BFS_MAX_DIM = 64
 
 
-def _fingerprint(model: Any) -> Any:
-    return (model.n, tuple(model.terms), tuple((c.name, tuple(c.terms), str(c.bath.T)) for c in model.couplings),
-            tuple((k, tuple(v)) for k, v in model.bonds.items()))
+def _components(adj: np.ndarray) -> list[np.ndarray]:
+    """Connected components of a symmetric boolean adjacency matrix, largest first."""
+    d = adj.shape[0]
+    if d > _BFS_MAX_DIM:
+        ncomp, comp = csgraph.connected_components(sp.csr_matrix(adj), directed=False)
+        blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
+    else:
+        blocks = []
+        seen = np.zeros(d, dtype=bool)
+        while not seen.all():
+            start = int(np.argmin(seen))
+            reach = adj[start].copy()
+            while True:
+                nxt = adj[reach].any(axis=0)
+                if np.array_equal(nxt, reach):
+                    break
+                reach = nxt
+            blocks.append(np.flatnonzero(reach))
+            seen |= reach
+    blocks.sort(key=lambda b: (-b.size, b[0]))
+    return blocks
 
 
-def _compiled(model: Any) -> _CompiledModel:
-    """Cache the numeric term operators of a model (keyed by identity, checked by content)."""
-    key = id(model)
-    fp = _fingerprint(model)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is model and hit[1] == fp:
-        return hit[2]
-    n = model.n
-    params = list(model.parameters)
-    local = {}
-    for c in model.couplings:
-        sites = {s for t in c.terms for s, _ in t.factors}
-        local[c.name] = _TermSum([t for t in model.terms if {s for s, _ in t.factors} <= sites], n, params)
-    temps = []
-    for c in model.couplings:
-        T = c.bath.T
-        temps.append(sympy.lambdify(params, T, "numpy") if isinstance(T, sympy.Basic) and T.free_symbols
-                     else float(T))
-    comp = _CompiledModel(n, params, _TermSum(model.terms, n, params),
-                          [_TermSum(c.terms, n, params) for c in model.couplings], local,
-                          {k: _TermSum(v, n, params) for k, v in model.bonds.items()}, temps)
-    try:
-        ref = weakref.ref(model)
-    except TypeError:  # pragma: no cover - dataclass instances support weakrefs
-        ref = (lambda m=model: m)
-    if key not in _CACHE:
-        try:
-            weakref.finalize(model, _CACHE.pop, key, None)
-        except TypeError:  # pragma: no cover
-            pass
-    _CACHE[key] = (ref, fp, comp)
-    return comp
+def _qobj_dims(op: Any) -> Any:
+    """The ``dims`` of a QuTiP ``Qobj`` (duck-typed), else ``None``."""
+    dims = getattr(op, "dims", None)
+    if dims is not None and hasattr(op, "full"):
+        return [list(d) for d in dims]
+    return None
 
 
-def bond_operator(system: OpenSystem, bond: tuple[int, int]) -> sp.csr_matrix:
-    """The model's bond energy operator ``h_{l,m}`` at the system's parameter values."""
+def bond_operator(system: OpenSystem, bond: tuple[int, int], up_spins: int | None = None
+                  ) -> np.ndarray | sp.csr_matrix:
+    """The model's bond energy operator ``h_{l,m}`` at the system's parameter values.
+
+    On the full space (default), or in the sector ``up_spins`` (assembled there directly).
+    """
     if system.model is None:
         raise InvalidModelError("bond operators need a system built with OpenSystem.from_model(model).")
-    comp = _compiled(system.model)
-    if bond not in comp.bonds:
+    comp = system._comp if system._comp is not None else compiled(system.model)
+    coef = system._coef if system._coef is not None else comp.coefficient_values(system.values)
+    if not comp.has(("bond", bond)):
         raise InvalidModelError(f"model {system.model.name!r} has no bond {bond}; bonds: "
-                                f"{list(comp.bonds)}.")
-    return comp.bonds[bond].operator(comp.pvals(system.values))
+                                f"{comp.bonds}.")
+    return comp.operator(("bond", bond), coef, up_spins)
