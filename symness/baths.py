@@ -756,6 +756,8 @@ class Bath:
             raise InvalidParameterError(
                 f"the Lamb shift of {getattr(spectrum, 'name', spectrum)!r} diverges (flat or "
                 "symmetrised spectrum); use lamb_shift=False or a decaying spectral density.")
+        if name is not None and not isinstance(name, str):
+            raise InvalidParameterError(f"name = {name!r} must be a string (the bath's label, e.g. 'L') or None.")
         self.name = name
 
     def __repr__(self) -> str:
@@ -896,5 +898,6 @@ class Bath:
     # symbolic ----------------------------------------------------------------
     def rate_sym(self, omega: Any) -> sympy.Expr:
         r"""SymPy canonical :math:`\gamma(\omega)` (``omega`` may be a signed symbol)."""
+        omega = as_finite_expr(omega, "omega")
         factor = sympy.nsimplify(self.preset.factor)
         return factor * self.spectrum.rate_sym(omega, self.T)

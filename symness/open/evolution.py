@@ -172,6 +172,12 @@ def _generator(obj: Any, kind: str, up_spins: int | None, values: Mapping[str, A
     return local_lindblad_liouvillian(system, up_spins=up_spins)
 
 
+def _rate_scale(gen: Any) -> float:
+    """The fastest phase of the evolution: the largest Bohr frequency E_max - E_min of the working space."""
+    E = np.asarray(gen.space.E, dtype=float)
+    return float(E.max() - E.min()) if E.size else 0.0
+
+
 def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.ndarray, *,
            kind: str = "redfield", up_spins: int | None = None, method: str = "auto",
            e_ops: Mapping[str, Any] | Sequence[Any] | None = None, rtol: float = 1e-10,
@@ -220,6 +226,9 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
         if (isinstance(tol, bool) or not isinstance(tol, (int, float, np.number))
                 or not np.isfinite(tol) or tol <= 0):
             raise InvalidParameterError(f"{name} = {tol!r} must be a finite number > 0.")
+    if e_ops is not None and (isinstance(e_ops, (str, bytes)) or not isinstance(e_ops, (Mapping, Sequence))):
+        raise InvalidParameterError(
+            f"e_ops = {e_ops!r}: pass a list of operators or a mapping name -> operator.")
     rho = _initial_state(rho0, space)
     d = space.dim
     eigen = gen.native_basis == "eigen"
@@ -227,6 +236,14 @@ def evolve(system_or_liouvillian: Any, rho0: Any, times: Sequence[float] | np.nd
     if method == "auto":
         method = "ode" if isinstance(gen, RedfieldLiouvillian) and d > 32 else "expm"
     out = np.empty((t.size, d, d), dtype=complex)
+    span = float(t[-1] - t[0])
+    if span > 0:
+        rate = _rate_scale(gen)
+        if span * rate > 1e15:
+            raise InvalidParameterError(
+                f"times span {span:.3g} with generator rates up to {rate:.3g}: phases after t * |L| = "
+                f"{span * rate:.3g} are below double-precision resolution. For long times use the steady "
+                "state (redfield_ness / davies_ness / steady_state); shorten the interval otherwise.")
     if method == "expm":
         if isinstance(gen, RedfieldLiouvillian):
             L = gen.dense_eigen()

@@ -46,14 +46,16 @@ def _numeric(x: Any, name: str) -> np.ndarray:
     a = np.asarray(x.toarray() if sp.issparse(x) else x)
     if a.dtype.kind not in "biufc":
         raise InvalidParameterError(f"{name} must be a numeric array, got {x!r}.")
+    if not np.all(np.isfinite(a)):
+        raise InvalidParameterError(f"{name} has NaN or infinite entries; pass finite numbers.")
     return a
 
 
 def vec(rho: np.ndarray) -> np.ndarray:
     """Row-major vectorisation ``rho.reshape(-1)`` of a square matrix."""
     a = _numeric(rho, "rho")
-    if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise ShapeMismatchError(f"rho has shape {a.shape}; vec takes a square matrix.")
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+        raise ShapeMismatchError(f"rho has shape {a.shape}; vec takes a non-empty square matrix.")
     return a.reshape(-1)
 
 
