@@ -489,3 +489,13 @@ def test_a_dark_state_is_still_refused_in_extended_precision():
 def test_vanishing_rates_are_named():
     with pytest.raises(NonUniqueSteadyStateError, match="nothing relaxes"):
         redfield_ness(_qubit(2.0, H=HZ * 1e8))  # the ohmic cutoff 10 is far below the gap 1e8
+
+
+def test_one_state_sector_carries_no_heat():
+    """All spins up: a one-state sector, rho = |psi><psi| with psi an eigenstate -- every current is exactly 0."""
+    from symness.models import xxz_ring
+    ring = xxz_ring(n=4, J=1.0, Delta=0.5, contacts=(1, 3), T_left=2.0, T_right=1.0)
+    for solve in (davies_ness, redfield_ness):
+        ness = solve(ring, up_spins=0)
+        assert ness.bath_heat_currents() == {"L": 0.0, "R": 0.0}
+        assert ness.entropy_production() == 0.0

@@ -816,6 +816,11 @@ class NESS:
     def _currents(self) -> tuple[dict[str, float], dict[str, float]]:
         gen = self.generator
         state_error = float(self.info.get("state_error", 0.0))
+        if self.space.dim == 1 and self.system is not None:
+            # a one-state sector: rho = |psi><psi| with psi an eigenstate; D_b[rho] = s^2 - s^2 = 0 for every
+            # sector-conserving coupling, so no energy flows (exactly)
+            zero = {c.name: 0.0 for c in self.system.couplings}
+            return dict(zero), dict(zero)
         if self._split is not None:  # J_b = tr(H D^tau_b rho_0) + tr(H D_b Delta); tr(H D^0_b rho_0) = 0
             dgen, genL, rho0, delta = self._split
             lr = self.info["linear_response"]
