@@ -185,3 +185,24 @@ def test_infinite_gas_alpha_at_extreme_temperatures():
         assert alpha_ratio_thermodynamic(x, dps=None) == pytest.approx(1 + math.pi**2 * x**2 / 36, rel=1e-14)
     for x in (1e200, 1e300):
         assert alpha_ratio_thermodynamic(x, dps=None) == pytest.approx(x / 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("bias", [1e-6, 1e-9, 1e-12])
+def test_ring_currents_keep_full_precision_at_near_equal_temperatures(bias):
+    """Issue 15: I = difference of nearly equal fluxes; compared with the exact rational solution."""
+    import warnings
+
+    import sympy
+
+    from symness.classical import IsingRing
+    ring = IsingRing(3, 3)
+    TL = 1.0 + bias  # the double actually passed; the reference uses exactly this number
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ring.heat_currents(1.0, 0.7, TL, 1.0)
+    exact = ring.heat_currents(sympy.Integer(1), sympy.Rational(7, 10), sympy.Rational(TL), sympy.Integer(1))
+    for key, value in got.items():
+        ref = float(sympy.N(exact[key], 40))
+        assert value == pytest.approx(ref, rel=1e-10), key
+    assert got["left"] == -got["right"]
+    assert ring.heat_currents(1.0, 0.7, 1.0, 1.0) == {"left": 0.0, "right": 0.0, "upper": 0.0, "lower": 0.0}
