@@ -12,9 +12,13 @@ Subpackages
 ``symness.registry``    cross-checks, LaTeX sections and figures for the CLI
 """
 
-from ._version import __version__
-from .closedform import ClosedForm
-from .errors import (
+from ._dependencies import check_core as _check_core
+
+_check_core()  # a stale install names what to install instead of failing deep inside a computation
+
+from ._version import __version__  # noqa: E402
+from .closedform import ClosedForm  # noqa: E402
+from .errors import (  # noqa: E402
     ConvergenceError,
     DegeneracyError,
     InvalidModelError,
@@ -31,7 +35,7 @@ from .errors import (
     SymnessError,
     SymnessWarning,
 )
-from .sweep import sweep
+from .sweep import sweep  # noqa: E402
 
 __all__ = [
     "__version__",

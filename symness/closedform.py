@@ -474,14 +474,8 @@ class ClosedForm:
             return s.removeO() if remove_order else s
         note = f"series in {x} about {x0} to O(({x}-{x0})^{n})" if x0 != 0 else \
             f"series in {x} to O({x}^{n})"
-        try:
-            return self.explicit().map(one, assumptions=self.assumptions + [note])
-        except SymnessError:
-            raise
-        except (ValueError, TypeError, NotImplementedError, sympy.PoleError) as exc:
-            raise InvalidParameterError(
-                f"ClosedForm.series: SymPy cannot expand this closed form in {x} about {x0} ({exc}); "
-                "try another point, a limit, or simplify first.") from None
+        return self._explicit_map(one, note, f"SymPy cannot expand this closed form in {x} about {x0}",
+                                  "try another point, a limit, or simplify first", "ClosedForm.series")
 
     def limit(self, x: sympy.Symbol | str, x0: Any, dir: str = "+") -> ClosedForm:
         """Limit of every expression as ``x -> x0`` (on the explicit form); ``dir`` is ``"+"``, ``"-"`` or ``"+-"``."""
@@ -489,15 +483,18 @@ class ClosedForm:
         x0 = _strict_value("ClosedForm.limit: x0", x0)
         if dir not in ("+", "-", "+-"):
             raise InvalidParameterError(f"ClosedForm.limit: dir = {dir!r}; use '+', '-' or '+-'.")
+        return self._explicit_map(lambda e: sympy.limit(e, x, x0, dir), f"limit {x} -> {x0}",
+                                  f"SymPy cannot take the limit {x} -> {x0}",
+                                  "try a series (ClosedForm.series) or simplify first", "ClosedForm.limit")
+
+    def _explicit_map(self, fn: Any, note: str, failure: str, advice: str, where: str) -> ClosedForm:
+        """``fn`` on every explicit expression, ``note`` added to the assumptions; SymPy failures explained."""
         try:
-            return self.explicit().map(lambda e: sympy.limit(e, x, x0, dir),
-                                       assumptions=self.assumptions + [f"limit {x} -> {x0}"])
+            return self.explicit().map(fn, assumptions=self.assumptions + [note])
         except SymnessError:
             raise
         except (ValueError, TypeError, NotImplementedError, sympy.PoleError) as exc:
-            raise InvalidParameterError(
-                f"ClosedForm.limit: SymPy cannot take the limit {x} -> {x0} ({exc}); "
-                "try a series (ClosedForm.series) or simplify first.") from None
+            raise InvalidParameterError(f"{where}: {failure} ({exc}); {advice}.") from None
 
     # ----------------------------------------------------------------- LaTeX
     def _equations(self, width: float | None, settings: Mapping[str, Any]) -> list[Any]:

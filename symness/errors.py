@@ -46,6 +46,7 @@ __all__ = [
     "ConvergenceError",
     "DegeneracyError",
     "DerivationTooLargeError",
+    "MissingDependencyError",
     "SymnessWarning",
     "PositivityWarning",
     "PrecisionWarning",
@@ -99,6 +100,17 @@ class DegeneracyError(SymnessError, ValueError):
     non-degenerate spectrum (degenerate Bohr frequencies, degenerate
     perturbation-theory blocks, ...).
     """
+
+
+class MissingDependencyError(SymnessError, ImportError):
+    """A core dependency of symness is not installed (a stale installation); the message says what to install.
+
+    Attribute :attr:`missing` lists the distribution names.
+    """
+
+    def __init__(self, message: str, missing: list[str] | None = None):
+        super().__init__(message)
+        self.missing = list(missing or [])
 
 
 class DerivationTooLargeError(SymnessError):

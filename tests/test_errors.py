@@ -29,3 +29,19 @@ def test_python_builtin_compatibility():
     assert issubclass(errors.SiteOutOfRangeError, IndexError)
     assert issubclass(errors.InvalidParameterError, ValueError)
     assert issubclass(errors.ConvergenceError, RuntimeError)
+
+
+def test_a_stale_install_names_the_missing_dependencies(monkeypatch):
+    """An install older than its source (e.g. before tqdm became a dependency) fails at import, saying what to do."""
+    import importlib.util
+
+    from symness import _dependencies
+    from symness.errors import MissingDependencyError, SymnessError
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda m, *a: None if m in ("tqdm", "flint") else real(m, *a))
+    assert _dependencies.missing_core() == ["tqdm", "python-flint"]
+    with pytest.raises(MissingDependencyError, match=r"tqdm, python-flint.*pip install -e '\.\[test\]'") as err:
+        _dependencies.check_core()
+    assert isinstance(err.value, (SymnessError, ImportError)) and err.value.missing == ["tqdm", "python-flint"]
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    _dependencies.check_core()  # this environment is complete

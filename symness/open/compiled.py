@@ -305,7 +305,7 @@ class CompiledModel:
         """The operator ``name`` at coefficients ``c`` on the working basis (raises if it leaves the sector)."""
         prog = self.program(name, up_spins)
         if up_spins is not None and prog.leak(c) > 1e-12:
-            raise SectorError(f"{_label(name)} does not conserve the number of up spins, so the sector "
+            raise SectorError(f"{op_label(name)} does not conserve the number of up spins, so the sector "
                               f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
         return prog.matrix(c, dense)
 
@@ -329,7 +329,8 @@ class CompiledModel:
         return float(v.real)
 
 
-def _label(name: Any) -> str:
+def op_label(name: Any) -> str:
+    """Readable name of a compiled operator key (``"H"``, ``("coupling", bath)``, ...) for messages."""
     if name == "H":
         return "H"
     kind, key = name

@@ -43,7 +43,7 @@ from ..errors import (
 )
 from ..spins import MAX_SITES, Sector, conserves_up_count, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
-from .compiled import compiled, model_cache, resolve
+from .compiled import compiled, model_cache, op_label, resolve
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 
@@ -503,13 +503,13 @@ class OpenSystem:
         factors, _ = comp.ops[name]
         if len(factors) * 2**comp.n > MAX_TERM_WORK or comp.n > MAX_SITES:
             raise InvalidParameterError(
-                f"assembling {_op_label(name)} ({len(factors)} terms) on the full 2**{comp.n}-dimensional space is "
+                f"assembling {op_label(name)} ({len(factors)} terms) on the full 2**{comp.n}-dimensional space is "
                 f"too large (limit: terms x 2**n <= {MAX_TERM_WORK}, n <= {MAX_SITES}); work in a magnetisation "
                 "sector (up_spins=k), where symness never builds the full space.")
         op = comp.operator(name, self._coef)
         if name == "H" or (name[0] == "coupling" and self.coupling(name[1]).kind == "hermitian") \
                 or name[0] == "local":
-            check_hermitian(op, _op_label(name))
+            check_hermitian(op, op_label(name))
         return op
 
     def working_local_hamiltonian(self, c: BathCoupling, space: Space) -> np.ndarray | None:
@@ -520,7 +520,7 @@ class OpenSystem:
         if self._comp is not None and c.local_from_model and space.sector is not None:
             key = ("local", c.name)
             op = self._comp.operator(key, self._coef, space.sector.up_spins, dense=True)
-            _check_hermitian_dense(op, _op_label(key))
+            _check_hermitian_dense(op, op_label(key))
             return op
         Hl = c.local_hamiltonian
         if Hl is None:
@@ -586,7 +586,7 @@ class OpenSystem:
         for key in ["H"] + [("coupling", c.name) for c in self.couplings]:
             if not comp.conserves(key, coef):
                 raise SectorError(
-                    f"{_op_label(key)} does not conserve the number of up spins, so the sector "
+                    f"{op_label(key)} does not conserve the number of up spins, so the sector "
                     f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
         Hk = comp.operator("H", coef, k, dense=True)
         _check_hermitian_dense(Hk, "H")
@@ -679,14 +679,6 @@ def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _op_label(name: Any) -> str:
-    if name == "H":
-        return "H"
-    kind, key = name
-    return {"coupling": f"the coupling of bath {key!r}", "local": f"the local Hamiltonian of bath {key!r}",
-            "bond": f"the bond operator {key}"}[kind]
-
-
 def _check_hermitian_dense(op: np.ndarray, name: str, tol: float = 1e-10) -> None:
     """Raise :class:`NonHermitianError` unless the dense ``op`` equals its adjoint (relative ``tol``)."""
     if not op.size:
