@@ -837,7 +837,21 @@ add("symness.open.NESS.heat_cumulants", _ness_method("heat_cumulants", _davies),
     check=lambda k: len(k) == 3 and k[1] > 0)
 add("symness.open.NESS.tur_ratio", _ness_method("tur_ratio", _davies), {"name": "L"}, {"name": _BATH_BAD},
     check=lambda r: r >= 2)
-one("Redfield state", "symness.open.NESS.heat_current_noise", lambda: _ness().heat_current_noise("L"))
+one("Redfield state", "symness.open.NESS.heat_current_noise", lambda: _ness().heat_current_noise("L"), "ok",
+    check=lambda s: s > 0)
+one("local Lindblad state", "symness.open.NESS.heat_current_noise",
+    lambda: lindblad_ness(xxz_ring(n=4, fields={2: 0.5, 3: 0.3}), up_spins=2).heat_current_noise("L"))
+add("symness.open.NESS.heat_cumulants:redfield", _ness_method("heat_cumulants", _ness), {"name": "R", "order": 4},
+    {"name": _BATH_BAD, "order": [("0", 0), ("5", 5), ("str", "2"), ("float", 2.0), ("None", None)]},
+    check=lambda k: len(k) == 4 and k[1] > 0)
+one("Redfield, Drude bath with the Lamb shift: mu_0 diverges", "symness.open.NESS.heat_current_noise",
+    lambda: redfield_ness(OpenSystem(_h2(), [(spins.sigma("x", 1, 2), Bath(drude(0.01, 1.0), 2.0, lamb_shift=True)),
+                                             (spins.sigma("x", 2, 2), Bath(ohmic(0.01, 5.0), 1.0))])
+                          ).heat_current_noise("A"))
+one("Redfield, working dimension 41", "symness.open.NESS.heat_current_noise",
+    lambda: redfield_ness(OpenSystem(np.diag(np.arange(41.0)) + np.eye(41, k=1) + np.eye(41, k=-1),
+                                     [(np.eye(41, k=1) + np.eye(41, k=-1), Bath(ohmic(0.01, 50.0), 2.0))])
+                          ).heat_current_noise("A"))
 one("equal temperatures: TUR 0/0", "symness.open.NESS.tur_ratio",
     lambda: davies_ness(OpenSystem(_h2(), [(spins.sigma("x", 1, 2), Bath(ohmic(0.01, 10.0), 1.0)),
                                    (spins.sigma("x", 2, 2), Bath(ohmic(0.01, 10.0), 1.0))])).tur_ratio("L"))

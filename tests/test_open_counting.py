@@ -20,7 +20,7 @@ from symness.baths import Bath, ohmic
 from symness.errors import InvalidModelError, InvalidParameterError, PrecisionWarning, SymnessError
 from symness.kernels import pauli_kernel
 from symness.models import xxz_ring
-from symness.open import OpenSystem, davies_ness, redfield_ness
+from symness.open import OpenSystem, davies_ness, lindblad_ness
 from symness.open import counting as oc
 
 H3 = np.array([[0.0, 0.25, 0.0], [0.25, 1.0, 0.25], [0.0, 0.25, 2.3]])
@@ -197,8 +197,8 @@ def test_bad_input():
     for order in (0, 5, True, 2.0):
         with pytest.raises(InvalidParameterError, match="order"):
             ness.heat_cumulants("L", order)
-    with pytest.raises(InvalidModelError, match="Davies"):
-        redfield_ness(_three_level()).heat_current_noise("L")
+    with pytest.raises(InvalidModelError, match="Davies .* and Redfield"):
+        lindblad_ness(xxz_ring(n=4, Delta=0.7, fields={2: 0.5, 3: 0.3}), up_spins=2).heat_current_noise("L")
     # three baths: default names A, B, C
     three = OpenSystem(H3, [(S3L, Bath(ohmic(0.02, 5.0), 2.0)), (S3R, Bath(ohmic(0.01, 4.0), 0.3)),
                             (np.diag([0.0, 1.0, 0.0]), Bath(ohmic(0.01, 4.0), 1.0))])

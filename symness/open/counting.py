@@ -1,4 +1,4 @@
-r"""Counting statistics of the heat exchanged with a bath in a Davies (secular) steady state.
+r"""Counting statistics of the heat exchanged with a bath in a Davies (secular) or Redfield steady state.
 
 Count the energy :math:`Q^X_t` that bath :math:`X` gives to the system up to time
 :math:`t` (two-point measurement of the bath energy; :math:`\hbar = k_B = 1`).  Its
@@ -52,6 +52,12 @@ vanish at equal temperatures, near equilibrium) the cumulants of a non-degenerat
 spectrum are recomputed in extended precision, with each bath in exact detailed balance
 (:class:`~symness.open.extended.ExtendedPauli`; the NESS's ``precision`` decides, as for
 its currents), otherwise a :class:`~symness.errors.PrecisionWarning` is issued.
+
+For a Redfield (non-secular) steady state the same recursion runs on the dense Redfield tensor
+with the tilted jump terms derived in :mod:`symness.open.redfield_counting`; there
+:math:`\kappa_1` is the counted mean (the energy that left the bath), which differs from
+``ness.heat_current`` (:math:`\mathrm{tr}(H\mathcal D\rho)`) at relative order
+:math:`\gamma^2`, and unresolved cumulants are reported by a warning (no extended route).
 """
 
 from __future__ import annotations
@@ -69,8 +75,9 @@ from scipy.sparse.linalg import splu
 
 from ..errors import InvalidModelError, InvalidParameterError, NonUniqueSteadyStateError, PrecisionWarning
 from .extended import _LOCK, ExtendedPauli, _flint, converge, to_mpf
-from .liouvillian import DaviesLiouvillian
+from .liouvillian import DaviesLiouvillian, RedfieldLiouvillian
 from .pauli import DENSE_BLOCK_MAX
+from .redfield_counting import redfield_tilted_generator
 from .secular import _channel_entries
 from .steady import EXTENDED_RTOL, PRECISION_RTOL
 
@@ -121,6 +128,21 @@ class TiltedGenerator:
         r""":math:`\mathcal K_m = \partial^m_\chi\mathcal L_\chi|_{\chi=0}` (``m >= 1``)."""
         return sp.csr_matrix((self.vals * self.q**m, (self.rows, self.cols)), shape=(self.n, self.n))
 
+    def apply(self, m: int, v: np.ndarray) -> np.ndarray:
+        r""":math:`\mathcal K_m v`."""
+        return self._derivatives(m)[0] @ v
+
+    def apply_abs(self, m: int, w: np.ndarray) -> np.ndarray:
+        r""":math:`|\mathcal K_m|\,w` (element-wise absolute values), for the error estimates."""
+        return self._derivatives(m)[1] @ w
+
+    def _derivatives(self, m: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        cache = self.__dict__.setdefault("_cache", {})
+        if m not in cache:
+            K = self.derivative(m)
+            cache[m] = (K, abs(K))
+        return cache[m]
+
 
 def _check_bath(gen: Any, bath: Any) -> None:
     names = list(gen.names)
@@ -139,14 +161,14 @@ def _check_order(order: Any) -> None:
                                     "(1: mean current, 2: noise, 3: skewness rate, ...).")
 
 
-def _check_generator(ness: Any) -> DaviesLiouvillian:
+def _check_generator(ness: Any) -> DaviesLiouvillian | RedfieldLiouvillian:
     gen = ness.generator
-    if not isinstance(gen, DaviesLiouvillian) or not gen.per_class:
-        raise InvalidModelError(
-            f"counting statistics are implemented for Davies (secular) steady states; this is a {gen.kind} "
-            "state. Use symness.open.davies_ness(system), or the closed forms of "
-            "symness.kernels.pauli_kernel(H, couplings).heat_current_noise(bath).")
-    return gen
+    if isinstance(gen, RedfieldLiouvillian) or (isinstance(gen, DaviesLiouvillian) and gen.per_class):
+        return gen
+    raise InvalidModelError(
+        f"counting statistics are implemented for Davies (secular) and Redfield steady states; this is a "
+        f"{gen.kind} state. Use symness.open.davies_ness(system) or redfield_ness(system), or the closed forms "
+        "of symness.kernels.pauli_kernel(H, couplings).heat_current_noise(bath).")
 
 
 def _population_block(gen: DaviesLiouvillian) -> np.ndarray:
@@ -281,7 +303,7 @@ class _Bordered:
         x = x + corr
         if not np.all(np.isfinite(x)):
             raise NonUniqueSteadyStateError(
-                "the bordered Davies generator is singular: the steady state is not unique.",
+                "the bordered generator is singular: the steady state is not unique.",
                 reason="singular secular generator")
         return x[: self.n], np.abs(corr[: self.n])
 
@@ -289,8 +311,6 @@ class _Bordered:
 def _cumulants(tg: TiltedGenerator, order: int, state_error: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Scaled cumulants 1..order and their estimated absolute errors (module docstring)."""
     n = tg.n
-    Ks = [tg.derivative(m) for m in range(1, order + 1)]
-    absK = [abs(K) for K in Ks]
     tr = tg.trace
     vs = [np.asarray(tg.rho)]
     dvs = [np.abs(tg.rho) * (n + 4) * _EPS + state_error / np.sqrt(max(n, 1))]
@@ -298,11 +318,11 @@ def _cumulants(tg: TiltedGenerator, order: int, state_error: float = 0.0) -> tup
     errs: list[float] = []
     solver = _Bordered(tg) if order > 1 else None
     for j in range(1, order + 1):
-        acc = sum(Ks[m - 1] @ vs[j - m] / factorial(m) for m in range(1, j + 1))
+        acc = sum(tg.apply(m, vs[j - m]) / factorial(m) for m in range(1, j + 1))
         lam_j = factorial(j) * complex(tr @ acc)
         lam.append(lam_j.real)
-        scale = sum(float(tr @ (absK[m - 1] @ np.abs(vs[j - m]))) / factorial(m) for m in range(1, j + 1))
-        prop = sum(float(tr @ (absK[m - 1] @ dvs[j - m])) / factorial(m) for m in range(1, j + 1))
+        scale = sum(float(tr @ tg.apply_abs(m, np.abs(vs[j - m]))) / factorial(m) for m in range(1, j + 1))
+        prop = sum(float(tr @ tg.apply_abs(m, dvs[j - m])) / factorial(m) for m in range(1, j + 1))
         errs.append(factorial(j) * ((n + 4) * _EPS * scale + prop) + abs(lam_j.imag))
         if j == order:
             break
@@ -365,7 +385,8 @@ def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
     Parameters
     ----------
     ness
-        A Davies steady state (:func:`~symness.open.davies_ness`; in a sector if solved in one).
+        A Davies or Redfield steady state (:func:`~symness.open.davies_ness`,
+        :func:`~symness.open.redfield_ness`; in a sector if solved in one).
     bath
         The bath name, as in ``ness.bath_heat_currents()`` (e.g. ``"L"``).
     order
@@ -374,19 +395,31 @@ def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``[kappa_1, ..., kappa_order]``.  ``kappa_1`` is taken from
-        ``ness.heat_current(bath)`` (with its precision control).
+        ``[kappa_1, ..., kappa_order]``.  For a Davies state ``kappa_1`` is taken from
+        ``ness.heat_current(bath)`` (with its precision control); for a Redfield state it is
+        the counted mean (:mod:`symness.open.redfield_counting`).
 
     Raises
     ------
     InvalidModelError
-        Unknown bath, or not a Davies state.
+        Unknown bath, or neither a Davies nor a Redfield state.
     InvalidParameterError
-        ``order`` outside ``1..MAX_ORDER``, or a block above the size limits.
+        ``order`` outside ``1..MAX_ORDER``, a block above the size limits, or (Redfield with the
+        Lamb shift) a spectral moment that diverges.
     """
+    return _heat_cumulants(ness, bath, order, 1)
+
+
+def _heat_cumulants(ness: Any, bath: str, order: int, first: int) -> np.ndarray:
+    """:func:`heat_cumulants`, warning about unresolved cumulants of order ``first`` and higher only."""
     gen = _check_generator(ness)
     _check_bath(gen, bath)
     _check_order(order)
+    if isinstance(gen, RedfieldLiouvillian):
+        kap, err = _redfield_cumulants(ness, bath, int(order))
+        _warn_unresolved(bath, kap, err, range(first - 1, kap.size), "Redfield counting statistics have no "
+                         "extended-precision route; davies_ness has one for non-degenerate spectra")
+        return kap
     _size_guard(gen)
     if gen.dim == 1:  # one state: no transitions, nothing is exchanged
         return np.zeros(int(order))
@@ -403,17 +436,31 @@ def heat_cumulants(ness: Any, bath: str, order: int = 3) -> np.ndarray:
             kap[j] = float(vals[f"kappa_{j + 1}"])
             err[j] = float(errs[f"kappa_{j + 1}"]) + 16 * _EPS * abs(kap[j])
         ness.info["precision_bits"] = max(bits, ness.info.get("precision_bits", 0))
-    bad = [j + 1 for j in range(1, kap.size)
-           if not err[j] <= PRECISION_RTOL * abs(kap[j]) + floor[j] * 2.0**-100]
+    _warn_unresolved(bath, kap, err, range(1, kap.size), "extended precision covers non-degenerate spectra up "
+                     "to symness.open.extended.PAULI_EXTENDED_AUTO_MAX_DIM levels, precision='extended' up to "
+                     "PAULI_EXTENDED_MAX_DIM", floor)
+    return kap
+
+
+def _warn_unresolved(bath: str, kap: np.ndarray, err: np.ndarray, which: Any, remedy: str,
+                     floor: np.ndarray | None = None) -> None:
+    """A PrecisionWarning for the cumulants (0-based indices ``which``) not resolved to PRECISION_RTOL."""
+    fl = np.zeros(kap.size) if floor is None else floor
+    bad = [j + 1 for j in which if not err[j] <= PRECISION_RTOL * abs(kap[j]) + fl[j] * 2.0**-100]
     if bad:
         listing = ", ".join(f"kappa_{j} = {kap[j - 1]:.6g} +- {err[j - 1]:.2g}" for j in bad)
         warnings.warn(
             f"the heat cumulants of bath {bath!r} cannot be resolved to {PRECISION_RTOL:g} relative: {listing} "
-            "(round-off of cancelling terms, e.g. odd cumulants near equal temperatures, where they vanish; "
-            "extended precision covers non-degenerate spectra up to "
-            "symness.open.extended.PAULI_EXTENDED_AUTO_MAX_DIM levels, precision='extended' up to "
-            "PAULI_EXTENDED_MAX_DIM).", PrecisionWarning, stacklevel=3)
-    return kap
+            f"(round-off of cancelling terms, e.g. odd cumulants near equal temperatures, where they vanish; "
+            f"{remedy}).", PrecisionWarning, stacklevel=5)
+
+
+def _redfield_cumulants(ness: Any, bath: str, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulants 1..order of a Redfield NESS and their error estimates (:mod:`symness.open.redfield_counting`)."""
+    if ness.generator.dim == 1:  # one state: no transitions, nothing is exchanged
+        return np.zeros(order), np.zeros(order)
+    tg = redfield_tilted_generator(ness, bath, order)
+    return _cumulants(tg, order, float(ness.info.get("state_error", 0.0)))
 
 
 def heat_current_noise(ness: Any, bath: str) -> float:
@@ -423,7 +470,7 @@ def heat_current_noise(ness: Any, bath: str) -> float:
     (:math:`\hbar = k_B = 1`); at equal temperatures :math:`S = 2T^2 G` with
     :math:`G = \partial J/\partial T_X` (fluctuation-dissipation).
     """
-    return float(heat_cumulants(ness, bath, 2)[1])
+    return float(_heat_cumulants(ness, bath, 2, 2)[1])
 
 
 def tur_ratio(ness: Any, bath: str) -> float:
@@ -431,7 +478,11 @@ def tur_ratio(ness: Any, bath: str) -> float:
 
     :math:`S` the noise (:func:`heat_current_noise`), :math:`J` the mean heat current,
     :math:`\sigma = -\sum_b J_b/T_b` the entropy production rate (units of :math:`k_B`
-    per unit time).  Dimensionless.
+    per unit time), both from the NESS's heat currents :math:`\mathrm{tr}(H\mathcal D_b\rho)`, which
+    conserve energy exactly (for a Redfield state the counted means :math:`\kappa_1` do so only to
+    relative order :math:`\gamma^2`, which near equilibrium would swamp :math:`\sigma\propto\Delta T^2`).
+    Dimensionless.  A non-secular state may go below 2 (coherences); one with :math:`\sigma \le 0`
+    (the Redfield equation breaking the second law) is refused.
 
     Raises
     ------
@@ -449,6 +500,12 @@ def tur_ratio(ness: Any, bath: str) -> float:
             "ratio S sigma / J^2 is 0/0: no net heat flows (equal temperatures, where its limit is 2, or a "
             "one-state sector); use different temperatures.")
     sigma = ness.entropy_production()
+    if isinstance(gen, RedfieldLiouvillian) and not sigma > 0:
+        raise InvalidParameterError(
+            f"this Redfield state produces entropy at the rate sigma = {sigma:.3g} <= 0 (-sum_b J_b/T_b from its "
+            "heat currents): the non-secular equation breaks the second law here (e.g. through the Lamb shift, "
+            "which lets heat flow between baths at equal temperatures), so S sigma / J^2 has no meaning. Use "
+            "davies_ness(system), or redfield_ness(system, lamb_shift=False).")
     if not np.isfinite(sigma):
         raise InvalidParameterError(
             "a bath at T = 0 exchanges energy, so the entropy production and the TUR ratio are infinite.")

@@ -882,7 +882,7 @@ class NESS:
             total -= J / T[name]
         return total
 
-    # ----------------------------------------------------------------- counting statistics (Davies)
+    # ----------------------------------------------------------------- counting statistics (Davies, Redfield)
     def heat_cumulants(self, name: str, order: int = 3) -> np.ndarray:
         """Scaled cumulants of the heat from bath ``name``: mean, noise, ...
         (:func:`~symness.open.counting.heat_cumulants`)."""
