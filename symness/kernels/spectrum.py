@@ -403,6 +403,7 @@ class ImplicitSpectrum:
         for S, _, _ in self.weights.values():
             self._ops.setdefault(sympy.ImmutableMatrix(S), S)
         self._fn: Any = None
+        self._mpfn: Any = None
 
     def _compile(self) -> Any:
         if self._fn is None:
@@ -424,19 +425,30 @@ class ImplicitSpectrum:
         return out
 
     def mp(self, values: Mapping[sympy.Symbol, Any], dps: int) -> dict[sympy.Symbol, Any]:
-        subs = {p: sympy.Float(values[p], dps + 10) if isinstance(values[p], float) else values[p]
-                for p in self.params}
+        """The energies and weights at one point in mpmath (``dps + 10`` digits).
+
+        H and each distinct operator are evaluated once, through one mpmath lambdification of
+        their entries (exact rationals stay exact, floats enter as their binary values).
+        """
+        if self._mpfn is None:
+            mats = [self.H] + list(self._ops.values())
+            self._mpfn = sympy.lambdify(self.params, [m.tolist() for m in mats], modules="mpmath")
         with mpmath.workdps(dps + 10):
-            Hm = [[_mp_value(e.subs(subs), dps + 10) for e in row] for row in self.H.tolist()]
+            args = [mpmath.mpf(values[p]) if isinstance(values[p], (int, float))
+                    else _mp_value(sympy.sympify(values[p]), dps + 10) for p in self.params]
+            mats = [[[mpmath.mpmathify(e) for e in row] for row in m] for m in self._mpfn(*args)]
+            Hm = mats[0]
+            ops = dict(zip(self._ops, mats[1:]))
             E, Q, order = _mp_eigh(Hm)
             n = len(E)
             out: dict[sympy.Symbol, Any] = {s: E[k] for k, s in enumerate(self.energies)}
+            nonzero = {key: [(i, j, m[i][j]) for i in range(n) for j in range(n) if m[i][j] != 0]
+                       for key, m in ops.items()}
             for s, (S, lo, hi) in self.weights.items():
-                Sm = [[_mp_value(e.subs(subs), dps + 10) for e in row] for row in S.tolist()]
                 vl = [Q[i, order[lo]] for i in range(n)]
                 vh = [Q[i, order[hi]] for i in range(n)]
-                amp = mpmath.fsum(mpmath.conj(vl[i]) * Sm[i][j] * vh[j] for i in range(n) for j in range(n)
-                                  if Sm[i][j] != 0)
+                amp = mpmath.fsum(mpmath.conj(vl[i]) * v * vh[j]
+                                  for i, j, v in nonzero[sympy.ImmutableMatrix(S)])
                 out[s] = abs(amp) ** 2
         return out
 
