@@ -129,3 +129,8 @@ def test_docs_page_thermodynamics_runs():
     np.testing.assert_allclose(Gn, Gn.T, rtol=1e-10)
     assert np.all(np.linalg.eigvalsh(Gn) >= -1e-14 * np.abs(Gn).max())
     assert sum(j * a for j, a in ns["terms"]) == pytest.approx(ns["sigma"], rel=1e-10)
+    red, dav = ns["kappa_red"], ns["kappa_dav"]  # the numbers the page quotes, and the laws
+    assert red[0] == pytest.approx(1.529e-4, rel=1e-3) and dav[0] == pytest.approx(1.728e-4, rel=1e-3)
+    assert red[1] == pytest.approx(5.715e-4, rel=1e-3) and dav[1] == pytest.approx(6.453e-4, rel=1e-3)
+    assert ns["redfield"].tur_ratio("c") == pytest.approx(2.156, rel=1e-3)
+    assert red[0] / ns["redfield"].heat_current("c") - 1 == pytest.approx(-1.3e-4, rel=0.1)
