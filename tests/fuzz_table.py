@@ -840,7 +840,8 @@ add("symness.open.NESS.tur_ratio", _ness_method("tur_ratio", _davies), {"name": 
 one("Redfield state", "symness.open.NESS.heat_current_noise", lambda: _ness().heat_current_noise("L"), "ok",
     check=lambda s: s > 0)
 one("local Lindblad state", "symness.open.NESS.heat_current_noise",
-    lambda: lindblad_ness(xxz_ring(n=4, fields={2: 0.5, 3: 0.3}), up_spins=2).heat_current_noise("L"))
+    lambda: lindblad_ness(xxz_ring(n=4, fields={2: 0.5, 3: 0.3}, T_left=2.0, T_right=1.0),
+                          up_spins=2).heat_current_noise("L"))
 add("symness.open.NESS.heat_cumulants:redfield", _ness_method("heat_cumulants", _ness), {"name": "R", "order": 4},
     {"name": _BATH_BAD, "order": [("0", 0), ("5", 5), ("str", "2"), ("float", 2.0), ("None", None)]},
     check=lambda k: len(k) == 4 and k[1] > 0)

@@ -198,7 +198,8 @@ def test_bad_input():
         with pytest.raises(InvalidParameterError, match="order"):
             ness.heat_cumulants("L", order)
     with pytest.raises(InvalidModelError, match="Davies .* and Redfield"):
-        lindblad_ness(xxz_ring(n=4, Delta=0.7, fields={2: 0.5, 3: 0.3}), up_spins=2).heat_current_noise("L")
+        ring = xxz_ring(n=4, Delta=0.7, fields={2: 0.5, 3: 0.3}, T_left=2.0, T_right=1.0)
+        lindblad_ness(ring, up_spins=2).heat_current_noise("L")
     # three baths: default names A, B, C
     three = OpenSystem(H3, [(S3L, Bath(ohmic(0.02, 5.0), 2.0)), (S3R, Bath(ohmic(0.01, 4.0), 0.3)),
                             (np.diag([0.0, 1.0, 0.0]), Bath(ohmic(0.01, 4.0), 1.0))])

@@ -112,7 +112,8 @@ def test_tur_and_positive_noise_for_random_models():
 
 def test_refusals():
     with pytest.raises(InvalidModelError, match="Davies .* and Redfield"):
-        lindblad_ness(xxz_ring(n=4, Delta=0.7, fields={2: 0.5, 3: 0.3}), up_spins=2).heat_current_noise("L")
+        ring = xxz_ring(n=4, Delta=0.7, fields={2: 0.5, 3: 0.3}, T_left=2.0, T_right=1.0)
+        lindblad_ness(ring, up_spins=2).heat_current_noise("L")
     drude_lamb = OpenSystem(0.5 * Z1 + 0.65 * Z2 + 0.2 * X1 @ X2,
                             [(X1, Bath(drude(0.01, 1.0), 2.0, name="L", lamb_shift=True)),
                              (X2, Bath(ohmic(0.01, 5.0), 1.0, name="R"))])
