@@ -224,12 +224,25 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
         super().__init__(space, system, system.names)
         self.channels = chans
         E = space.E
+        d = space.dim
         self.omega = E[:, None] - E[None, :]  # omega_ab = E_a - E_b
-        self.At = [_maybe_real(ch.At) for ch in chans]
-        self.Ad = [np.ascontiguousarray(ch.A.conj().T) for ch in chans]
-        M = sum((Ad @ At for Ad, At in zip(self.Ad, self.At)), np.zeros((space.dim,) * 2))
-        self.M = _maybe_real(np.asarray(M))
-        if not (np.all(np.isfinite(self.M)) and all(np.all(np.isfinite(At)) for At in self.At)):
+        # every channel at once: stacks (k, d, d) of A_k, A~_k = Gamma_k o A_k, A_k^dagger, M_k = A_k^dagger A~_k
+        stacks = getattr(chans, "stacks", None)  # channels() hands them over; other channel lists are stacked here
+        if stacks is not None:
+            A_s, G_s = stacks
+        elif chans:
+            A_s = np.stack([np.asarray(ch.A) for ch in chans])
+            G_s = np.stack([np.asarray(ch.Gamma) for ch in chans])
+        else:
+            A_s = G_s = np.zeros((0, d, d))
+        self.A_s = A_s
+        self.At_s = _maybe_real(G_s * A_s)
+        self.Ad_s = np.ascontiguousarray(A_s.conj().transpose(0, 2, 1))
+        self.Mk_s = self.Ad_s @ self.At_s
+        self.M = _maybe_real(self.Mk_s.sum(axis=0)) if chans else np.zeros((d, d))
+        self.At = list(self.At_s)
+        self.Ad = list(self.Ad_s)
+        if not (np.isfinite(self.M).all() and np.isfinite(self.At_s).all()):
             raise InvalidParameterError(
                 "the Redfield rates times the coupling operators overflow double precision (|S|^2 gamma > 1e308); "
                 "rescale: put the coupling strength into the spectral density and keep the operators of order one.")
@@ -257,27 +270,35 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
     def dissipator_eigen(self, name: str, rho: np.ndarray) -> np.ndarray:
         self._check_name(name)
         out = np.zeros_like(rho, dtype=complex)
-        for ch, At, Ad in zip(self.channels, self.At, self.Ad):
+        for ch, At, Ad, Mk in zip(self.channels, self.At, self.Ad, self.Mk_s):
             if ch.bath != name:
                 continue
-            Mk = Ad @ At
             Y = At @ rho @ Ad           # At rho A^dag
             Z = ch.A @ rho @ At.conj().T  # A rho At^dag
             out += Y + Z - Mk @ rho - rho @ Mk.conj().T
         return out
 
     def dense_eigen(self) -> np.ndarray:
-        """The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis."""
+        r"""The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis.
+
+        The jump terms of every channel, :math:`\sum_k \tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*`,
+        are one matrix product of the stacked operators (no loop over channels).
+        """
         d = self.dim
-        R = np.diag(-1j * self.omega.reshape(-1)).astype(complex)
-        R4 = R.reshape(d, d, d, d)  # R4[a, b, c, e] = R[(a, b), (c, e)], a view
-        for ch, At in zip(self.channels, self.At):
-            A = ch.A
-            R4 += At[:, None, :, None] * A.conj()[None, :, None, :]  # kron(At, A^*)
-            R4 += A[:, None, :, None] * At.conj()[None, :, None, :]  # kron(A, At^*)
+        n = d * d
+        k = self.A_s.shape[0]
+        R = np.empty((d, d, d, d), dtype=complex)  # R[a, b, c, e] = R[(a, b), (c, e)]
+        if k:
+            P = np.concatenate([self.At_s, self.A_s]).reshape(2 * k, n)          # [., (a, c)]
+            Q = np.concatenate([self.A_s, self.At_s]).conj().reshape(2 * k, n)   # [., (b, e)]
+            R[...] = (P.T @ Q).reshape(d, d, d, d).transpose(0, 2, 1, 3)
+        else:
+            R[...] = 0.0
         idx = np.arange(d)
-        R4[:, idx, :, idx] -= self.M[None, :, :]         # kron(M, I)
-        R4[idx, :, idx, :] -= self.M.conj()[None, :, :]  # kron(I, M^*)
+        R[:, idx, :, idx] -= self.M[None, :, :]         # kron(M, I)
+        R[idx, :, idx, :] -= self.M.conj()[None, :, :]  # kron(I, M^*)
+        R = R.reshape(n, n)
+        R.reshape(-1)[::n + 1] -= 1j * self.omega.reshape(-1)
         return R
 
     def matrix(self, basis: str = "site") -> np.ndarray:
