@@ -121,12 +121,14 @@ class Program:
         v = self.Q @ c
         return np.asarray(v).ravel()
 
-    def leak(self, c: np.ndarray) -> float:
-        """Largest amplitude leaving the working basis at coefficients ``c`` (relative to the largest entry)."""
+    def leak(self, c: np.ndarray, entries: np.ndarray | None = None) -> float:
+        """Largest amplitude leaving the working basis at coefficients ``c`` (relative to the largest entry).
+
+        ``entries``: :meth:`entries` at ``c`` when already known."""
         if self.L is None:
             return 0.0
         lk = np.abs(np.asarray(self.L @ c).ravel())
-        inside = np.abs(self.entries(c))
+        inside = np.abs(self.entries(c) if entries is None else entries)
         scale = max(float(inside.max()) if inside.size else 0.0, float(lk.max()) if lk.size else 0.0, 1e-300)
         return float(lk.max()) / scale if lk.size else 0.0
 
@@ -145,6 +147,44 @@ class Program:
         m = sp.csr_matrix((v, (self.rows, self.cols)), shape=(d, d), dtype=complex)
         m.eliminate_zeros()
         return m
+
+
+class ProgramStack:
+    """Several programs on one working basis, evaluated together into a ``(k, d, d)`` array.
+
+    One product ``Q @ c`` for the entries of every operator and one scatter: what the
+    solvers do at every point of a parameter sweep, so the per-operator overhead of
+    :meth:`Program.matrix` is paid once per structure, not once per operator and point.
+    """
+
+    def __init__(self, programs: Sequence[Program]):
+        self.programs = list(programs)
+        self.k = len(self.programs)
+        d = self.dim = self.programs[0].dim if self.programs else 0
+        Qs = [p.Q for p in self.programs]
+        if all(isinstance(Q, np.ndarray) for Q in Qs):
+            self.Q: Any = _maybe_real_q(np.vstack(Qs).astype(complex)) if Qs else np.zeros((0, 0))
+        else:
+            self.Q = sp.vstack([sp.csr_matrix(Q) for Q in Qs]).tocsr()
+        self.pos = (np.concatenate([j * d * d + p.rows * d + p.cols for j, p in enumerate(self.programs)])
+                    if self.programs else np.zeros(0, dtype=np.int64))
+        sizes = [p.rows.size for p in self.programs]
+        self.bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    def evaluate(self, c: np.ndarray) -> tuple[np.ndarray, list[float]]:
+        """``(ops, leaks)``: the operators at coefficients ``c`` as one dense ``(k, d, d)`` array (real
+        when every entry is), and :meth:`Program.leak` of each."""
+        d = self.dim
+        v = np.asarray(self.Q @ c).ravel()
+        leaks = [0.0] * self.k
+        for j, p in enumerate(self.programs):
+            if p.L is not None:
+                leaks[j] = p.leak(c, v[self.bounds[j]:self.bounds[j + 1]])
+        if np.iscomplexobj(v) and not v.imag.any():
+            v = v.real
+        out = np.zeros((self.k, d, d), dtype=v.dtype)
+        out.reshape(-1)[self.pos] = v
+        return out, leaks
 
 
 def _merge(rows: list[np.ndarray], cols: list[np.ndarray], amps: list[np.ndarray], coef: list[np.ndarray],
@@ -252,7 +292,7 @@ class CompiledModel:
         self.params: list[sympy.Symbol] = sorted(set().union(*(e.free_symbols for e in exprs)),
                                                  key=lambda s: s.name)
         self.coefficients = Coefficients(exprs, self.params)
-        self._programs: dict[tuple[Any, int | None], Program] = {}
+        self._programs: dict[tuple[Any, ...], Any] = {}
         self._conservation: dict[Any, Conservation] = {}
         self._sectors: dict[int, Sector] = {}
 
@@ -300,6 +340,14 @@ class CompiledModel:
             states = None if up_spins is None else self.sector(up_spins).basis
             prog = self._programs[key] = Program(factors, cidx, self.ncoef, self.n, states)
         return prog
+
+    def stack(self, names: tuple[Any, ...], up_spins: int | None = None) -> ProgramStack:
+        """The :class:`ProgramStack` of the operators ``names`` on one working basis (kept)."""
+        key = ("stack", names, up_spins)
+        st = self._programs.get(key)
+        if st is None:
+            st = self._programs[key] = ProgramStack([self.program(n, up_spins) for n in names])
+        return st
 
     def operator(self, name: Any, c: np.ndarray, up_spins: int | None = None, dense: bool | None = None):
         """The operator ``name`` at coefficients ``c`` on the working basis (raises if it leaves the sector)."""

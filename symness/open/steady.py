@@ -186,7 +186,7 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
 def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
     """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
     space = system.space(up_spins)
-    if space.dim > 1 and all(not np.any(space.coupling(c)) for c in system.couplings):
+    if space.dim > 1 and all(space.coupling_is_zero(c) for c in system.couplings):
         raise NonUniqueSteadyStateError(
             "the generator has more than one stationary state: no bath is coupled to the system (no "
             "coupling, or only zero coupling operators), so every eigenstate of H is stationary. Add bath "
