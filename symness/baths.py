@@ -257,7 +257,7 @@ class SpectralDensity(Spectrum):
             else:
                 out = np.where(w > 0, Jw, 0.0)
         zero = w == 0
-        if np.any(zero):
+        if zero.any():
             if T > 0 and not np.isfinite(self.slope0):
                 raise InvalidParameterError(
                     f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
@@ -371,8 +371,12 @@ def ohmic(gamma: Any, cutoff: Any, s: Any = 1.0) -> SpectralDensity:
         return SpectralDensity(name=name, func=_symbolic_func(name, [g, wc, sv]), expr=expr, omega_symbol=w,
                                slope0=_slope0(expr, w), scale=cf if cf is not None else 1.0)
 
-    def func(x: np.ndarray) -> np.ndarray:
-        return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
+    if sf == 1.0:  # (x / cf)**0 = 1 exactly: the same values without the power
+        def func(x: np.ndarray) -> np.ndarray:
+            return gf * x * np.exp(-x / cf)
+    else:
+        def func(x: np.ndarray) -> np.ndarray:
+            return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
 
     slope0 = gf if sf == 1.0 else (0.0 if sf > 1.0 else math.inf)
     return SpectralDensity(name=name, func=func, expr=expr, omega_symbol=w, slope0=slope0, scale=cf)

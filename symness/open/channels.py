@@ -312,14 +312,17 @@ def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
     prev[1:] = s[:-1]
     prev[start] = 0.0  # each group's first value is compared with its leading 0
     new = (s - prev) > tol
-    lab = np.cumsum(new.astype(np.int64) + start) - 1  # + start: every group opens with its zero cluster
+    step = new.view(np.int8) + start.view(np.int8)  # + start: every group opens with its zero cluster
+    lab = step.cumsum(dtype=np.int64) - 1
     zero = lab[start] - new[start]  # the zero cluster of each group
     ncl = int(lab[-1]) + 1
     counts = np.bincount(lab, minlength=ncl).astype(float)
     counts[zero] += 1.0  # the leading zeros
     centers = np.bincount(lab, weights=s, minlength=ncl) / counts
     centers[zero] = 0.0  # the zero cluster is exactly zero
-    label_group = np.repeat(np.arange(G), np.diff(np.append(zero, ncl)))
+    label_group = np.empty(ncl, dtype=np.int64)
+    label_group[lab] = gs
+    label_group[zero] = np.arange(G)
     labels = np.empty(n, dtype=np.int64)
     labels[order] = lab
     signed = np.where(w < 0, labels + ncl, labels)

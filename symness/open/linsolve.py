@@ -66,7 +66,11 @@ def equilibrate(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (Bohr frequencies 1e8 next to rates 1e-2, a bath at T = 1e12 next to a cold
     one) is ill-conditioned only through its scaling, which this removes.
     """
-    A = np.abs(M)
+    return _equilibrate_abs(np.abs(M))
+
+
+def _equilibrate_abs(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`equilibrate` from ``|M|``."""
     if not A.size:
         return np.zeros(0), np.zeros(0)
     # a zero line keeps the scale 1 (log2(1) = 0); no errstate context (a few microseconds per call)
@@ -98,7 +102,8 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
     ``gecon``, ``getrs``): for the small systems of a parameter sweep the wrapper
     overhead of :func:`scipy.linalg.lu_factor` is most of the cost.
     """
-    r, c = equilibrate(M)
+    A = np.abs(M)
+    r, c = _equilibrate_abs(A)
     Ms = (r[:, None] * M) * c[None, :]
     if Ms.size == 0 or Ms.dtype.char not in "dD":  # pragma: no cover - defensive (empty or unusual dtype)
         with warnings.catch_warnings():
@@ -110,12 +115,14 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
             raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
                              **err)
         return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
-    anorm = float(np.abs(Ms).sum(axis=0).max())
+    # the 1-norm of Ms: |Ms| = r |M| c exactly (powers of two), so its column sums are c (r |M|)
+    anorm = float((c * (r @ A)).max())
     getrf, gecon, getrs = _getrf_gecon_getrs(Ms.dtype)
     lu, piv, info = getrf(Ms, overwrite_a=True)
     # info > 0: an exactly zero pivot; gecon then reports rcond = 0 and the system is refused below
     rcond = float(gecon(lu, anorm, norm="1")[0])
-    if rcond < rcond_min or not np.isfinite(lu).all():
+    # every LU entry finite: one sum decides the common case (a non-finite sum is checked entry by entry)
+    if rcond < rcond_min or (not np.isfinite(lu.sum()) and not np.isfinite(lu).all()):
         raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
                          **err)
     rb = r * np.asarray(b)

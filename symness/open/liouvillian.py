@@ -294,12 +294,14 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
             R[...] = (P.T @ Q).reshape(d, d, d, d).transpose(0, 2, 1, 3)
         else:
             R[...] = 0.0
-        idx = np.arange(d)
-        R[:, idx, :, idx] -= self.M[None, :, :]         # kron(M, I)
-        R[idx, :, idx, :] -= self.M.conj()[None, :, :]  # kron(I, M^*)
-        R = R.reshape(n, n)
-        R.reshape(-1)[::n + 1] -= 1j * self.omega.reshape(-1)
-        return R
+        # -i(K (x) I - I (x) K^*) with K = diag(E) - iM: -i[H, .] and the M terms, added through two strided
+        # views of R (R[a, i, c, i] and R[i, b, i, e]) instead of fancy indexing
+        C = -self.M.astype(complex)
+        C.reshape(-1)[::d + 1] -= 1j * self.space.E
+        s_a, s_b, s_c, s_e = R.strides
+        np.ndarray((d, d, d), complex, R, 0, (s_a, s_c, s_b + s_e))[...] += C[:, :, None]         # kron(-iK, I)
+        np.ndarray((d, d, d), complex, R, 0, (s_b, s_e, s_a + s_c))[...] += C.conj()[:, :, None]  # kron(I, (-iK)^*)
+        return R.reshape(n, n)
 
     def matrix(self, basis: str = "site") -> np.ndarray:
         """Dense matrix (``d^2 x d^2``) on row-major ``vec(rho)`` in ``basis``."""

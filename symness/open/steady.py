@@ -58,6 +58,7 @@ when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full spa
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Mapping
@@ -530,7 +531,7 @@ def _check_solver_options(*, tol: Any = 1e-14, maxiter: Any = 10, restart: Any =
     """Refuse solver options that would be ignored or make the solver loop forever."""
     for name, v in (("tol", tol), ("positivity_tol", positivity_tol)):
         if (isinstance(v, bool) or not isinstance(v, (int, float, np.number))
-                or not np.isfinite(v) or v < 0 or (name == "tol" and v == 0)):
+                or not math.isfinite(v) or v < 0 or (name == "tol" and v == 0)):
             raise InvalidParameterError(
                 f"{name} = {v!r} must be a finite number {'> 0' if name == 'tol' else '>= 0'}.")
     for name, v in (("maxiter", maxiter), ("restart", restart)):
@@ -578,7 +579,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
             except NonUniqueSteadyStateError as exc:
                 rho_e, info = _redfield_singular(gen, exc, method, precision)
             rho_e = (rho_e + rho_e.conj().T) / 2
-            rho_e = rho_e / np.trace(rho_e).real
+            rho_e = rho_e / rho_e.trace().real
         info["rho_eigen"] = rho_e
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
@@ -610,7 +611,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     else:  # pragma: no cover - defensive
         raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
     rho = (rho + rho.conj().T) / 2
-    rho = rho / np.trace(rho).real
+    rho = rho / rho.trace().real
     R = info.pop("generator_matrix", None)
     if R is not None and split is None:
         # ||L rho||_F of the returned (site-basis) state, taken back to the eigenbasis (unitarily

@@ -243,8 +243,8 @@ class Space:
 
     @property
     def energy_scale(self) -> float:
-        E = self.E
-        return float(max(1.0, np.max(np.abs(E)) if E.size else 1.0))
+        E = self.E  # ascending: the largest |E| is at an end
+        return float(max(1.0, abs(float(E[0])), abs(float(E[-1])))) if E.size else 1.0
 
     def coupling_is_zero(self, c: BathCoupling) -> bool:
         """Whether the operator of coupling ``c`` is exactly zero in the working basis."""
