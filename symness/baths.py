@@ -905,3 +905,49 @@ class Bath:
         omega = as_finite_expr(omega, "omega")
         factor = sympy.nsimplify(self.preset.factor)
         return factor * self.spectrum.rate_sym(omega, self.T)
+
+
+def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[np.ndarray] | None:
+    r"""``[bath.rate(w) for bath, w in zip(baths, omegas)]`` in one vectorised evaluation, or ``None``.
+
+    For baths that share one :class:`SpectralDensity` object and preset at numeric
+    temperatures :math:`T_b > 0` (e.g. the two contacts of a model): :math:`J` is
+    evaluated once on all frequencies and :math:`\gamma = fJ(\omega)/(1 - e^{-\omega/T_b})`
+    elementwise with each frequency's own :math:`T_b` -- the same operations as
+    :meth:`Bath.rate`, so the same values.  ``None`` when the baths do not qualify or
+    any value would fail a check of :meth:`Bath.rate` (non-finite or negative rate, an
+    infinite zero-frequency rate): the caller then calls :meth:`Bath.rate` per bath,
+    which raises its own error.
+    """
+    if not baths:
+        return []
+    spec, preset = baths[0].spectrum, baths[0].preset
+    if type(spec) is not SpectralDensity:
+        return None
+    temps = []
+    for b in baths:
+        T = b.T
+        if (b.spectrum is not spec or b.preset is not preset or isinstance(T, bool)
+                or not isinstance(T, (int, float)) or not 0 < T < math.inf):
+            return None
+        temps.append(float(T))
+    sizes = [int(np.size(o)) for o in omegas]
+    w = np.concatenate([np.asarray(o, dtype=float).reshape(-1) for o in omegas])
+    if not np.isfinite(w).all():
+        return None
+    Tw = np.repeat(temps, sizes)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.__call__
+        Jw = np.sign(w) * np.asarray(spec.func(np.abs(w)), dtype=float)
+    Jw = np.where(w == 0, 0.0, Jw)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.rate
+        out = -Jw / np.expm1(-(w / Tw))
+    zero = w == 0
+    if zero.any():
+        if not np.isfinite(spec.slope0):
+            return None
+        out = np.where(zero, Tw * spec.slope0, out)
+    out = preset.factor * out
+    if not np.isfinite(out).all() or (out < 0).any():
+        return None
+    bounds = np.cumsum([0] + sizes).tolist()
+    return [out[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]

@@ -50,7 +50,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import integrate
 
-from ..baths import Bath
+from ..baths import Bath, shared_spectrum_rates
 from ..errors import InvalidParameterError
 from .system import OpenSystem, Space, _maybe_real
 
@@ -397,14 +397,24 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
         gvals = np.zeros((k, nf))
         lvals = None
         used_of: dict[int, np.ndarray] = {}
+        for g in set(group_of) - {-1}:
+            used_of[g] = np.flatnonzero(present & (label_group == g)) if len(groups) > 1 else np.flatnonzero(present)
+        # Hermitian couplings to baths that share one spectral density: their rates in one evaluation
+        shared: dict[int, np.ndarray] = {}
+        plain = [j for j in range(k) if live[j] and getattr(specs[j][3], "__func__", None) is Bath.rate]
+        if len(plain) > 1:
+            vals = shared_spectrum_rates([specs[j][3].__self__ for j in plain],
+                                         [freqs[used_of[group_of[j]]] for j in plain])
+            if vals is not None:
+                shared = dict(zip(plain, vals))
         for j, (_, _, name, rate_f, lamb_f) in enumerate(specs):
             g = group_of[j]
             if g < 0:
                 continue
-            used = used_of.get(g)
-            if used is None:
-                used = used_of[g] = np.flatnonzero(present & (label_group == g))
-            gv = np.asarray(rate_f(freqs[used]), dtype=float)
+            used = used_of[g]
+            gv = shared.get(j)
+            if gv is None:
+                gv = np.asarray(rate_f(freqs[used]), dtype=float)
             if not np.isfinite(gv).all():
                 raise InvalidParameterError(
                     f"bath {name!r} has a non-finite rate at a Bohr frequency of this system; "
