@@ -391,9 +391,10 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
         reps = [group_of.index(g) for g in range(len(groups))]
         W = E[None, :] - E[:, None]
         index, freqs, label_group = _cluster_groups(W, masks[reps], tol)
-        present = np.zeros(freqs.size, dtype=bool)
-        present[index[index >= 0]] = True
         nf = freqs.size
+        present = np.zeros(nf + 1, dtype=bool)
+        present[index] = True  # index -1 (outside the masks) marks the extra last slot
+        present = present[:nf]
         gvals = np.zeros((k, nf))
         lvals = None
         used_of: dict[int, np.ndarray] = {}
@@ -424,15 +425,17 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 if lvals is None:
                     lvals = np.zeros((k, nf))
                 lvals[j, used] = np.asarray(lamb_f(freqs[used]), dtype=float)
-        live_j = [j for j in range(k) if live[j]]
-        idx = np.maximum(index[[group_of[j] for j in live_j]], 0)  # (live, d, d)
-        m = masks[live_j]
-        rows = np.asarray(live_j)[:, None, None]
-        rate_s[live_j] = np.where(m, gvals[rows, idx], 0.0)
-        omega_s[live_j] = np.where(m, freqs[idx], 0.0)
+        if group_of == list(range(k)):  # every channel live, each with its own pattern
+            idx = np.maximum(index, 0)
+        else:
+            idx = np.zeros((k, d, d), dtype=np.int64)
+            live_j = [j for j in range(k) if live[j]]
+            idx[live_j] = np.maximum(index[[group_of[j] for j in live_j]], 0)
+        rows = np.arange(k)[:, None, None]
+        rate_s = np.where(masks, gvals[rows, idx], 0.0)  # a dead channel: no mask, zero rates
+        omega_s = np.where(masks, freqs[idx], 0.0)
         if lvals is not None:
-            lamb_s = np.zeros((k, d, d))
-            lamb_s[live_j] = np.where(m, lvals[rows, idx], 0.0)
+            lamb_s = np.where(masks, lvals[rows, idx], 0.0)
     Gamma_s = rate_s / 2 if lamb_s is None else np.where(masks, rate_s / 2 + 1j * lamb_s, 0.0)
     for j, (_, _, name, rate_f, lamb_f) in enumerate(specs):
         if not live[j]:

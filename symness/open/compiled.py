@@ -64,7 +64,7 @@ class Coefficients:
         out = self.const.copy()
         if self._f is not None:
             out[self.symbolic] = np.asarray(self._f(*pvals), dtype=complex)
-        if not np.all(np.isfinite(out)):
+        if not np.isfinite(out).all():
             raise InvalidParameterError(
                 "a term coefficient or bath temperature of the model is not finite at the given "
                 "parameter values; pass finite values.")
@@ -128,9 +128,12 @@ class Program:
         if self.L is None:
             return 0.0
         lk = np.abs(np.asarray(self.L @ c).ravel())
+        if not lk.size:
+            return 0.0
         inside = np.abs(self.entries(c) if entries is None else entries)
-        scale = max(float(inside.max()) if inside.size else 0.0, float(lk.max()) if lk.size else 0.0, 1e-300)
-        return float(lk.max()) / scale if lk.size else 0.0
+        top = float(lk.max())
+        scale = max(float(inside.max()) if inside.size else 0.0, top, 1e-300)
+        return top / scale
 
     def matrix(self, c: np.ndarray, dense: bool | None = None) -> np.ndarray | sp.csr_matrix:
         """The operator at coefficients ``c``: dense up to ``DENSE_OPERATOR_DIM`` (or as asked), else CSR."""
@@ -249,7 +252,7 @@ class Conservation:
         if self.M is None:
             return 0.0
         v = np.abs(self.M @ c)
-        scale = max(float(np.max(np.abs(c))) if c.size else 0.0, 1e-300)
+        scale = max(float(np.abs(c).max()) if c.size else 0.0, 1e-300)
         return float(v.max()) / scale if v.size else 0.0
 
 
@@ -434,6 +437,12 @@ def compiled(model: Any) -> CompiledModel:
     return comp
 
 
+def compiled_and_cache(model: Any) -> tuple[CompiledModel, dict[str, Any]]:
+    """:func:`compiled` and :func:`model_cache` of ``model`` (its identity checked once)."""
+    comp = compiled(model)
+    return comp, _BY_ID[id(model)][3]
+
+
 def model_cache(model: Any) -> dict[str, Any]:
     """A scratch dict kept with ``model`` for as long as its terms, couplings and baths stay the same."""
     hit = _BY_ID.get(id(model))
@@ -441,6 +450,9 @@ def model_cache(model: Any) -> dict[str, Any]:
         compiled(model)
         hit = _BY_ID[id(model)]
     return hit[3]
+
+
+_check_value: Any = None  # symness.models.base._check_value, imported on first use
 
 
 def resolve(model: Any, values: Mapping[str, Any], extras: dict[str, Any] | None = None) -> dict[Any, Any]:
@@ -451,8 +463,9 @@ def resolve(model: Any, values: Mapping[str, Any], extras: dict[str, Any] | None
     and its set of default values (a model is rebuilt for new terms, so its terms are
     checked by :func:`compiled`).
     """
-    from ..models.base import _check_value
-
+    global _check_value
+    if _check_value is None:
+        from ..models.base import _check_value
     if extras is None:
         extras = model_cache(model)
     defaults = model.values

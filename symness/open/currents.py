@@ -121,8 +121,13 @@ def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.
     Escale = max(abs(float(E[0])), abs(float(E[-1])))  # E ascending
     rho = np.asarray(rho_e)
     A, At, Ad, Mk = gen.A_s, gen.At_s, gen.Ad_s, gen.Mk_s
+    real = not (np.iscomplexobj(A) or np.iscomplexobj(At))
+    if real:  # real operators: the real part of every term below involves only Re(rho)
+        X, Ac, Atc, Mkc = np.ascontiguousarray(rho.real), A, At, Mk
+    else:
+        X, Ac, Atc, Mkc = rho, A.conj(), At.conj(), Mk.conj()
     # diag(D_k rho)_a = (A~ rho A^+)_aa + (A rho A~^+)_aa - (M_k rho)_aa - (rho M_k^+)_aa
-    terms = (At @ rho) * A.conj() + (A @ rho) * At.conj() - Mk * rho.T - rho * Mk.conj()
+    terms = (At @ X) * Ac + (A @ X) * Atc - Mk * X.T - X * Mkc
     per_chan = terms.sum(axis=2).real @ Hs  # (k,): tr((H - E_bar) D_k rho)
     # magnitude of the terms of diag(D_k rho)
     R = np.abs(rho)
@@ -132,8 +137,8 @@ def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.
     wmag = mag @ w
     flows = mag.sum(axis=1)
     # sensitivity to the state: J_b = tr(D_b^dagger(H - E_bar) rho), |dJ_b| <= ||D_b^dagger(H - E_bar)||_F ||d rho||_F
-    G = (Ad @ (Hs[:, None] * At) + np.conj(At).transpose(0, 2, 1) @ (Hs[:, None] * A)
-         - Mk.conj().transpose(0, 2, 1) * Hs[None, :] - Hs[:, None] * Mk)
+    G = (Ad @ (Hs[:, None] * At) + Atc.transpose(0, 2, 1) @ (Hs[:, None] * A)
+         - Mkc.transpose(0, 2, 1) * Hs[None, :] - Hs[:, None] * Mk)
     bath_of = [names.index(ch.bath) for ch in chans]
     if len(set(bath_of)) < k:  # several channels of one bath: add their G first
         ind = np.zeros((len(names), k))

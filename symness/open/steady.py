@@ -120,7 +120,7 @@ from .observables import (
 from .response import rate_increment, reference_temperature
 from .secular import SecularSolver, secular_matrices
 from .superop import HermitianParam
-from .system import OpenSystem, Space, bond_operator
+from .system import OpenSystem, Space, bond_operator, eigh
 
 __all__ = [
     "NESS",
@@ -267,7 +267,7 @@ def _redfield_dense(gen: RedfieldLiouvillian, rhs: np.ndarray | None = None) -> 
     Rfix = R.copy()
     Rf = Rfix.reshape(-1)
     pmax = float(np.abs(Rf[flat]).max()) if flat.size else 0.0
-    s = float(np.exp2(np.round(np.log2(max(pmax, 1e-300)))))
+    s = 2.0 ** round(math.log2(max(pmax, 1e-300)))  # a power of two: the trace row adds no round-off
     Rf[flat] += s / d
     if rhs is None:
         b = np.zeros(d * d, dtype=complex)
@@ -701,7 +701,7 @@ class NESS:
     @cached_property
     def min_eigenvalue(self) -> float:
         """Smallest eigenvalue of :math:`\\rho` (negative values signal Redfield beyond validity)."""
-        return float(np.linalg.eigvalsh(self.rho_sector)[0])
+        return float(eigh(self.rho_sector, vectors=False)[0])
 
     def populations(self) -> np.ndarray:
         """Occupations :math:`\\langle E_k|\\rho|E_k\\rangle` in ascending energy (working space).

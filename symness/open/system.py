@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sympy
+from scipy.linalg.lapack import dsyevd as _syevd
+from scipy.linalg.lapack import zheevd as _heevd
 from scipy.sparse import csgraph
 
 from ..baths import Bath
@@ -44,7 +46,7 @@ from ..errors import (
 )
 from ..spins import MAX_SITES, Sector, conserves_up_count, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
-from .compiled import compiled, model_cache, op_label, resolve
+from .compiled import compiled, compiled_and_cache, op_label, resolve
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 
@@ -126,6 +128,21 @@ def refuse_generator_as_hamiltonian(H: Any, name: str = "H") -> None:
             f"like {what}. Pass the Hamiltonian itself "
             "(the d x d Hermitian matrix, energies in the units of the bath temperatures); the solvers build "
             "the generator.")
+
+
+def eigh(a: np.ndarray, vectors: bool = True) -> Any:
+    """``numpy.linalg.eigh(a)`` (or ``eigvalsh`` when not ``vectors``) as one LAPACK call.
+
+    The same routine as numpy's (``syevd``/``heevd`` on the lower triangle), so the same
+    values and vectors, without numpy's wrapper overhead; anything unusual (another dtype,
+    an empty or non-square matrix, a LAPACK failure) goes to numpy, which decides.
+    """
+    a = np.asarray(a)
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 0 and a.dtype.char in "dD":
+        w, v, info = (_syevd if a.dtype.char == "d" else _heevd)(a, compute_v=int(vectors), lower=1)
+        if info == 0:
+            return (w, v) if vectors else w
+    return np.linalg.eigh(a) if vectors else np.linalg.eigvalsh(a)
 
 
 def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
@@ -228,7 +245,7 @@ class Space:
 
     @cached_property
     def _eig(self) -> tuple[np.ndarray, np.ndarray]:
-        E, V = np.linalg.eigh(self.H)
+        E, V = eigh(self.H)
         return E, _maybe_real(V)
 
     @property
@@ -469,8 +486,7 @@ class OpenSystem:
         if not (hasattr(model, "couplings") and hasattr(model, "terms") and hasattr(model, "resolve")):
             raise InvalidParameterError(
                 f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
-        comp = compiled(model)
-        extras = model_cache(model)
+        comp, extras = compiled_and_cache(model)
         vals = resolve(model, values, extras) if values else dict(model.values)
         coef = comp.coefficient_values(vals)
         symbolic = extras.get("symbolic_spectra")
