@@ -300,17 +300,23 @@ def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
     gidx, a, c = np.nonzero(masks)  # group-major order
     w = W[a, c]
     absw = np.abs(w)
-    order = np.lexsort((absw, gidx))  # by group, then |w| (stable)
-    s = absw[order]
-    gs = gidx[order]
-    n = s.size
-    start = np.empty(n, dtype=bool)
-    start[0] = True
-    np.not_equal(gs[1:], gs[:-1], out=start[1:])
+    n = absw.size
+    start = np.zeros(n, dtype=bool)
     prev = np.empty(n)
+    if G == 1:  # one pattern: a plain stable sort
+        order = np.argsort(absw, kind="stable")
+        s = absw[order]
+        gs = gidx  # all zero
+        prev[1:] = s[:-1]
+    else:
+        order = np.lexsort((absw, gidx))  # by group, then |w| (stable)
+        s = absw[order]
+        gs = gidx[order]
+        np.not_equal(gs[1:], gs[:-1], out=start[1:])
+        prev[1:] = s[:-1]
+        prev[start] = 0.0  # each group's first value is compared with its leading 0
+    start[0] = True
     prev[0] = 0.0
-    prev[1:] = s[:-1]
-    prev[start] = 0.0  # each group's first value is compared with its leading 0
     new = (s - prev) > tol
     step = new.view(np.int8) + start.view(np.int8)  # + start: every group opens with its zero cluster
     lab = step.cumsum(dtype=np.int64) - 1

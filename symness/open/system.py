@@ -151,8 +151,8 @@ def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
 
 def _maybe_real(a: np.ndarray, tol: float = 0.0) -> np.ndarray:
     """Return a real array if ``a`` has no imaginary part (exactly, or below ``tol``)."""
-    if np.iscomplexobj(a):
-        if a.size == 0 or np.max(np.abs(a.imag)) <= tol:
+    if (a.dtype.kind == "c") if isinstance(a, np.ndarray) else np.iscomplexobj(a):
+        if a.size == 0 or np.abs(a.imag).max() <= tol:
             return np.ascontiguousarray(a.real)
     return a
 
