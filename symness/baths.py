@@ -931,11 +931,12 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
                 or not isinstance(T, (int, float)) or not 0 < T < math.inf):
             return None
         temps.append(float(T))
-    sizes = [int(np.size(o)) for o in omegas]
-    w = np.concatenate([np.asarray(o, dtype=float).reshape(-1) for o in omegas])
+    parts = [np.asarray(o, dtype=float).reshape(-1) for o in omegas]
+    sizes = [o.size for o in parts]
+    w = np.concatenate(parts)
     if not np.isfinite(w).all():
         return None
-    Tw = np.repeat(temps, sizes)
+    Tw = np.array(temps).repeat(sizes)
     with np.errstate(invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.__call__
         Jw = np.sign(w) * np.asarray(spec.func(np.abs(w)), dtype=float)
     Jw = np.where(w == 0, 0.0, Jw)
@@ -949,5 +950,8 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
     out = preset.factor * out
     if not np.isfinite(out).all() or (out < 0).any():
         return None
-    bounds = np.cumsum([0] + sizes).tolist()
-    return [out[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
+    res, lo = [], 0
+    for size in sizes:
+        res.append(out[lo:lo + size])
+        lo += size
+    return res

@@ -286,6 +286,29 @@ class ChannelList(list):
     stacks: tuple[np.ndarray, np.ndarray] | None = None
 
 
+def _cluster_one(W: np.ndarray, mask: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bohr_frequencies` for one (non-empty) mask, with ``W`` given: the same clusters and centres."""
+    w = W[mask]
+    absw = np.abs(w)
+    order = absw.argsort(kind="stable")
+    s = absw[order]
+    gap = np.empty(s.size)
+    gap[0] = s[0]  # from the leading 0
+    np.subtract(s[1:], s[:-1], out=gap[1:])
+    lab = (gap > tol).cumsum()  # label 0: the zero cluster
+    ncl = int(lab[-1]) + 1
+    counts = np.bincount(lab, minlength=ncl).astype(float)
+    counts[0] += 1.0  # the leading zero
+    centers = np.bincount(lab, weights=s, minlength=ncl) / counts
+    centers[0] = 0.0  # the zero cluster is exactly zero
+    labels = np.empty(s.size, dtype=np.int64)
+    labels[order] = lab
+    index = np.empty(W.shape, dtype=np.int64)
+    index.fill(-1)
+    index[mask] = np.where(w < 0, labels + ncl, labels)
+    return index, np.concatenate([centers, -centers])
+
+
 def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`bohr_frequencies` of several masks at once (the same clusters, centres and signs).
@@ -297,26 +320,23 @@ def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
     (single linkage on ``|W|`` from a leading 0, exactly as one call per mask).
     """
     G = masks.shape[0]
+    if G == 1:
+        index, freqs = _cluster_one(W, masks[0], tol)
+        return index[None], freqs, np.zeros(freqs.size, dtype=np.int64)
     gidx, a, c = np.nonzero(masks)  # group-major order
     w = W[a, c]
     absw = np.abs(w)
-    n = absw.size
-    start = np.zeros(n, dtype=bool)
-    prev = np.empty(n)
-    if G == 1:  # one pattern: a plain stable sort
-        order = np.argsort(absw, kind="stable")
-        s = absw[order]
-        gs = gidx  # all zero
-        prev[1:] = s[:-1]
-    else:
-        order = np.lexsort((absw, gidx))  # by group, then |w| (stable)
-        s = absw[order]
-        gs = gidx[order]
-        np.not_equal(gs[1:], gs[:-1], out=start[1:])
-        prev[1:] = s[:-1]
-        prev[start] = 0.0  # each group's first value is compared with its leading 0
+    order = np.lexsort((absw, gidx))  # by group, then |w| (stable)
+    s = absw[order]
+    gs = gidx[order]
+    n = s.size
+    start = np.empty(n, dtype=bool)
     start[0] = True
+    np.not_equal(gs[1:], gs[:-1], out=start[1:])
+    prev = np.empty(n)
     prev[0] = 0.0
+    prev[1:] = s[:-1]
+    prev[start] = 0.0  # each group's first value is compared with its leading 0
     new = (s - prev) > tol
     step = new.view(np.int8) + start.view(np.int8)  # + start: every group opens with its zero cluster
     lab = step.cumsum(dtype=np.int64) - 1
@@ -433,6 +453,8 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 lvals[j, used] = np.asarray(lamb_f(freqs[used]), dtype=float)
         if group_of == list(range(k)):  # every channel live, each with its own pattern
             idx = np.maximum(index, 0)
+        elif all(live):
+            idx = np.maximum(index, 0)[group_of]
         else:
             idx = np.zeros((k, d, d), dtype=np.int64)
             live_j = [j for j in range(k) if live[j]]
