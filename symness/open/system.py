@@ -23,7 +23,6 @@ its dense Hamiltonian and (lazily) its eigen-decomposition.
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -771,7 +770,7 @@ _BFS_MAX_DIM = 64
 
 #: connected-component results kept by adjacency pattern (working spaces up to this dimension)
 _COMPONENTS_CACHE_DIM = 256
-_COMPONENTS: OrderedDict[tuple[int, bytes], tuple[np.ndarray, ...]] = OrderedDict()
+_COMPONENTS: dict[tuple[int, bytes], tuple[np.ndarray, ...]] = {}
 _COMPONENTS_MAX = 256
 
 
@@ -779,7 +778,7 @@ def _components(adj: np.ndarray) -> list[np.ndarray]:
     """Connected components of a symmetric boolean adjacency matrix, largest first.
 
     A pure function of the pattern: results are kept by the pattern's bytes (the same
-    pattern recurs at every point of a parameter sweep), as read-only arrays.
+    pattern recurs at every point of a parameter sweep) and handed out as copies.
     """
     d = adj.shape[0]
     key = None
@@ -787,8 +786,7 @@ def _components(adj: np.ndarray) -> list[np.ndarray]:
         key = (d, np.ascontiguousarray(adj, dtype=bool).tobytes())
         hit = _COMPONENTS.get(key)
         if hit is not None:
-            _COMPONENTS.move_to_end(key)
-            return list(hit)
+            return [b.copy() for b in hit]
     if d > _BFS_MAX_DIM:
         ncomp, comp = csgraph.connected_components(sp.csr_matrix(adj), directed=False)
         blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
@@ -807,11 +805,9 @@ def _components(adj: np.ndarray) -> list[np.ndarray]:
             seen |= reach
     blocks.sort(key=lambda b: (-b.size, b[0]))
     if key is not None:
-        for b in blocks:
-            b.flags.writeable = False
-        _COMPONENTS[key] = tuple(blocks)
-        while len(_COMPONENTS) > _COMPONENTS_MAX:
-            _COMPONENTS.popitem(last=False)
+        if len(_COMPONENTS) >= _COMPONENTS_MAX:  # a new pattern per point: start afresh (thread-safe enough)
+            _COMPONENTS.clear()
+        _COMPONENTS[key] = tuple(b.copy() for b in blocks)
     return blocks
 
 
