@@ -281,27 +281,22 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
     def dense_eigen(self) -> np.ndarray:
         r"""The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis.
 
-        The jump terms of every channel, :math:`\sum_k \tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*`,
-        are one matrix product of the stacked operators (no loop over channels).
+        :math:`-i\omega` on the diagonal, the jump terms :math:`\tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*`
+        channel by channel, then :math:`-M\otimes 1 - 1\otimes M^*` through two strided views of the
+        tensor (``R[a, i, c, i]`` and ``R[i, b, i, e]``) instead of fancy indexing.
         """
         d = self.dim
         n = d * d
-        k = self.A_s.shape[0]
-        R = np.empty((d, d, d, d), dtype=complex)  # R[a, b, c, e] = R[(a, b), (c, e)]
-        if k:
-            P = np.concatenate([self.At_s, self.A_s]).reshape(2 * k, n)          # [., (a, c)]
-            Q = np.concatenate([self.A_s, self.At_s]).conj().reshape(2 * k, n)   # [., (b, e)]
-            R[...] = (P.T @ Q).reshape(d, d, d, d).transpose(0, 2, 1, 3)
-        else:
-            R[...] = 0.0
-        # -i(K (x) I - I (x) K^*) with K = diag(E) - iM: -i[H, .] and the M terms, added through two strided
-        # views of R (R[a, i, c, i] and R[i, b, i, e]) instead of fancy indexing
-        C = -self.M.astype(complex)
-        C.reshape(-1)[::d + 1] -= 1j * self.space.E
-        s_a, s_b, s_c, s_e = R.strides
-        np.ndarray((d, d, d), complex, R, 0, (s_a, s_c, s_b + s_e))[...] += C[:, :, None]         # kron(-iK, I)
-        np.ndarray((d, d, d), complex, R, 0, (s_b, s_e, s_a + s_c))[...] += C.conj()[:, :, None]  # kron(I, (-iK)^*)
-        return R.reshape(n, n)
+        R = np.zeros((n, n), dtype=complex)
+        R.reshape(-1)[::n + 1] = -1j * self.omega.reshape(-1)
+        R4 = R.reshape(d, d, d, d)  # R4[a, b, c, e] = R[(a, b), (c, e)], a view
+        for A, At in zip(self.A_s, self.At_s):
+            R4 += At[:, None, :, None] * A.conj()[None, :, None, :]  # kron(At, A^*)
+            R4 += A[:, None, :, None] * At.conj()[None, :, None, :]  # kron(A, At^*)
+        s_a, s_b, s_c, s_e = R4.strides
+        np.ndarray((d, d, d), complex, R, 0, (s_a, s_c, s_b + s_e))[...] -= self.M[:, :, None]         # kron(M, I)
+        np.ndarray((d, d, d), complex, R, 0, (s_b, s_e, s_a + s_c))[...] -= self.M.conj()[:, :, None]  # kron(I, M^*)
+        return R
 
     def matrix(self, basis: str = "site") -> np.ndarray:
         """Dense matrix (``d^2 x d^2``) on row-major ``vec(rho)`` in ``basis``."""
