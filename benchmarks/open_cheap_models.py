@@ -15,12 +15,27 @@ directly, eigh, the Redfield tensor in the eigenbasis, one dense solve, the bath
 
 Both routes are checked against the reference to 1e-10 relative.
 
-Measured (shared 2-core machine, 200 points): reference 0.69 ms/point, compiled 3.4x,
-natural 4.2x, n = 24 one-magnon sector 0.1 s (1.2x the reference).  The compiled target is
-not met: the remaining per-point cost is the package's checks and error estimates (sector
-conservation and Hermiticity, invariant-subspace guard, Bohr-frequency clustering and
-validated rates, an equilibrated LU with its condition number, the residual, positivity,
-and a forward-error estimate for every current), each small but together ~1.5 ms.
+Measured (shared 2-core machine, 200 points, same-run ratios): before the fused path (main at
+97044a1) reference 262 us/point, compiled 937 us (3.6x), natural 1131 us (4.3x); now reference
+250 us/point, compiled 500-520 us (2.0-2.1x), natural 700 us (2.8x), n = 24 one-magnon sector
+14 ms (1.0x the reference).  The compiled target is not met.  Where the ~530 us of a compiled
+point go (timed in place, in a sweep):
+
+    building the system (coefficients, baths)         ~37 us
+    sector operators + their checks (one stack)       ~45 us   conservation, leak, Hermiticity
+    invariant-subspace guard                          ~16 us   pattern -> kept components
+    eigh                                              ~14 us
+    channels                                         ~130 us   basis change, Bohr clustering, rates
+    Redfield generator (stacks, M, finiteness)        ~18 us
+    steady state                                     ~170 us   tensor ~20, equilibration ~20,
+                                                               getrf+gecon+getrs ~35, residual,
+                                                               Hermitian/trace projections
+    NESS (positivity: eigvalsh)                       ~17 us
+    currents with forward-error estimates             ~74 us
+
+Every step is now a fixed number of numpy/LAPACK calls (no loop over channels or operators);
+what is left is the overhead of a few hundred small calls (~1-2 us each on this machine) for
+the checks and error estimates the reference does not make.
 
     python benchmarks/open_cheap_models.py [--points 200] [--repeat 3]
 """

@@ -257,7 +257,7 @@ class SpectralDensity(Spectrum):
             else:
                 out = np.where(w > 0, Jw, 0.0)
         zero = w == 0
-        if np.any(zero):
+        if zero.any():
             if T > 0 and not np.isfinite(self.slope0):
                 raise InvalidParameterError(
                     f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
@@ -371,8 +371,12 @@ def ohmic(gamma: Any, cutoff: Any, s: Any = 1.0) -> SpectralDensity:
         return SpectralDensity(name=name, func=_symbolic_func(name, [g, wc, sv]), expr=expr, omega_symbol=w,
                                slope0=_slope0(expr, w), scale=cf if cf is not None else 1.0)
 
-    def func(x: np.ndarray) -> np.ndarray:
-        return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
+    if sf == 1.0:  # (x / cf)**0 = 1 exactly: the same values without the power
+        def func(x: np.ndarray) -> np.ndarray:
+            return gf * x * np.exp(-x / cf)
+    else:
+        def func(x: np.ndarray) -> np.ndarray:
+            return gf * x * (x / cf) ** (sf - 1.0) * np.exp(-x / cf)
 
     slope0 = gf if sf == 1.0 else (0.0 if sf > 1.0 else math.inf)
     return SpectralDensity(name=name, func=func, expr=expr, omega_symbol=w, slope0=slope0, scale=cf)
@@ -901,3 +905,53 @@ class Bath:
         omega = as_finite_expr(omega, "omega")
         factor = sympy.nsimplify(self.preset.factor)
         return factor * self.spectrum.rate_sym(omega, self.T)
+
+
+def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[np.ndarray] | None:
+    r"""``[bath.rate(w) for bath, w in zip(baths, omegas)]`` in one vectorised evaluation, or ``None``.
+
+    For baths that share one :class:`SpectralDensity` object and preset at numeric
+    temperatures :math:`T_b > 0` (e.g. the two contacts of a model): :math:`J` is
+    evaluated once on all frequencies and :math:`\gamma = fJ(\omega)/(1 - e^{-\omega/T_b})`
+    elementwise with each frequency's own :math:`T_b` -- the same operations as
+    :meth:`Bath.rate`, so the same values.  ``None`` when the baths do not qualify or
+    any value would fail a check of :meth:`Bath.rate` (non-finite or negative rate, an
+    infinite zero-frequency rate): the caller then calls :meth:`Bath.rate` per bath,
+    which raises its own error.
+    """
+    if not baths:
+        return []
+    spec, preset = baths[0].spectrum, baths[0].preset
+    if type(spec) is not SpectralDensity:
+        return None
+    temps = []
+    for b in baths:
+        T = b.T
+        if (b.spectrum is not spec or b.preset is not preset or isinstance(T, bool)
+                or not isinstance(T, (int, float)) or not 0 < T < math.inf):
+            return None
+        temps.append(float(T))
+    parts = [np.asarray(o, dtype=float).reshape(-1) for o in omegas]
+    sizes = [o.size for o in parts]
+    w = np.concatenate(parts)
+    if not np.isfinite(w).all():
+        return None
+    Tw = np.array(temps).repeat(sizes)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.__call__
+        Jw = np.sign(w) * np.asarray(spec.func(np.abs(w)), dtype=float)
+    Jw = np.where(w == 0, 0.0, Jw)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.rate
+        out = -Jw / np.expm1(-(w / Tw))
+    zero = w == 0
+    if zero.any():
+        if not np.isfinite(spec.slope0):
+            return None
+        out = np.where(zero, Tw * spec.slope0, out)
+    out = preset.factor * out
+    if not np.isfinite(out).all() or (out < 0).any():
+        return None
+    res, lo = [], 0
+    for size in sizes:
+        res.append(out[lo:lo + size])
+        lo += size
+    return res

@@ -50,7 +50,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import integrate
 
-from ..baths import Bath
+from ..baths import Bath, shared_spectrum_rates
 from ..errors import InvalidParameterError
 from .system import OpenSystem, Space, _maybe_real
 
@@ -276,6 +276,87 @@ def _rate_functions(bath: Bath, kind: str, lamb: bool) -> list[tuple[str, Any, A
             ("Ldag", minus, lamb_half(minus) if lamb else None)]
 
 
+class ChannelList(list):
+    """The channels of :func:`channels`, with their operators and rates also as stacks.
+
+    ``stacks = (A, Gamma)``: arrays of shape ``(k, d, d)`` whose slices are the
+    channels' ``A`` and ``Gamma`` (the generator works on the stacks directly).
+    """
+
+    stacks: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _cluster_one(W: np.ndarray, mask: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bohr_frequencies` for one (non-empty) mask, with ``W`` given: the same clusters and centres."""
+    w = W[mask]
+    absw = np.abs(w)
+    order = absw.argsort(kind="stable")
+    s = absw[order]
+    gap = np.empty(s.size)
+    gap[0] = s[0]  # from the leading 0
+    np.subtract(s[1:], s[:-1], out=gap[1:])
+    lab = (gap > tol).cumsum()  # label 0: the zero cluster
+    ncl = int(lab[-1]) + 1
+    counts = np.bincount(lab, minlength=ncl).astype(float)
+    counts[0] += 1.0  # the leading zero
+    centers = np.bincount(lab, weights=s, minlength=ncl) / counts
+    centers[0] = 0.0  # the zero cluster is exactly zero
+    labels = np.empty(s.size, dtype=np.int64)
+    labels[order] = lab
+    index = np.empty(W.shape, dtype=np.int64)
+    index.fill(-1)
+    index[mask] = np.where(w < 0, labels + ncl, labels)
+    return index, np.concatenate([centers, -centers])
+
+
+def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`bohr_frequencies` of several masks at once (the same clusters, centres and signs).
+
+    ``masks`` has shape ``(G, d, d)``.  Returns ``(index, freqs, label_group)``:
+    ``W[a, c] ~ freqs[index[g, a, c]]`` inside mask ``g`` (``-1`` outside), and the
+    group of each label of ``freqs``.  The labels of all groups share one array
+    ``freqs = [centers, -centers]``; each group's values are clustered on their own
+    (single linkage on ``|W|`` from a leading 0, exactly as one call per mask).
+    """
+    G = masks.shape[0]
+    if G == 1:
+        index, freqs = _cluster_one(W, masks[0], tol)
+        return index[None], freqs, np.zeros(freqs.size, dtype=np.int64)
+    gidx, a, c = np.nonzero(masks)  # group-major order
+    w = W[a, c]
+    absw = np.abs(w)
+    order = np.lexsort((absw, gidx))  # by group, then |w| (stable)
+    s = absw[order]
+    gs = gidx[order]
+    n = s.size
+    start = np.empty(n, dtype=bool)
+    start[0] = True
+    np.not_equal(gs[1:], gs[:-1], out=start[1:])
+    prev = np.empty(n)
+    prev[0] = 0.0
+    prev[1:] = s[:-1]
+    prev[start] = 0.0  # each group's first value is compared with its leading 0
+    new = (s - prev) > tol
+    step = new.view(np.int8) + start.view(np.int8)  # + start: every group opens with its zero cluster
+    lab = step.cumsum(dtype=np.int64) - 1
+    zero = lab[start] - new[start]  # the zero cluster of each group
+    ncl = int(lab[-1]) + 1
+    counts = np.bincount(lab, minlength=ncl).astype(float)
+    counts[zero] += 1.0  # the leading zeros
+    centers = np.bincount(lab, weights=s, minlength=ncl) / counts
+    centers[zero] = 0.0  # the zero cluster is exactly zero
+    label_group = np.empty(ncl, dtype=np.int64)
+    label_group[lab] = gs
+    label_group[zero] = np.arange(G)
+    labels = np.empty(n, dtype=np.int64)
+    labels[order] = lab
+    signed = np.where(w < 0, labels + ncl, labels)
+    index = np.full(masks.shape, -1, dtype=np.int64)
+    index[gidx, a, c] = signed
+    return index, np.concatenate([centers, -centers]), np.concatenate([label_group, label_group])
+
+
 def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
              freq_tol: float | None = None) -> list[Channel]:
     """The dissipation channels of every bath, in the working eigenbasis.
@@ -288,43 +369,108 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
     freq_tol
         Bohr frequencies closer than this are evaluated once (default
         ``1e-12`` times the energy scale).
+
+    Notes
+    -----
+    Each channel's Bohr frequencies are clustered on their own (its pattern of
+    non-zero matrix elements), each rate function is evaluated once on the distinct
+    frequencies its channel uses.  All channels are handled together: one basis
+    change of the stacked coupling operators, one sort for the clustering of every
+    pattern (:func:`_cluster_groups`), one gather of the rates.
     """
     E = space.E
+    d = space.dim
     tol = 1e-12 * space.energy_scale if freq_tol is None else float(freq_tol)
-    out: list[Channel] = []
-    bohr: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # channels with the same pattern share the clustering
-    for c in system.couplings:
-        S = space.to_eigen(space.coupling(c))
+    specs = []  # (coupling index, adjoint?, name, rate_f, lamb_f)
+    for i, c in enumerate(system.couplings):
         lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
         for which, rate_f, lamb_f in _rate_functions(c.bath, c.kind, lamb):
-            A = S if which in ("S", "L") else S.conj().T
-            A = _maybe_real(np.ascontiguousarray(A))
-            scale = np.max(np.abs(A)) if A.size else 0.0
-            mask = np.abs(A) > 1e-14 * max(scale, 1e-300)
-            if not mask.any():  # a zero coupling operator: the channel does nothing
-                zero = np.zeros(A.shape)
-                out.append(Channel(c.name, A, zero, zero, rate_f, lamb_f, zero))
+            specs.append((i, which == "Ldag", c.name, rate_f, lamb_f))
+    out = ChannelList()
+    k = len(specs)
+    if k == 0:
+        out.stacks = (np.zeros((0, d, d)), np.zeros((0, d, d)))
+        return out
+    S = space.coupling_stack(system.couplings)
+    V = space.V
+    S = V.conj().T @ S @ V  # every coupling in the eigenbasis
+    src = [sp_[0] for sp_ in specs]
+    dag = [sp_[1] for sp_ in specs]
+    A = S if src == list(range(S.shape[0])) and not any(dag) else S[src]
+    if any(dag):
+        A = A.copy()
+        A[dag] = A[dag].conj().transpose(0, 2, 1)
+    A = _maybe_real(np.ascontiguousarray(A))
+    aA = np.abs(A)
+    scale = aA.max(axis=(1, 2))
+    masks = aA > (1e-14 * np.maximum(scale, 1e-300))[:, None, None]
+    live = masks.any(axis=(1, 2)).tolist()  # a zero coupling operator: the channel does nothing
+    # channels with the same pattern share the clustering
+    groups: dict[bytes, int] = {}
+    group_of = []
+    for j in range(k):
+        group_of.append(groups.setdefault(masks[j].tobytes(), len(groups)) if live[j] else -1)
+    rate_s = np.zeros((k, d, d))
+    omega_s = np.zeros((k, d, d))
+    lamb_s = None
+    if groups:
+        reps = [group_of.index(g) for g in range(len(groups))]
+        W = E[None, :] - E[:, None]
+        index, freqs, label_group = _cluster_groups(W, masks[reps], tol)
+        nf = freqs.size
+        present = np.zeros(nf + 1, dtype=bool)
+        present[index] = True  # index -1 (outside the masks) marks the extra last slot
+        present = present[:nf]
+        gvals = np.zeros((k, nf))
+        lvals = None
+        used_of: dict[int, np.ndarray] = {}
+        for g in set(group_of) - {-1}:
+            used_of[g] = np.flatnonzero(present & (label_group == g)) if len(groups) > 1 else np.flatnonzero(present)
+        # Hermitian couplings to baths that share one spectral density: their rates in one evaluation
+        shared: dict[int, np.ndarray] = {}
+        plain = [j for j in range(k) if live[j] and getattr(specs[j][3], "__func__", None) is Bath.rate]
+        if len(plain) > 1:
+            vals = shared_spectrum_rates([specs[j][3].__self__ for j in plain],
+                                         [freqs[used_of[group_of[j]]] for j in plain])
+            if vals is not None:
+                shared = dict(zip(plain, vals))
+        for j, (_, _, name, rate_f, lamb_f) in enumerate(specs):
+            g = group_of[j]
+            if g < 0:
                 continue
-            key = mask.tobytes()
-            if key not in bohr:
-                bohr[key] = bohr_frequencies(E, mask, tol)
-            index, freqs = bohr[key]
-            used = np.unique(index[mask])
-            g = np.zeros(freqs.size)
-            g[used] = np.asarray(rate_f(freqs[used]), dtype=float)
-            if np.any(~np.isfinite(g[used])):
+            used = used_of[g]
+            gv = shared.get(j)
+            if gv is None:
+                gv = np.asarray(rate_f(freqs[used]), dtype=float)
+            if not np.isfinite(gv).all():
                 raise InvalidParameterError(
-                    f"bath {c.name!r} has a non-finite rate at a Bohr frequency of this system; "
+                    f"bath {name!r} has a non-finite rate at a Bohr frequency of this system; "
                     "use a spectral density that is finite there.")
-            rate = np.where(mask, g[np.maximum(index, 0)], 0.0)
+            gvals[j, used] = gv
             if lamb_f is not None:
-                s = np.zeros(freqs.size)
-                s[used] = np.asarray(lamb_f(freqs[used]), dtype=float)
-                Gamma = np.where(mask, rate / 2 + 1j * s[np.maximum(index, 0)], 0.0)
-            else:
-                Gamma = rate / 2
-            omega = np.where(mask, freqs[np.maximum(index, 0)], 0.0)
-            out.append(Channel(c.name, A, Gamma, rate, rate_f, lamb_f, omega))
+                if lvals is None:
+                    lvals = np.zeros((k, nf))
+                lvals[j, used] = np.asarray(lamb_f(freqs[used]), dtype=float)
+        if group_of == list(range(k)):  # every channel live, each with its own pattern
+            idx = np.maximum(index, 0)
+        elif all(live):
+            idx = np.maximum(index, 0)[group_of]
+        else:
+            idx = np.zeros((k, d, d), dtype=np.int64)
+            live_j = [j for j in range(k) if live[j]]
+            idx[live_j] = np.maximum(index[[group_of[j] for j in live_j]], 0)
+        rows = np.arange(k)[:, None, None]
+        rate_s = np.where(masks, gvals[rows, idx], 0.0)  # a dead channel: no mask, zero rates
+        omega_s = np.where(masks, freqs[idx], 0.0)
+        if lvals is not None:
+            lamb_s = np.where(masks, lvals[rows, idx], 0.0)
+    Gamma_s = rate_s / 2 if lamb_s is None else np.where(masks, rate_s / 2 + 1j * lamb_s, 0.0)
+    for j, (_, _, name, rate_f, lamb_f) in enumerate(specs):
+        if not live[j]:
+            out.append(Channel(name, A[j], np.zeros((d, d)), np.zeros((d, d)), rate_f, lamb_f, np.zeros((d, d))))
+        else:
+            out.append(Channel(name, A[j], Gamma_s[j], rate_s[j], rate_f, lamb_f, omega_s[j]))
+    out.stacks = (A, Gamma_s)
     return out
 
 

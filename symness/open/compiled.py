@@ -64,7 +64,7 @@ class Coefficients:
         out = self.const.copy()
         if self._f is not None:
             out[self.symbolic] = np.asarray(self._f(*pvals), dtype=complex)
-        if not np.all(np.isfinite(out)):
+        if not np.isfinite(out).all():
             raise InvalidParameterError(
                 "a term coefficient or bath temperature of the model is not finite at the given "
                 "parameter values; pass finite values.")
@@ -121,14 +121,19 @@ class Program:
         v = self.Q @ c
         return np.asarray(v).ravel()
 
-    def leak(self, c: np.ndarray) -> float:
-        """Largest amplitude leaving the working basis at coefficients ``c`` (relative to the largest entry)."""
+    def leak(self, c: np.ndarray, entries: np.ndarray | None = None) -> float:
+        """Largest amplitude leaving the working basis at coefficients ``c`` (relative to the largest entry).
+
+        ``entries``: :meth:`entries` at ``c`` when already known."""
         if self.L is None:
             return 0.0
         lk = np.abs(np.asarray(self.L @ c).ravel())
-        inside = np.abs(self.entries(c))
-        scale = max(float(inside.max()) if inside.size else 0.0, float(lk.max()) if lk.size else 0.0, 1e-300)
-        return float(lk.max()) / scale if lk.size else 0.0
+        if not lk.size:
+            return 0.0
+        inside = np.abs(self.entries(c) if entries is None else entries)
+        top = float(lk.max())
+        scale = max(float(inside.max()) if inside.size else 0.0, top, 1e-300)
+        return top / scale
 
     def matrix(self, c: np.ndarray, dense: bool | None = None) -> np.ndarray | sp.csr_matrix:
         """The operator at coefficients ``c``: dense up to ``DENSE_OPERATOR_DIM`` (or as asked), else CSR."""
@@ -145,6 +150,44 @@ class Program:
         m = sp.csr_matrix((v, (self.rows, self.cols)), shape=(d, d), dtype=complex)
         m.eliminate_zeros()
         return m
+
+
+class ProgramStack:
+    """Several programs on one working basis, evaluated together into a ``(k, d, d)`` array.
+
+    One product ``Q @ c`` for the entries of every operator and one scatter: what the
+    solvers do at every point of a parameter sweep, so the per-operator overhead of
+    :meth:`Program.matrix` is paid once per structure, not once per operator and point.
+    """
+
+    def __init__(self, programs: Sequence[Program]):
+        self.programs = list(programs)
+        self.k = len(self.programs)
+        d = self.dim = self.programs[0].dim if self.programs else 0
+        Qs = [p.Q for p in self.programs]
+        if all(isinstance(Q, np.ndarray) for Q in Qs):
+            self.Q: Any = _maybe_real_q(np.vstack(Qs).astype(complex)) if Qs else np.zeros((0, 0))
+        else:
+            self.Q = sp.vstack([sp.csr_matrix(Q) for Q in Qs]).tocsr()
+        self.pos = (np.concatenate([j * d * d + p.rows * d + p.cols for j, p in enumerate(self.programs)])
+                    if self.programs else np.zeros(0, dtype=np.int64))
+        sizes = [p.rows.size for p in self.programs]
+        self.bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    def evaluate(self, c: np.ndarray) -> tuple[np.ndarray, list[float]]:
+        """``(ops, leaks)``: the operators at coefficients ``c`` as one dense ``(k, d, d)`` array (real
+        when every entry is), and :meth:`Program.leak` of each."""
+        d = self.dim
+        v = np.asarray(self.Q @ c).ravel()
+        leaks = [0.0] * self.k
+        for j, p in enumerate(self.programs):
+            if p.L is not None:
+                leaks[j] = p.leak(c, v[self.bounds[j]:self.bounds[j + 1]])
+        if np.iscomplexobj(v) and not v.imag.any():
+            v = v.real
+        out = np.zeros((self.k, d, d), dtype=v.dtype)
+        out.reshape(-1)[self.pos] = v
+        return out, leaks
 
 
 def _merge(rows: list[np.ndarray], cols: list[np.ndarray], amps: list[np.ndarray], coef: list[np.ndarray],
@@ -209,7 +252,7 @@ class Conservation:
         if self.M is None:
             return 0.0
         v = np.abs(self.M @ c)
-        scale = max(float(np.max(np.abs(c))) if c.size else 0.0, 1e-300)
+        scale = max(float(np.abs(c).max()) if c.size else 0.0, 1e-300)
         return float(v.max()) / scale if v.size else 0.0
 
 
@@ -252,7 +295,7 @@ class CompiledModel:
         self.params: list[sympy.Symbol] = sorted(set().union(*(e.free_symbols for e in exprs)),
                                                  key=lambda s: s.name)
         self.coefficients = Coefficients(exprs, self.params)
-        self._programs: dict[tuple[Any, int | None], Program] = {}
+        self._programs: dict[tuple[Any, ...], Any] = {}
         self._conservation: dict[Any, Conservation] = {}
         self._sectors: dict[int, Sector] = {}
 
@@ -300,6 +343,14 @@ class CompiledModel:
             states = None if up_spins is None else self.sector(up_spins).basis
             prog = self._programs[key] = Program(factors, cidx, self.ncoef, self.n, states)
         return prog
+
+    def stack(self, names: tuple[Any, ...], up_spins: int | None = None) -> ProgramStack:
+        """The :class:`ProgramStack` of the operators ``names`` on one working basis (kept)."""
+        key = ("stack", names, up_spins)
+        st = self._programs.get(key)
+        if st is None:
+            st = self._programs[key] = ProgramStack([self.program(n, up_spins) for n in names])
+        return st
 
     def operator(self, name: Any, c: np.ndarray, up_spins: int | None = None, dense: bool | None = None):
         """The operator ``name`` at coefficients ``c`` on the working basis (raises if it leaves the sector)."""
@@ -386,6 +437,12 @@ def compiled(model: Any) -> CompiledModel:
     return comp
 
 
+def compiled_and_cache(model: Any) -> tuple[CompiledModel, dict[str, Any]]:
+    """:func:`compiled` and :func:`model_cache` of ``model`` (its identity checked once)."""
+    comp = compiled(model)
+    return comp, _BY_ID[id(model)][3]
+
+
 def model_cache(model: Any) -> dict[str, Any]:
     """A scratch dict kept with ``model`` for as long as its terms, couplings and baths stay the same."""
     hit = _BY_ID.get(id(model))
@@ -393,6 +450,9 @@ def model_cache(model: Any) -> dict[str, Any]:
         compiled(model)
         hit = _BY_ID[id(model)]
     return hit[3]
+
+
+_check_value: Any = None  # symness.models.base._check_value, imported on first use
 
 
 def resolve(model: Any, values: Mapping[str, Any], extras: dict[str, Any] | None = None) -> dict[Any, Any]:
@@ -403,8 +463,9 @@ def resolve(model: Any, values: Mapping[str, Any], extras: dict[str, Any] | None
     and its set of default values (a model is rebuilt for new terms, so its terms are
     checked by :func:`compiled`).
     """
-    from ..models.base import _check_value
-
+    global _check_value
+    if _check_value is None:
+        from ..models.base import _check_value
     if extras is None:
         extras = model_cache(model)
     defaults = model.values

@@ -27,13 +27,14 @@ RCOND_MIN = 1e-13
 
 def safe_norm(x: Any) -> float:
     """Frobenius / 2-norm of an array without overflow (entries near the float64 limit, e.g. rates ~ T = 1e300)."""
-    a = np.asarray(x)
+    a = np.abs(np.asarray(x)).reshape(-1)
     if a.size == 0:
         return 0.0
-    m = float(np.max(np.abs(a)))
+    m = float(a.max())
     if m == 0.0 or not np.isfinite(m):
         return m
-    return m * float(np.linalg.norm(a / m))
+    a = a / m
+    return m * float(np.sqrt(a @ a))
 
 
 def rcond_from_lu(lu: Any, anorm: float) -> float:
@@ -65,13 +66,30 @@ def equilibrate(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (Bohr frequencies 1e8 next to rates 1e-2, a bath at T = 1e12 next to a cold
     one) is ill-conditioned only through its scaling, which this removes.
     """
-    A = np.abs(M)
-    with np.errstate(divide="ignore"):
-        rmax = A.max(axis=1) if A.size else np.zeros(0)
-        r = np.where(rmax > 0, np.exp2(-np.round(np.log2(np.where(rmax > 0, rmax, 1.0)))), 1.0)
-        cmax = (A * r[:, None]).max(axis=0) if A.size else np.zeros(0)
-        c = np.where(cmax > 0, np.exp2(-np.round(np.log2(np.where(cmax > 0, cmax, 1.0)))), 1.0)
+    return _equilibrate_abs(np.abs(M))
+
+
+def _equilibrate_abs(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`equilibrate` from ``|M|``."""
+    if not A.size:
+        return np.zeros(0), np.zeros(0)
+    # a zero line keeps the scale 1 (log2(1) = 0); no errstate context (a few microseconds per call)
+    rmax = A.max(axis=1)
+    r = np.exp2(-np.round(np.log2(np.where(rmax > 0, rmax, 1.0))))
+    cmax = (A * r[:, None]).max(axis=0)
+    c = np.exp2(-np.round(np.log2(np.where(cmax > 0, cmax, 1.0))))
     return r, c
+
+
+_LAPACK: dict[str, Any] = {}
+
+
+def _getrf_gecon_getrs(dtype: np.dtype) -> Any:
+    """LAPACK ``getrf``, ``gecon``, ``getrs`` for ``dtype`` (looked up once)."""
+    fs = _LAPACK.get(dtype.char)
+    if fs is None:
+        fs = _LAPACK[dtype.char] = sla.get_lapack_funcs(("getrf", "gecon", "getrs"), dtype=dtype)
+    return fs
 
 
 def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, **err: Any
@@ -79,19 +97,40 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
     """``M x = b`` by dense LU of the equilibrated matrix; ``(x, rcond)``.
 
     ``rcond`` is the reciprocal condition number of the equilibrated matrix (scale
-    invariant); below ``rcond_min``: :func:`non_unique` (``err`` passed on).
+    invariant); below ``rcond_min``: :func:`non_unique` (``err`` passed on).  The LU,
+    its condition estimate and the solve are single LAPACK calls (``getrf``,
+    ``gecon``, ``getrs``): for the small systems of a parameter sweep the wrapper
+    overhead of :func:`scipy.linalg.lu_factor` is most of the cost.
     """
-    r, c = equilibrate(M)
+    A = np.abs(M)
+    r, c = _equilibrate_abs(A)
     Ms = (r[:, None] * M) * c[None, :]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu = sla.lu_factor(Ms, check_finite=False)
-    anorm = float(np.max(np.sum(np.abs(Ms), axis=0))) if Ms.size else 0.0
-    rcond = rcond_from_lu(lu, anorm)
-    if rcond < rcond_min or not np.all(np.isfinite(lu[0])):
+    if Ms.size == 0 or Ms.dtype.char not in "dD":  # pragma: no cover - defensive (empty or unusual dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu = sla.lu_factor(Ms, check_finite=False)
+        anorm = float(np.max(np.sum(np.abs(Ms), axis=0))) if Ms.size else 0.0
+        rcond = rcond_from_lu(lu, anorm)
+        if rcond < rcond_min or not np.all(np.isfinite(lu[0])):
+            raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
+                             **err)
+        return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
+    # the 1-norm of Ms: |Ms| = r |M| c exactly (powers of two), so its column sums are c (r |M|)
+    anorm = float((c * (r @ A)).max())
+    getrf, gecon, getrs = _getrf_gecon_getrs(Ms.dtype)
+    lu, piv, info = getrf(Ms, overwrite_a=True)
+    # info > 0: an exactly zero pivot; gecon then reports rcond = 0 and the system is refused below
+    rcond = float(gecon(lu, anorm, norm="1")[0])
+    # every LU entry finite: one sum decides the common case (a non-finite sum is checked entry by entry)
+    if rcond < rcond_min or (not np.isfinite(lu.sum()) and not np.isfinite(lu).all()):
         raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
                          **err)
-    return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
+    rb = r * np.asarray(b)
+    if np.iscomplexobj(rb) and not np.iscomplexobj(lu):  # a real LU and a complex right-hand side
+        x = getrs(lu, piv, rb.real)[0] + 1j * getrs(lu, piv, rb.imag)[0]
+    else:
+        x = getrs(lu, piv, rb.astype(lu.dtype, copy=False))[0]
+    return c * x, rcond
 
 
 def sparse_solve(M: sp.spmatrix, b: np.ndarray, *, permc_spec: str = "COLAMD",

@@ -64,9 +64,9 @@ def reference_temperature(system: Any, lamb_shift: bool | None = None) -> float 
     lambs = [c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift) for c in cs]
     if not all(_eligible(c.bath, lb) for c, lb in zip(cs, lambs)):
         return None
-    T = np.array([float(c.bath.T) for c in cs])
-    T0 = float(T.min())
-    bias = float(np.max(T - T0)) / T0
+    T = [float(c.bath.T) for c in cs]  # a few numbers: plain floats (the same arithmetic as numpy's)
+    T0 = min(T)
+    bias = max(t - T0 for t in T) / T0
     if bias == 0.0 or bias > LR_MAX_BIAS:
         return None
     return T0

@@ -58,6 +58,7 @@ when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full spa
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Mapping
@@ -119,7 +120,7 @@ from .observables import (
 from .response import rate_increment, reference_temperature
 from .secular import SecularSolver, secular_matrices
 from .superop import HermitianParam
-from .system import OpenSystem, Space, bond_operator
+from .system import OpenSystem, Space, bond_operator, eigh
 
 __all__ = [
     "NESS",
@@ -186,7 +187,7 @@ def _sector_guard(system: OpenSystem, up_spins: int | None) -> None:
 def _structure_guard(system: OpenSystem, up_spins: int | None) -> None:
     """Refuse a working space that H and every coupling split into invariant blocks (exact pattern test)."""
     space = system.space(up_spins)
-    if space.dim > 1 and all(not np.any(space.coupling(c)) for c in system.couplings):
+    if space.dim > 1 and all(space.coupling_is_zero(c) for c in system.couplings):
         raise NonUniqueSteadyStateError(
             "the generator has more than one stationary state: no bath is coupled to the system (no "
             "coupling, or only zero coupling operators), so every eigenstate of H is stationary. Add bath "
@@ -240,24 +241,44 @@ def _trace_fixed(L: Any, d: int) -> tuple[Any, np.ndarray]:
     return M, b
 
 
+_POPS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _populations_block(d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(diag, flat)``: the row-major positions of the populations in ``vec(rho)`` and of the
+    populations block in the flattened ``d^2 x d^2`` generator (kept per ``d``)."""
+    hit = _POPS.get(d)
+    if hit is None:
+        diag = np.arange(d) * (d + 1)
+        hit = _POPS[d] = (diag, (diag[:, None] * (d * d) + diag[None, :]).ravel())
+    return hit
+
+
 def _redfield_dense(gen: RedfieldLiouvillian, rhs: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, Any]]:
-    """The steady state (``rhs=None``) or the traceless ``x`` with ``L x = rhs`` (eigenbasis, dense LU)."""
+    """The steady state (``rhs=None``) or the traceless ``x`` with ``L x = rhs`` (eigenbasis, dense LU).
+
+    ``info["generator_matrix"]`` is the dense generator itself (popped by :func:`steady_state`, which
+    computes the residual of the final state with it).
+    """
     d = gen.dim
     R = gen.dense_eigen()
-    diag = np.arange(d) * (d + 1)
+    diag, flat = _populations_block(d)
     # (R + s w tr) x = s w: the trace condition on the scale s of the populations block
-    pops = np.abs(R[np.ix_(diag, diag)])
-    s = float(np.exp2(np.round(np.log2(max(float(pops.max()) if pops.size else 0.0, 1e-300)))))
-    R[np.ix_(diag, diag)] += s / d
+    Rfix = R.copy()
+    Rf = Rfix.reshape(-1)
+    pmax = float(np.abs(Rf[flat]).max()) if flat.size else 0.0
+    s = 2.0 ** round(math.log2(max(pmax, 1e-300)))  # a power of two: the trace row adds no round-off
+    Rf[flat] += s / d
     if rhs is None:
         b = np.zeros(d * d, dtype=complex)
         b[diag] = s / d
     else:
         b = np.asarray(rhs, dtype=complex).reshape(-1)
-    x, rcond = _dense_solve(R, b)
+    x, rcond = _dense_solve(Rfix, b)
     rho_e = x.reshape(d, d)
-    return rho_e, {"rcond": rcond, "iterations": 0,
-                   "state_error": float(4 * _EPS * np.linalg.norm(x) / max(rcond, 1e-300))}
+    xnorm = float(np.sqrt(np.vdot(x, x).real))
+    return rho_e, {"rcond": rcond, "iterations": 0, "generator_matrix": R,
+                   "state_error": float(4 * _EPS * xnorm / max(rcond, 1e-300))}
 
 
 def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart: int,
@@ -510,7 +531,7 @@ def _check_solver_options(*, tol: Any = 1e-14, maxiter: Any = 10, restart: Any =
     """Refuse solver options that would be ignored or make the solver loop forever."""
     for name, v in (("tol", tol), ("positivity_tol", positivity_tol)):
         if (isinstance(v, bool) or not isinstance(v, (int, float, np.number))
-                or not np.isfinite(v) or v < 0 or (name == "tol" and v == 0)):
+                or not math.isfinite(v) or v < 0 or (name == "tol" and v == 0)):
             raise InvalidParameterError(
                 f"{name} = {v!r} must be a finite number {'> 0' if name == 'tol' else '>= 0'}.")
     for name, v in (("maxiter", maxiter), ("restart", restart)):
@@ -543,6 +564,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     t0 = time.perf_counter()
     d = gen.dim
     space = gen.space
+    split = None
     if d == 1:
         rho = np.ones((1, 1), dtype=complex)
         info: dict[str, Any] = {"method": "trivial", "iterations": 0}
@@ -557,7 +579,7 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
             except NonUniqueSteadyStateError as exc:
                 rho_e, info = _redfield_singular(gen, exc, method, precision)
             rho_e = (rho_e + rho_e.conj().T) / 2
-            rho_e = rho_e / np.trace(rho_e).real
+            rho_e = rho_e / rho_e.trace().real
         info["rho_eigen"] = rho_e
         rho = space.from_eigen(rho_e)
     elif isinstance(gen, DaviesLiouvillian):
@@ -589,7 +611,12 @@ def steady_state(gen: Liouvillian, method: str = "auto", *, tol: float = 1e-14, 
     else:  # pragma: no cover - defensive
         raise InvalidParameterError(f"unknown generator {type(gen).__name__}.")
     rho = (rho + rho.conj().T) / 2
-    rho = rho / np.trace(rho).real
+    rho = rho / rho.trace().real
+    R = info.pop("generator_matrix", None)
+    if R is not None and split is None:
+        # ||L rho||_F of the returned (site-basis) state, taken back to the eigenbasis (unitarily
+        # invariant): one product with the dense generator the solver already built
+        info["residual"] = safe_norm(R @ space.to_eigen(rho).reshape(-1))
     if "residual" not in info:
         info["residual"] = safe_norm(gen.apply(rho))
     info["seconds"] = time.perf_counter() - t0
@@ -674,7 +701,7 @@ class NESS:
     @cached_property
     def min_eigenvalue(self) -> float:
         """Smallest eigenvalue of :math:`\\rho` (negative values signal Redfield beyond validity)."""
-        return float(np.linalg.eigvalsh(self.rho_sector)[0])
+        return float(eigh(self.rho_sector, vectors=False)[0])
 
     def populations(self) -> np.ndarray:
         """Occupations :math:`\\langle E_k|\\rho|E_k\\rangle` in ascending energy (working space).

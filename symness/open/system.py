@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sympy
+from scipy.linalg.lapack import dsyevd as _syevd
+from scipy.linalg.lapack import zheevd as _heevd
 from scipy.sparse import csgraph
 
 from ..baths import Bath
@@ -43,7 +45,7 @@ from ..errors import (
 )
 from ..spins import MAX_SITES, Sector, conserves_up_count, up_count_of_index
 from ..validation import as_array, check_hermitian, check_square, is_symbolic
-from .compiled import compiled, model_cache, op_label, resolve
+from .compiled import compiled, compiled_and_cache, op_label, resolve
 
 __all__ = ["OpenSystem", "BathCoupling", "Space", "as_operator"]
 
@@ -127,14 +129,29 @@ def refuse_generator_as_hamiltonian(H: Any, name: str = "H") -> None:
             "the generator.")
 
 
+def eigh(a: np.ndarray, vectors: bool = True) -> Any:
+    """``numpy.linalg.eigh(a)`` (or ``eigvalsh`` when not ``vectors``) as one LAPACK call.
+
+    The same routine as numpy's (``syevd``/``heevd`` on the lower triangle), so the same
+    values and vectors, without numpy's wrapper overhead; anything unusual (another dtype,
+    an empty or non-square matrix, a LAPACK failure) goes to numpy, which decides.
+    """
+    a = np.asarray(a)
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 0 and a.dtype.char in "dD":
+        w, v, info = (_syevd if a.dtype.char == "d" else _heevd)(a, compute_v=int(vectors), lower=1)
+        if info == 0:
+            return (w, v) if vectors else w
+    return np.linalg.eigh(a) if vectors else np.linalg.eigvalsh(a)
+
+
 def _dense(op: np.ndarray | sp.spmatrix) -> np.ndarray:
     return op.toarray() if sp.issparse(op) else np.asarray(op)
 
 
 def _maybe_real(a: np.ndarray, tol: float = 0.0) -> np.ndarray:
     """Return a real array if ``a`` has no imaginary part (exactly, or below ``tol``)."""
-    if np.iscomplexobj(a):
-        if a.size == 0 or np.max(np.abs(a.imag)) <= tol:
+    if (a.dtype.kind == "c") if isinstance(a, np.ndarray) else np.iscomplexobj(a):
+        if a.size == 0 or np.abs(a.imag).max() <= tol:
             return np.ascontiguousarray(a.real)
     return a
 
@@ -222,10 +239,12 @@ class Space:
     sector: Sector | None
     full_dim: int
     _ops: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _stack: Any = field(default=None, repr=False)  # (coupling names, their operators as one (k, d, d) array)
+    _abs: Any = field(default=None, repr=False)  # (coupling names, |H| and |S_b| stacked, their largest entries)
 
     @cached_property
     def _eig(self) -> tuple[np.ndarray, np.ndarray]:
-        E, V = np.linalg.eigh(self.H)
+        E, V = eigh(self.H)
         return E, _maybe_real(V)
 
     @property
@@ -240,8 +259,15 @@ class Space:
 
     @property
     def energy_scale(self) -> float:
-        E = self.E
-        return float(max(1.0, np.max(np.abs(E)) if E.size else 1.0))
+        E = self.E  # ascending: the largest |E| is at an end
+        return float(max(1.0, abs(float(E[0])), abs(float(E[-1])))) if E.size else 1.0
+
+    def coupling_is_zero(self, c: BathCoupling) -> bool:
+        """Whether the operator of coupling ``c`` is exactly zero in the working basis."""
+        pre = self._abs
+        if pre is not None and c.name in pre[0]:
+            return bool(pre[2][1 + pre[0].index(c.name)] == 0)
+        return not np.any(self.coupling(c))
 
     def coupling(self, c: BathCoupling) -> np.ndarray:
         """The operator of coupling ``c`` in the working basis (dense, kept)."""
@@ -249,6 +275,17 @@ class Space:
         if hit is None:
             hit = self._ops[c.name] = self.restrict(c.op)
         return hit
+
+    def coupling_stack(self, couplings: Sequence[BathCoupling]) -> np.ndarray:
+        """The operators of ``couplings`` in the working basis as one ``(k, d, d)`` array (kept)."""
+        names = tuple(c.name for c in couplings)
+        hit = self._stack
+        if hit is not None and hit[0] == names:
+            return hit[1]
+        arr = (np.stack([np.asarray(self.coupling(c)) for c in couplings]) if names
+               else np.zeros((0, self.dim, self.dim)))
+        self._stack = (names, arr)
+        return arr
 
     def restrict(self, op: Any) -> np.ndarray:
         """A full-space operator as a dense array in the working basis."""
@@ -448,8 +485,7 @@ class OpenSystem:
         if not (hasattr(model, "couplings") and hasattr(model, "terms") and hasattr(model, "resolve")):
             raise InvalidParameterError(
                 f"from_model needs a symness Model (e.g. symness.models.xxz_ring()), got {type(model).__name__}.")
-        comp = compiled(model)
-        extras = model_cache(model)
+        comp, extras = compiled_and_cache(model)
         vals = resolve(model, values, extras) if values else dict(model.values)
         coef = comp.coefficient_values(vals)
         symbolic = extras.get("symbolic_spectra")
@@ -579,24 +615,52 @@ class OpenSystem:
         return sp_
 
     def _compiled_space(self, up_spins: Any) -> Space:
-        """A sector of a compiled model, assembled from the sector's basis states alone."""
+        """A sector of a compiled model, assembled from the sector's basis states alone.
+
+        H and every coupling operator come from one :class:`~symness.open.compiled.ProgramStack`
+        (one product and one scatter for all of them); their checks -- up-spin conservation,
+        no amplitude leaving the sector, Hermiticity -- are made on the stack, in the order
+        and with the messages of one operator at a time.
+        """
         comp, coef = self._comp, self._coef
         sector = self._sector_number(up_spins)
         k = sector.up_spins
-        for key in ["H"] + [("coupling", c.name) for c in self.couplings]:
+        keys = ["H"] + [("coupling", c.name) for c in self.couplings]
+        for key in keys:
             if not comp.conserves(key, coef):
                 raise SectorError(
                     f"{op_label(key)} does not conserve the number of up spins, so the sector "
                     f"up_spins={up_spins} is not invariant; drop up_spins to solve on the full space.")
-        Hk = comp.operator("H", coef, k, dense=True)
-        _check_hermitian_dense(Hk, "H")
-        ops = {}
-        for c in self.couplings:
-            op = comp.operator(("coupling", c.name), coef, k, dense=True)
-            if c.kind == "hermitian":
-                _check_hermitian_dense(op, f"coupling operator S of bath {c.name!r}")
-            ops[c.name] = op
-        return Space(sector.dim, Hk, sector, self.dim, _ops=ops)
+        ops, leaks = comp.stack(tuple(keys), k).evaluate(coef)
+        aops = np.abs(ops)
+        top = aops.max(axis=(1, 2)) if ops.size else np.zeros(len(keys))
+        opsT = ops.transpose(0, 2, 1)
+        diff = (np.abs(ops - (opsT.conj() if np.iscomplexobj(ops) else opsT)).max(axis=(1, 2)) if ops.size
+                else np.zeros(len(keys)))
+        top_l, diff_l = top.tolist(), diff.tolist()
+        for j, key in enumerate(keys):
+            if leaks[j] > 1e-12:
+                raise SectorError(f"{op_label(key)} does not conserve the number of up spins, so the sector "
+                                  f"up_spins={k} is not invariant; drop up_spins to solve on the full space.")
+            if j == 0:
+                label = "H"
+            elif self.couplings[j - 1].kind == "hermitian":
+                label = f"coupling operator S of bath {self.couplings[j - 1].name!r}"
+            else:
+                continue
+            if diff_l[j] > _HERMITIAN_RTOL * max(top_l[j], 1.0):
+                raise NonHermitianError(
+                    f"{label} is not Hermitian (max |M - M^dagger| = {diff_l[j]:.3g}); pass a Hermitian "
+                    "operator (real coefficients for Hermitian terms, both orderings of sigma^+- pairs).")
+        if np.iscomplexobj(ops):  # each operator real when its own entries are
+            mats = [_maybe_real(o) for o in ops]
+        else:
+            mats = list(ops)
+        names = tuple(c.name for c in self.couplings)
+        space = Space(sector.dim, mats[0], sector, self.dim, _ops=dict(zip(names, mats[1:])))
+        space._stack = (names, ops[1:])
+        space._abs = (names, aops, top)
+        return space
 
     def invariant_blocks(self, up_spins: int | None = None, rtol: float = 1e-14) -> list[np.ndarray]:
         r"""Subspaces of the working basis that :math:`H` and every coupling leave invariant.
@@ -618,12 +682,19 @@ class OpenSystem:
         """
         space = self.space(up_spins)
         d = space.dim
-        adj = np.eye(d, dtype=bool)
-        for op in [space.H] + [space.coupling(c) for c in self.couplings]:
-            a = np.abs(op)
-            top = float(a.max()) if a.size else 0.0
-            if top > 0:
-                adj |= a > rtol * top
+        names = tuple(c.name for c in self.couplings)
+        pre = space._abs
+        if pre is not None and pre[0] == names and d:  # |H|, |S_b| and their largest entries, kept by the space
+            aops, top = pre[1], pre[2]
+            adj = (aops > (rtol * top)[:, None, None]).any(axis=0)
+        else:
+            adj = np.zeros((d, d), dtype=bool)
+            for op in [space.H] + [space.coupling(c) for c in self.couplings]:
+                a = np.abs(op)
+                top_ = float(a.max()) if a.size else 0.0
+                if top_ > 0:
+                    adj |= a > rtol * top_
+        adj.reshape(-1)[::d + 1] = True
         return _components(adj | adj.T)
 
     def _sector_number(self, up_spins: Any) -> Sector:
@@ -679,7 +750,11 @@ def _conserves(op: Any, n: int, tol: float = 1e-12) -> bool:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _check_hermitian_dense(op: np.ndarray, name: str, tol: float = 1e-10) -> None:
+#: relative tolerance of the Hermiticity checks of assembled operators
+_HERMITIAN_RTOL = 1e-10
+
+
+def _check_hermitian_dense(op: np.ndarray, name: str, tol: float = _HERMITIAN_RTOL) -> None:
     """Raise :class:`NonHermitianError` unless the dense ``op`` equals its adjoint (relative ``tol``)."""
     if not op.size:
         return
@@ -693,9 +768,25 @@ def _check_hermitian_dense(op: np.ndarray, name: str, tol: float = 1e-10) -> Non
 _BFS_MAX_DIM = 64
 
 
+#: connected-component results kept by adjacency pattern (working spaces up to this dimension)
+_COMPONENTS_CACHE_DIM = 256
+_COMPONENTS: dict[tuple[int, bytes], tuple[np.ndarray, ...]] = {}
+_COMPONENTS_MAX = 256
+
+
 def _components(adj: np.ndarray) -> list[np.ndarray]:
-    """Connected components of a symmetric boolean adjacency matrix, largest first."""
+    """Connected components of a symmetric boolean adjacency matrix, largest first.
+
+    A pure function of the pattern: results are kept by the pattern's bytes (the same
+    pattern recurs at every point of a parameter sweep) and handed out as copies.
+    """
     d = adj.shape[0]
+    key = None
+    if d <= _COMPONENTS_CACHE_DIM:
+        key = (d, np.ascontiguousarray(adj, dtype=bool).tobytes())
+        hit = _COMPONENTS.get(key)
+        if hit is not None:
+            return [b.copy() for b in hit]
     if d > _BFS_MAX_DIM:
         ncomp, comp = csgraph.connected_components(sp.csr_matrix(adj), directed=False)
         blocks = [np.flatnonzero(comp == k) for k in range(ncomp)]
@@ -713,6 +804,10 @@ def _components(adj: np.ndarray) -> list[np.ndarray]:
             blocks.append(np.flatnonzero(reach))
             seen |= reach
     blocks.sort(key=lambda b: (-b.size, b[0]))
+    if key is not None:
+        if len(_COMPONENTS) >= _COMPONENTS_MAX:  # a new pattern per point: start afresh (thread-safe enough)
+            _COMPONENTS.clear()
+        _COMPONENTS[key] = tuple(b.copy() for b in blocks)
     return blocks
 
 
