@@ -5,6 +5,7 @@ import pytest
 
 from symness import InvalidModelError, NonUniqueSteadyStateError, SiteOutOfRangeError
 from symness.baths import ohmic
+from symness.errors import PrecisionWarning
 from symness.models import two_branch_ring, xxz_ring
 from symness.open import Bath, OpenSystem, davies_ness, lindblad_ness, redfield_ness
 from symness.spins import bond_op, sigma
@@ -71,7 +72,10 @@ def test_local_lindblad_ring_is_pure_dephasing_at_contacts(ring):
     rate gamma(0) -- which drives the ring to infinite temperature within a sector (no heat flow)."""
     ness = lindblad_ness(ring, up_spins=2)
     assert np.max(np.abs(ness.rho_sector - np.eye(6) / 6)) < 1e-12
-    assert max(abs(v) for v in ness.bath_heat_currents().values()) < 1e-14
+    # the currents vanish, so no relative precision can be claimed for them: said, not hidden
+    with pytest.warns(PrecisionWarning, match="cannot be resolved"):
+        currents = ness.bath_heat_currents()
+    assert max(abs(v) for v in currents.values()) < 1e-14
 
 
 def test_two_branch_ring_geometry():
