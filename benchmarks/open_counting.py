@@ -21,6 +21,7 @@ where the NESS itself takes the Krylov route); the Redfield noise agrees with Da
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,20 @@ def system(N: int):
     return OpenSystem(H, [(spins.sigma("x", 1, N), Bath(spec, 2.0)), (spins.sigma("x", N, N), Bath(spec, 1.0))])
 
 
+def timed(f):
+    """``(f(), seconds)``."""
+    t0 = time.perf_counter()
+    out = f()
+    return out, time.perf_counter() - t0
+
+
+def mean_and_noise(solver, sysm):
+    """``(ness, J_L, seconds for the NESS and its currents, S_L, seconds for the noise)``."""
+    (ness, J), t_mean = timed(lambda: (lambda n: (n, n.bath_heat_currents()["L"]))(solver(sysm)))
+    S, t_noise = timed(lambda: ness.heat_current_noise("L"))
+    return ness, J, t_mean, S, t_noise
+
+
 def main() -> None:
     from symness.open import davies_ness, redfield_ness
 
@@ -54,17 +69,8 @@ def main() -> None:
     print(f"{'N':>3} {'dim':>5} {'mean [s]':>9} {'noise [s]':>10} {'ratio':>6} {'kappa_3 [s]':>11} "
           f"{'J_L':>11} {'S_L':>11} {'TUR':>7}")
     for N in range(args.nmin, args.nmax + 1):
-        sysm = system(N)
-        t0 = time.perf_counter()
-        ness = davies_ness(sysm)
-        J = ness.bath_heat_currents()["L"]
-        t_mean = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        S = ness.heat_current_noise("L")
-        t_noise = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        ness.heat_cumulants("L", 3)
-        t_k3 = time.perf_counter() - t0
+        ness, J, t_mean, S, t_noise = mean_and_noise(davies_ness, system(N))
+        t_k3 = timed(functools.partial(ness.heat_cumulants, "L", 3))[1]
         print(f"{N:>3} {ness.space.dim:>5} {t_mean:>9.3f} {t_noise:>10.3f} {t_noise / t_mean:>6.2f} {t_k3:>11.3f} "
               f"{J:>11.4e} {S:>11.4e} {ness.tur_ratio('L'):>7.3f}")
     print("\nRedfield (non-secular)")
@@ -72,13 +78,7 @@ def main() -> None:
           f"{'S_L Davies':>11}")
     for N in range(2, args.redfield_nmax + 1):
         sysm = system(N)
-        t0 = time.perf_counter()
-        ness = redfield_ness(sysm)
-        J = ness.bath_heat_currents()["L"]
-        t_mean = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        S = ness.heat_current_noise("L")
-        t_noise = time.perf_counter() - t0
+        ness, J, t_mean, S, t_noise = mean_and_noise(redfield_ness, sysm)
         print(f"{N:>3} {ness.space.dim:>5} {t_mean:>9.3f} {t_noise:>10.3f} {t_noise / t_mean:>6.2f} {J:>11.4e} "
               f"{S:>11.4e} {davies_ness(sysm).heat_current_noise('L'):>11.4e}")
 

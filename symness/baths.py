@@ -244,13 +244,21 @@ class SpectralDensity(Spectrum):
             return f(omega)
         return self.expr.subs(self.omega_symbol, omega)
 
-    def rate(self, omega: Any, T: float) -> np.ndarray | float:
-        r""":math:`J(\omega)[1+n(\omega)]`, with :math:`T J'(0)` at :math:`\omega = 0`."""
+    def rate(self, omega: Any, T: Any) -> np.ndarray | float:
+        r""":math:`J(\omega)[1+n(\omega)]`, with :math:`T J'(0)` at :math:`\omega = 0`.
+
+        ``T`` is one temperature, or an array of positive temperatures broadcast against
+        ``omega`` (several baths sharing this density, evaluated at once).
+        """
         check_temperature(T, "T")
         w = np.asarray(omega, dtype=float)
         Jw = np.asarray(self(w), dtype=float)
+        if np.ndim(T):
+            T = np.asarray(T, dtype=float)
+            if not (T > 0).all():
+                raise InvalidParameterError("an array of temperatures must be positive; pass T = 0 alone.")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            if T > 0:
+            if np.ndim(T) or T > 0:
                 x = w / T
                 # J/(1 - e^{-x}) = -J/expm1(-x)
                 out = -Jw / np.expm1(-x)
@@ -258,13 +266,13 @@ class SpectralDensity(Spectrum):
                 out = np.where(w > 0, Jw, 0.0)
         zero = w == 0
         if zero.any():
-            if T > 0 and not np.isfinite(self.slope0):
+            if (np.ndim(T) or T > 0) and not np.isfinite(self.slope0):
                 raise InvalidParameterError(
                     f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
                     "infinite (J(0) != 0). A zero Bohr frequency (pure dephasing) needs a "
                     "spectral density with J(0) = 0, e.g. ohmic()."
                 )
-            g0 = T * self.slope0 if T > 0 else 0.0
+            g0 = T * self.slope0 if np.ndim(T) or T > 0 else 0.0
             out = np.where(zero, g0, out)
         return out if np.ndim(out) else float(out)
 
@@ -913,11 +921,11 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
     For baths that share one :class:`SpectralDensity` object and preset at numeric
     temperatures :math:`T_b > 0` (e.g. the two contacts of a model): :math:`J` is
     evaluated once on all frequencies and :math:`\gamma = fJ(\omega)/(1 - e^{-\omega/T_b})`
-    elementwise with each frequency's own :math:`T_b` -- the same operations as
-    :meth:`Bath.rate`, so the same values.  ``None`` when the baths do not qualify or
-    any value would fail a check of :meth:`Bath.rate` (non-finite or negative rate, an
-    infinite zero-frequency rate): the caller then calls :meth:`Bath.rate` per bath,
-    which raises its own error.
+    elementwise with each frequency's own :math:`T_b` (:meth:`SpectralDensity.rate` with an
+    array of temperatures) -- the same operations as :meth:`Bath.rate`, so the same values.
+    ``None`` when the baths do not qualify or any value would fail a check of
+    :meth:`Bath.rate` (non-finite or negative rate, an infinite zero-frequency rate): the
+    caller then calls :meth:`Bath.rate` per bath, which raises its own error.
     """
     if not baths:
         return []
@@ -934,20 +942,9 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
     parts = [np.asarray(o, dtype=float).reshape(-1) for o in omegas]
     sizes = [o.size for o in parts]
     w = np.concatenate(parts)
-    if not np.isfinite(w).all():
+    if not np.isfinite(w).all() or ((w == 0).any() and not np.isfinite(spec.slope0)):
         return None
-    Tw = np.array(temps).repeat(sizes)
-    with np.errstate(invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.__call__
-        Jw = np.sign(w) * np.asarray(spec.func(np.abs(w)), dtype=float)
-    Jw = np.where(w == 0, 0.0, Jw)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):  # SpectralDensity.rate
-        out = -Jw / np.expm1(-(w / Tw))
-    zero = w == 0
-    if zero.any():
-        if not np.isfinite(spec.slope0):
-            return None
-        out = np.where(zero, Tw * spec.slope0, out)
-    out = preset.factor * out
+    out = preset.factor * spec.rate(w, np.array(temps).repeat(sizes))
     if not np.isfinite(out).all() or (out < 0).any():
         return None
     res, lo = [], 0

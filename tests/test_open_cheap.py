@@ -194,3 +194,33 @@ def test_value_dependent_checks_stay_per_point():
     assert again == ok
     full = redfield_ness(model, g=0.25).bath_heat_currents()  # the full space with the field: unique
     assert np.isfinite(list(full.values())).all()
+
+
+def test_bohr_frequencies_are_single_linkage_clusters_of_abs_w():
+    """bohr_frequencies (the one clustering of the channels) equals the generic 1-D single linkage of
+    cluster_values on [0, |W|]: the zero cluster exactly 0, signs antisymmetric."""
+    from symness.open.channels import cluster_values
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        E = np.sort(np.concatenate([rng.uniform(-2, 2, 5), [0.3, 0.3 + 1e-14, 1.1]]))
+        mask = rng.random((E.size, E.size)) < 0.7
+        tol = 1e-12
+        index, freqs = bohr_frequencies(E, mask, tol)
+        W = E[None, :] - E[:, None]
+        lab, centers = cluster_values(np.concatenate([[0.0], np.abs(W[mask])]), tol)
+        centers = centers.copy()
+        centers[lab[0]] = 0.0
+        want = np.where(W[mask] < 0, -centers[lab[1:]], centers[lab[1:]])
+        np.testing.assert_array_equal(freqs[index[mask]], want)
+        assert np.all(index[~mask] == -1)
+
+
+def test_spectral_density_rate_with_one_temperature_per_frequency():
+    from symness.baths import ohmic
+    spec = ohmic(0.02, 5.0)
+    w = np.array([-1.0, 0.0, 0.5, 2.0])
+    T = np.array([0.5, 1.0, 2.0, 0.3])
+    got = spec.rate(w, T)
+    np.testing.assert_array_equal(got, [spec.rate(x, t) for x, t in zip(w, T)])
+    with pytest.raises(InvalidParameterError, match="positive"):
+        spec.rate(w, np.array([1.0, 0.0, 1.0, 1.0]))

@@ -123,21 +123,9 @@ def bohr_frequencies(E: np.ndarray, mask: np.ndarray | None, tol: float
     W = E[None, :] - E[:, None]
     if mask is None:
         mask = np.ones(W.shape, dtype=bool)
-    absw = np.abs(W[mask])
-    if absw.size == 0:
+    if not mask.any():
         return np.full(W.shape, -1, dtype=np.int64), np.zeros(0)
-    lab, centers = cluster_values(np.concatenate([[0.0], absw]), tol)
-    centers = centers.copy()
-    centers[lab[0]] = 0.0  # the zero cluster is exactly zero
-    lab = lab[1:]
-    sign = np.sign(W[mask])
-    # signed frequencies: index into [centers, -centers]
-    nc = centers.size
-    signed = np.where(sign < 0, lab + nc, lab)
-    freqs = np.concatenate([centers, -centers])
-    index = np.full(W.shape, -1, dtype=np.int64)
-    index[mask] = signed
-    return index, freqs
+    return _cluster_one(W, mask, tol)
 
 
 def _pv_half_line(f: Any, w: float, side: int, scale: float) -> float:
@@ -287,7 +275,11 @@ class ChannelList(list):
 
 
 def _cluster_one(W: np.ndarray, mask: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`bohr_frequencies` for one (non-empty) mask, with ``W`` given: the same clusters and centres."""
+    """:func:`bohr_frequencies` for one non-empty mask, with ``W`` given.
+
+    Single linkage on ``|W|`` (sorted, stable) from a leading 0: the cluster containing 0 is exactly 0,
+    the others are the means of their members; signs index ``[centers, -centers]``.
+    """
     w = W[mask]
     absw = np.abs(w)
     order = absw.argsort(kind="stable")
@@ -451,9 +443,7 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 if lvals is None:
                     lvals = np.zeros((k, nf))
                 lvals[j, used] = np.asarray(lamb_f(freqs[used]), dtype=float)
-        if group_of == list(range(k)):  # every channel live, each with its own pattern
-            idx = np.maximum(index, 0)
-        elif all(live):
+        if all(live):
             idx = np.maximum(index, 0)[group_of]
         else:
             idx = np.zeros((k, d, d), dtype=np.int64)
