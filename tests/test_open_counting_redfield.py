@@ -169,3 +169,17 @@ def test_tur_near_equilibrium_and_second_law_refusal():
     assert 50 < excess[0] / excess[1] < 200
     with pytest.raises(InvalidParameterError, match="second law.*lamb_shift=False"):
         redfield_ness(_qubits(lamb=True, TL=1.0, TR=1.0)).tur_ratio("L")
+
+
+def test_unresolved_mean_near_equilibrium_is_said():
+    """At a bias of 1e-7 the counted mean cancels below double precision: a PrecisionWarning names kappa_1;
+    the noise, which does not cancel, comes without one."""
+    import warnings
+
+    from symness.errors import PrecisionWarning
+    ness = redfield_ness(_qubits(TL=1.0 + 1e-7, TR=1.0))
+    with pytest.warns(PrecisionWarning, match="kappa_1"):
+        k = ness.heat_cumulants("L", 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrecisionWarning)
+        assert ness.heat_current_noise("L") == pytest.approx(k[1], rel=1e-12)
