@@ -233,9 +233,12 @@ class SpectralDensity(Spectrum):
         """Numeric :math:`J(\\omega)` with the odd extension to negative frequencies."""
         w = np.asarray(omega, dtype=float)
         with np.errstate(invalid="ignore", over="ignore", under="ignore"):
-            out = np.sign(w) * np.asarray(self.func(np.abs(w)), dtype=float)
-        out = np.where(w == 0, 0.0, out)
+            out = self._values(w)
         return out if out.ndim else float(out)
+
+    def _values(self, w: np.ndarray) -> np.ndarray:
+        """:meth:`__call__` on a float array, without the floating-point error context."""
+        return np.where(w == 0, 0.0, np.sign(w) * np.asarray(self.func(np.abs(w)), dtype=float))
 
     def sym(self, omega: Any) -> sympy.Expr:
         """SymPy :math:`J(\\omega)` for :math:`\\omega > 0`."""
@@ -252,29 +255,34 @@ class SpectralDensity(Spectrum):
         """
         check_temperature(T, "T")
         w = np.asarray(omega, dtype=float)
-        Jw = np.asarray(self(w), dtype=float)
         if np.ndim(T):
             T = np.asarray(T, dtype=float)
             if not (T > 0).all():
                 raise InvalidParameterError("an array of temperatures must be positive; pass T = 0 alone.")
+        hot = bool(np.ndim(T)) or T > 0
+        if hot and not np.isfinite(self.slope0) and (w == 0).any():
+            raise InvalidParameterError(
+                f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
+                "infinite (J(0) != 0). A zero Bohr frequency (pure dephasing) needs a "
+                "spectral density with J(0) = 0, e.g. ohmic()."
+            )
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            if np.ndim(T) or T > 0:
-                x = w / T
-                # J/(1 - e^{-x}) = -J/expm1(-x)
-                out = -Jw / np.expm1(-x)
+            if hot:
+                out = self._rate_values(w, T)
             else:
-                out = np.where(w > 0, Jw, 0.0)
+                out = np.where(w > 0, self._values(w), 0.0)
+        return out if np.ndim(out) else float(out)
+
+    def _rate_values(self, w: np.ndarray, T: Any) -> np.ndarray:
+        """:meth:`rate` on a float array at positive temperature(s) ``T``, without checks or error context.
+
+        :math:`J/(1 - e^{-x}) = -J/\\mathrm{expm1}(-x)`, :math:`x = \\omega/T`; :math:`TJ'(0)` at :math:`\\omega = 0`
+        (infinite when :math:`J(0) \\ne 0`: the caller checks)."""
+        out = -self._values(w) / np.expm1(-(w / T))
         zero = w == 0
         if zero.any():
-            if (np.ndim(T) or T > 0) and not np.isfinite(self.slope0):
-                raise InvalidParameterError(
-                    f"the zero-frequency rate T*J'(0) of spectral density '{self.name}' is "
-                    "infinite (J(0) != 0). A zero Bohr frequency (pure dephasing) needs a "
-                    "spectral density with J(0) = 0, e.g. ohmic()."
-                )
-            g0 = T * self.slope0 if np.ndim(T) or T > 0 else 0.0
-            out = np.where(zero, g0, out)
-        return out if np.ndim(out) else float(out)
+            out = np.where(zero, T * self.slope0, out)
+        return out
 
     def rate_sym(self, omega: Any, T: Any) -> sympy.Expr:
         r"""SymPy :math:`J(\omega)/(1 - e^{-\omega/T})` for a positive symbol ``omega``.
@@ -939,16 +947,19 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
                 or not isinstance(T, (int, float)) or not 0 < T < math.inf):
             return None
         temps.append(float(T))
+    return spectrum_rates(spec, preset.factor, temps, omegas)
+
+
+def spectrum_rates(spec: SpectralDensity, factor: float, temps: list[float], omegas: list[np.ndarray]
+                   ) -> list[np.ndarray] | None:
+    r""":func:`shared_spectrum_rates` from the spectral density, the preset's factor and the
+    temperatures (positive, finite floats) themselves; ``None`` where a rate would fail a check."""
     parts = [np.asarray(o, dtype=float).reshape(-1) for o in omegas]
     sizes = [o.size for o in parts]
     w = np.concatenate(parts)
-    if not np.isfinite(w).all() or ((w == 0).any() and not np.isfinite(spec.slope0)):
-        return None
-    out = preset.factor * spec.rate(w, np.array(temps).repeat(sizes))
+    # a non-finite frequency, or J(0) != 0 at a zero frequency, gives a non-finite rate: refused below
+    with np.errstate(all="ignore"):
+        out = factor * spec._rate_values(w, np.repeat(temps, sizes))
     if not np.isfinite(out).all() or (out < 0).any():
         return None
-    res, lo = [], 0
-    for size in sizes:
-        res.append(out[lo:lo + size])
-        lo += size
-    return res
+    return np.split(out, np.cumsum(sizes[:-1]))

@@ -160,8 +160,8 @@ def test_spectral_moments_against_closed_forms():
 def test_tur_near_equilibrium_and_second_law_refusal():
     """S sigma / J^2 -> 2 as the bias and the coupling go to zero: the fluctuation-dissipation relation of the
     counted noise holds up to relative order gamma^2 (the Redfield steady state is not Gibbs to that order);
-    with the Lamb shift, Redfield carries heat at equal temperatures (sigma < 0): refused rather than a
-    negative TUR ratio."""
+    with the Lamb shift, Redfield carries heat between baths at equal temperatures, where sigma = -sum_b J_b/T
+    is zero up to round-off: refused (sigma not resolvably > 0) rather than a ratio of round-off."""
     excess = []
     for g in (0.02, 0.002):
         excess.append(redfield_ness(_qubits(g=g, TL=1.0 + 1e-4, TR=1.0)).tur_ratio("L") - 2)

@@ -349,6 +349,59 @@ def _cluster_groups(W: np.ndarray, masks: np.ndarray, tol: float
     return index, np.concatenate([centers, -centers]), np.concatenate([label_group, label_group])
 
 
+#: ``(index, freqs, used_of)`` of :func:`bohr_structure`
+BohrClusters = tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]
+
+
+def bohr_structure(E: np.ndarray, A: np.ndarray, tol: float
+                   ) -> tuple[np.ndarray, list[bool], list[int], BohrClusters | None]:
+    """The Bohr frequencies the channel operators ``A`` (``(k, d, d)``, eigenbasis) use, clustered.
+
+    Returns ``(masks, live, group_of, bohr)``: each channel's pattern of non-zero elements
+    (above ``1e-14`` of its largest), whether it has any, the index of its pattern among the
+    distinct ones (``-1``: a zero operator), and ``bohr = (index, freqs, used_of)`` from
+    :func:`_cluster_groups` (``None`` without live channels) with ``used_of[g]`` the
+    frequencies pattern ``g`` uses.  Channels with the same pattern share the clustering.
+    """
+    aA = np.abs(A)
+    scale = aA.max(axis=(1, 2))
+    masks = aA > (1e-14 * np.maximum(scale, 1e-300))[:, None, None]
+    live = masks.any(axis=(1, 2)).tolist()  # a zero coupling operator: the channel does nothing
+    groups: dict[bytes, int] = {}
+    group_of = [groups.setdefault(masks[j].tobytes(), len(groups)) if live[j] else -1 for j in range(len(live))]
+    if not groups:
+        return masks, live, group_of, None
+    reps = [group_of.index(g) for g in range(len(groups))]
+    W = E[None, :] - E[:, None]
+    index, freqs, label_group = _cluster_groups(W, masks[reps], tol)
+    nf = freqs.size
+    present = np.zeros(nf + 1, dtype=bool)
+    present[index] = True  # index -1 (outside the masks) marks the extra last slot
+    present = present[:nf]
+    used_of = {g: np.flatnonzero(present & (label_group == g)) if len(groups) > 1 else np.flatnonzero(present)
+               for g in set(group_of) - {-1}}
+    return masks, live, group_of, (index, freqs, used_of)
+
+
+def gather_pairs(masks: np.ndarray, live: list[bool], group_of: list[int], index: np.ndarray, freqs: np.ndarray,
+                 gvals: np.ndarray, lvals: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per-pair ``(k, d, d)`` rates, Bohr frequencies and Lamb shifts from the per-frequency values
+    ``gvals``/``lvals`` (``(k, nf)``) of :func:`bohr_structure`'s clustering; zero outside the masks."""
+    k = masks.shape[0]
+    if all(live):
+        idx = np.maximum(index, 0)[group_of]
+    else:
+        idx = np.zeros(masks.shape, dtype=np.int64)
+        live_j = [j for j in range(k) if live[j]]
+        idx[live_j] = np.maximum(index[[group_of[j] for j in live_j]], 0)
+    rows = np.arange(k)[:, None, None]
+    rate_s = np.where(masks, gvals[rows, idx], 0.0)  # a dead channel: no mask, zero rates
+    omega_s = np.where(masks, freqs[idx], 0.0)
+    lamb_s = None if lvals is None else np.where(masks, lvals[rows, idx], 0.0)
+    return rate_s, omega_s, lamb_s
+
+
 def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
              freq_tol: float | None = None) -> list[Channel]:
     """The dissipation channels of every bath, in the working eigenbasis.
@@ -393,31 +446,15 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
         A = A.copy()
         A[dag] = A[dag].conj().transpose(0, 2, 1)
     A = _maybe_real(np.ascontiguousarray(A))
-    aA = np.abs(A)
-    scale = aA.max(axis=(1, 2))
-    masks = aA > (1e-14 * np.maximum(scale, 1e-300))[:, None, None]
-    live = masks.any(axis=(1, 2)).tolist()  # a zero coupling operator: the channel does nothing
-    # channels with the same pattern share the clustering
-    groups: dict[bytes, int] = {}
-    group_of = []
-    for j in range(k):
-        group_of.append(groups.setdefault(masks[j].tobytes(), len(groups)) if live[j] else -1)
+    masks, live, group_of, bohr = bohr_structure(E, A, tol)
     rate_s = np.zeros((k, d, d))
     omega_s = np.zeros((k, d, d))
     lamb_s = None
-    if groups:
-        reps = [group_of.index(g) for g in range(len(groups))]
-        W = E[None, :] - E[:, None]
-        index, freqs, label_group = _cluster_groups(W, masks[reps], tol)
+    if bohr is not None:
+        index, freqs, used_of = bohr
         nf = freqs.size
-        present = np.zeros(nf + 1, dtype=bool)
-        present[index] = True  # index -1 (outside the masks) marks the extra last slot
-        present = present[:nf]
         gvals = np.zeros((k, nf))
         lvals = None
-        used_of: dict[int, np.ndarray] = {}
-        for g in set(group_of) - {-1}:
-            used_of[g] = np.flatnonzero(present & (label_group == g)) if len(groups) > 1 else np.flatnonzero(present)
         # Hermitian couplings to baths that share one spectral density: their rates in one evaluation
         shared: dict[int, np.ndarray] = {}
         plain = [j for j in range(k) if live[j] and getattr(specs[j][3], "__func__", None) is Bath.rate]
@@ -443,17 +480,7 @@ def channels(system: OpenSystem, space: Space, lamb_shift: bool | None = None,
                 if lvals is None:
                     lvals = np.zeros((k, nf))
                 lvals[j, used] = np.asarray(lamb_f(freqs[used]), dtype=float)
-        if all(live):
-            idx = np.maximum(index, 0)[group_of]
-        else:
-            idx = np.zeros((k, d, d), dtype=np.int64)
-            live_j = [j for j in range(k) if live[j]]
-            idx[live_j] = np.maximum(index[[group_of[j] for j in live_j]], 0)
-        rows = np.arange(k)[:, None, None]
-        rate_s = np.where(masks, gvals[rows, idx], 0.0)  # a dead channel: no mask, zero rates
-        omega_s = np.where(masks, freqs[idx], 0.0)
-        if lvals is not None:
-            lamb_s = np.where(masks, lvals[rows, idx], 0.0)
+        rate_s, omega_s, lamb_s = gather_pairs(masks, live, group_of, index, freqs, gvals, lvals)
     Gamma_s = rate_s / 2 if lamb_s is None else np.where(masks, rate_s / 2 + 1j * lamb_s, 0.0)
     for j, (_, _, name, rate_f, lamb_f) in enumerate(specs):
         if not live[j]:

@@ -174,20 +174,20 @@ class ProgramStack:
         sizes = [p.rows.size for p in self.programs]
         self.bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
-    def evaluate(self, c: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    def evaluate(self, c: np.ndarray, leaks: bool = True) -> tuple[np.ndarray, list[float]]:
         """``(ops, leaks)``: the operators at coefficients ``c`` as one dense ``(k, d, d)`` array (real
-        when every entry is), and :meth:`Program.leak` of each."""
+        when every entry is), and :meth:`Program.leak` of each (zeros with ``leaks=False``)."""
         d = self.dim
         v = np.asarray(self.Q @ c).ravel()
-        leaks = [0.0] * self.k
+        out_leaks = [0.0] * self.k
         for j, p in enumerate(self.programs):
-            if p.L is not None:
-                leaks[j] = p.leak(c, v[self.bounds[j]:self.bounds[j + 1]])
+            if leaks and p.L is not None:
+                out_leaks[j] = p.leak(c, v[self.bounds[j]:self.bounds[j + 1]])
         if np.iscomplexobj(v) and not v.imag.any():
             v = v.real
         out = np.zeros((self.k, d, d), dtype=v.dtype)
         out.reshape(-1)[self.pos] = v
-        return out, leaks
+        return out, out_leaks
 
 
 def _merge(rows: list[np.ndarray], cols: list[np.ndarray], amps: list[np.ndarray], coef: list[np.ndarray],
@@ -367,6 +367,13 @@ class CompiledModel:
             factors, cidx = self.ops[name]
             cons = self._conservation[name] = Conservation(factors, cidx, self.ncoef)
         return cons.violation(c) <= tol
+
+    def always_conserves(self, name: Any) -> bool:
+        """Whether operator ``name`` conserves the number of up spins for every value of the parameters
+        (no up-count-changing monomial in any of its terms)."""
+        self.conserves(name, np.zeros(self.ncoef, dtype=complex))
+        M = self._conservation[name].M
+        return M is None or not M.any()
 
     def temperature(self, k: int, c: np.ndarray) -> float | None:
         """Numeric temperature of coupling ``k`` when the model gives it as an expression, else ``None``."""

@@ -481,8 +481,9 @@ def tur_ratio(ness: Any, bath: str) -> float:
     per unit time), both from the NESS's heat currents :math:`\mathrm{tr}(H\mathcal D_b\rho)`, which
     conserve energy exactly (for a Redfield state the counted means :math:`\kappa_1` do so only to
     relative order :math:`\gamma^2`, which near equilibrium would swamp :math:`\sigma\propto\Delta T^2`).
-    Dimensionless.  A non-secular state may go below 2 (coherences); one with :math:`\sigma \le 0`
-    (the Redfield equation breaking the second law) is refused.
+    Dimensionless.  A non-secular state may go below 2 (coherences); one whose :math:`\sigma` is not
+    resolvably positive (:math:`\sigma` at most its error from the currents' errors: the Redfield
+    equation breaking the second law, e.g. heat flowing between baths at equal temperatures) is refused.
 
     Raises
     ------
@@ -500,9 +501,13 @@ def tur_ratio(ness: Any, bath: str) -> float:
             "ratio S sigma / J^2 is 0/0: no net heat flows (equal temperatures, where its limit is 2, or a "
             "one-state sector); use different temperatures.")
     sigma = ness.entropy_production()
-    if isinstance(gen, RedfieldLiouvillian) and not sigma > 0:
+    # its error: that of the currents (at equal temperatures sigma is their sum, zero up to round-off)
+    errs, temps = ness.current_errors(), ness.system.temperatures
+    sigma_err = sum(errs[b] / temps[b] for b in errs if temps[b] > 0)
+    if isinstance(gen, RedfieldLiouvillian) and not sigma > sigma_err:
         raise InvalidParameterError(
-            f"this Redfield state produces entropy at the rate sigma = {sigma:.3g} <= 0 (-sum_b J_b/T_b from its "
+            f"this Redfield state produces entropy at the rate sigma = {sigma:.3g} +- {sigma_err:.2g}, not "
+            "resolvably > 0 (-sum_b J_b/T_b from its "
             "heat currents): the non-secular equation breaks the second law here (e.g. through the Lamb shift, "
             "which lets heat flow between baths at equal temperatures), so S sigma / J^2 has no meaning. Use "
             "davies_ness(system), or redfield_ness(system, lamb_shift=False).")

@@ -97,8 +97,21 @@ def eigen_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.0
 
 def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.0
                             ) -> tuple[dict[str, float], dict[str, float]]:
-    r""":func:`eigen_heat_currents` of a Redfield generator, every channel at once.
+    """:func:`eigen_heat_currents` of a Redfield generator, every channel at once (:func:`redfield_currents`)."""
+    names = list(gen.names)
+    return redfield_currents(np.asarray(gen.space.E, dtype=float), names,
+                             [names.index(ch.bath) for ch in gen.channels],
+                             gen.A_s, gen.At_s, gen.Ad_s, gen.Mk_s, rho_e, state_error)
 
+
+def redfield_currents(E: np.ndarray, names: list[str], bath_of: list[int], A: np.ndarray, At: np.ndarray,
+                      Ad: np.ndarray, Mk: np.ndarray, rho_e: np.ndarray, state_error: float = 0.0
+                      ) -> tuple[dict[str, float], dict[str, float]]:
+    r"""Heat currents :math:`\mathrm{tr}(H\mathcal D_b\rho)` of Redfield channels and their error estimates.
+
+    ``E``: the energies (ascending); ``names``: the baths; ``bath_of[j]``: the bath of channel
+    ``j``; ``A, At, Ad, Mk``: stacks ``(k, d, d)`` of :math:`A_j`, :math:`\tilde A_j = \Gamma_j\circ A_j`,
+    :math:`A_j^\dagger`, :math:`A_j^\dagger\tilde A_j` (eigenbasis); ``rho_e``: the state in the eigenbasis.
     Only the diagonal of :math:`\mathcal D_b\rho` enters :math:`\mathrm{tr}(H\mathcal D_b\rho)`
     (:math:`H` is diagonal), so each channel costs two matrix products with the state.
     The error of each current: round-off of its terms,
@@ -107,11 +120,8 @@ def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.
     plus the propagated state error
     :math:`\|\mathcal D_b^\dagger(H-\bar E)\|_F\,\|\delta\rho\|_F`.
     """
-    E = np.asarray(gen.space.E, dtype=float)
     d = E.size
-    names = list(gen.names)
-    chans = gen.channels
-    k = len(chans)
+    k = len(bath_of)
     if d == 0 or k == 0:
         zero = {name: 0.0 for name in names}
         return dict(zero), dict(zero)
@@ -120,26 +130,27 @@ def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.
     w = np.abs(Hs)
     Escale = max(abs(float(E[0])), abs(float(E[-1])))  # E ascending
     rho = np.asarray(rho_e)
-    A, At, Ad, Mk = gen.A_s, gen.At_s, gen.Ad_s, gen.Mk_s
-    real = not (np.iscomplexobj(A) or np.iscomplexobj(At))
-    if real:  # real operators: the real part of every term below involves only Re(rho)
-        X, Ac, Atc, Mkc = np.ascontiguousarray(rho.real), A, At, Mk
-    else:
-        X, Ac, Atc, Mkc = rho, A.conj(), At.conj(), Mk.conj()
-    # diag(D_k rho)_a = (A~ rho A^+)_aa + (A rho A~^+)_aa - (M_k rho)_aa - (rho M_k^+)_aa
-    terms = (At @ X) * Ac + (A @ X) * Atc - Mk * X.T - X * Mkc
-    per_chan = terms.sum(axis=2).real @ Hs  # (k,): tr((H - E_bar) D_k rho)
-    # magnitude of the terms of diag(D_k rho)
     R = np.abs(rho)
     aA, aT = np.abs(A), np.abs(At)
     Mabs = aA.transpose(0, 2, 1) @ aT
-    mag = (2 * ((aT @ R) * aA) + Mabs * (R.T + R)).sum(axis=2)  # (k, d)
+    if not (np.iscomplexobj(A) or np.iscomplexobj(At)):
+        # real operators: the real part of every term involves only Re(rho), which is symmetric, as
+        # |rho| is; so (A~ rho A^T)_aa = (A rho A~^T)_aa and (M_k rho)_aa = (rho M_k^T)_aa: each pair twice
+        X = np.ascontiguousarray(rho.real)
+        per_chan = 2 * (((At @ X) * A - Mk * X).sum(axis=2) @ Hs)  # (k,): tr((H - E_bar) D_k rho)
+        mag = 2 * ((aT @ R) * aA + Mabs * R).sum(axis=2)  # (k, d): magnitude of the terms of diag(D_k rho)
+        Atc, Mkc = At, Mk
+    else:
+        Atc, Mkc = At.conj(), Mk.conj()
+        # diag(D_k rho)_a = (A~ rho A^+)_aa + (A rho A~^+)_aa - (M_k rho)_aa - (rho M_k^+)_aa
+        terms = (At @ rho) * A.conj() + (A @ rho) * Atc - Mk * rho.T - rho * Mkc
+        per_chan = terms.sum(axis=2).real @ Hs
+        mag = (2 * ((aT @ R) * aA) + Mabs * (R.T + R)).sum(axis=2)
     wmag = mag @ w
     flows = mag.sum(axis=1)
     # sensitivity to the state: J_b = tr(D_b^dagger(H - E_bar) rho), |dJ_b| <= ||D_b^dagger(H - E_bar)||_F ||d rho||_F
     G = (Ad @ (Hs[:, None] * At) + Atc.transpose(0, 2, 1) @ (Hs[:, None] * A)
          - Mkc.transpose(0, 2, 1) * Hs[None, :] - Hs[:, None] * Mk)
-    bath_of = [names.index(ch.bath) for ch in chans]
     if len(set(bath_of)) < k:  # several channels of one bath: add their G first
         ind = np.zeros((len(names), k))
         ind[bath_of, np.arange(k)] = 1.0
@@ -148,11 +159,8 @@ def _redfield_heat_currents(gen: Any, rho_e: np.ndarray, state_error: float = 0.
     else:
         owner = bath_of
     aG = np.abs(G)
-    gmax = aG.max(axis=(1, 2))
-    if np.isfinite(gmax).all():  # Frobenius norms scaled by the largest entry (no overflow)
-        scaled = aG / np.where(gmax > 0, gmax, 1.0)[:, None, None]
-        sens = gmax * np.sqrt((scaled * scaled).sum(axis=(1, 2)))
-    else:
+    sens = np.sqrt((aG * aG).sum(axis=(1, 2)))  # Frobenius norms
+    if not np.isfinite(sens).all():  # entries beyond 1e154: scaled by the largest entry (no overflow)
         sens = np.array([safe_norm(g) for g in G])
     pv, pw, pf = per_chan.tolist(), wmag.tolist(), flows.tolist()
     vals = dict.fromkeys(names, 0.0)

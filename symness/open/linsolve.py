@@ -9,6 +9,7 @@ or numerically singular (reciprocal 1-norm condition number below
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -19,10 +20,12 @@ from scipy.sparse.linalg import LinearOperator, onenormest, splu
 
 from ..errors import NonUniqueSteadyStateError
 
-__all__ = ["RCOND_MIN", "rcond_from_lu", "equilibrate", "dense_solve", "sparse_solve", "non_unique", "safe_norm"]
+__all__ = ["RCOND_MIN", "rcond_from_lu", "equilibrate", "dense_solve", "sparse_solve", "non_unique", "safe_norm",
+           "stationary_dense"]
 
 #: below this reciprocal condition number the trace-fixed system counts as singular
 RCOND_MIN = 1e-13
+_EPS = float(np.finfo(float).eps)
 
 
 def safe_norm(x: Any) -> float:
@@ -64,8 +67,15 @@ def equilibrate(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     LAPACK's ``geequ`` idea: a generator whose rows live on very different scales
     (Bohr frequencies 1e8 next to rates 1e-2, a bath at T = 1e12 next to a cold
-    one) is ill-conditioned only through its scaling, which this removes.
+    one) is ill-conditioned only through its scaling, which this removes.  LAPACK's
+    ``geequb`` (one call) for float64/complex128 matrices without a zero row or column,
+    else the same computation in numpy.
     """
+    M = np.asarray(M)
+    if M.size and M.ndim == 2 and M.dtype.char in "dD":
+        r, c, _, _, _, info = _lapack(M.dtype, "geequb")(M)
+        if info == 0:
+            return r, c
     return _equilibrate_abs(np.abs(M))
 
 
@@ -73,12 +83,21 @@ def _equilibrate_abs(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`equilibrate` from ``|M|``."""
     if not A.size:
         return np.zeros(0), np.zeros(0)
-    # a zero line keeps the scale 1 (log2(1) = 0); no errstate context (a few microseconds per call)
     rmax = A.max(axis=1)
-    r = np.exp2(-np.round(np.log2(np.where(rmax > 0, rmax, 1.0))))
-    cmax = (A * r[:, None]).max(axis=0)
-    c = np.exp2(-np.round(np.log2(np.where(cmax > 0, cmax, 1.0))))
+    r = _inverse_power_of_two(rmax)
+    c = _inverse_power_of_two((A * r[:, None]).max(axis=0))
     return r, c
+
+
+_SQRT_HALF = 0.7071067811865476
+
+
+def _inverse_power_of_two(x: np.ndarray) -> np.ndarray:
+    """``2**-round(log2(x))`` for ``x >= 0`` from the binary exponent (``frexp``; ``2`` where ``x = 0``,
+    which leaves a zero line zero)."""
+    m, e = np.frexp(x)  # x = m 2^e, 1/2 <= m < 1; log2(x) rounds to e - 1 below m = 2^-1/2
+    e -= m < _SQRT_HALF
+    return np.ldexp(1.0, -e)
 
 
 _LAPACK: dict[str, Any] = {}
@@ -92,6 +111,15 @@ def _getrf_gecon_getrs(dtype: np.dtype) -> Any:
     return fs
 
 
+def _lapack(dtype: np.dtype, name: str) -> Any:
+    """The LAPACK routine ``name`` (without its type prefix) for ``dtype`` (looked up once)."""
+    key = (dtype.char, name)
+    f = _LAPACK.get(key)
+    if f is None:
+        f = _LAPACK[key] = sla.get_lapack_funcs((name,), dtype=dtype)[0]
+    return f
+
+
 def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, **err: Any
                 ) -> tuple[np.ndarray, float]:
     """``M x = b`` by dense LU of the equilibrated matrix; ``(x, rcond)``.
@@ -102,8 +130,8 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
     ``gecon``, ``getrs``): for the small systems of a parameter sweep the wrapper
     overhead of :func:`scipy.linalg.lu_factor` is most of the cost.
     """
-    A = np.abs(M)
-    r, c = _equilibrate_abs(A)
+    M = np.asarray(M)
+    r, c = equilibrate(M)
     Ms = (r[:, None] * M) * c[None, :]
     if Ms.size == 0 or Ms.dtype.char not in "dD":  # pragma: no cover - defensive (empty or unusual dtype)
         with warnings.catch_warnings():
@@ -115,8 +143,7 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
             raise non_unique(f"the trace-fixed system is singular, reciprocal condition number {rcond:.2e}",
                              **err)
         return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
-    # the 1-norm of Ms: |Ms| = r |M| c exactly (powers of two), so its column sums are c (r |M|)
-    anorm = float((c * (r @ A)).max())
+    anorm = float(np.abs(Ms).sum(axis=0).max())  # the 1-norm of Ms
     getrf, gecon, getrs = _getrf_gecon_getrs(Ms.dtype)
     lu, piv, info = getrf(Ms, overwrite_a=True)
     # info > 0: an exactly zero pivot; gecon then reports rcond = 0 and the system is refused below
@@ -149,3 +176,37 @@ def sparse_solve(M: sp.spmatrix, b: np.ndarray, *, permc_spec: str = "COLAMD",
     if not np.all(np.isfinite(x)) or rcond < rcond_min:
         raise non_unique(f"reciprocal condition number {rcond:.2e}", **err)
     return x, rcond
+
+
+def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, **err: Any
+                     ) -> tuple[np.ndarray, float, float]:
+    r"""The trace-one ``x`` with ``R x = 0`` (``rhs=None``) or the traceless ``x`` with ``R x = rhs``.
+
+    ``R``: a dense ``d^2 x d^2`` generator acting on row-major ``vec(x)`` (e.g. the Redfield
+    tensor in the eigenbasis).  The trace condition is added on the scale of the populations
+    block, :math:`(R + s\,w\,\mathrm{tr})x = s\,w` with :math:`w = 1/d` on the populations and
+    :math:`s` a power of two (no round-off from the extra rows); solved by :func:`dense_solve`
+    (which raises for a singular system, ``err`` passed on).
+
+    Returns
+    -------
+    x : numpy.ndarray
+        ``(d, d)``.
+    rcond : float
+        Reciprocal condition number of the equilibrated system.
+    state_error : float
+        Estimated forward error :math:`\|\delta x\|_F \approx 4\epsilon\|x\|/\mathrm{rcond}`.
+    """
+    Rfix = R.copy()
+    pops = Rfix[::d + 1, ::d + 1]  # the populations block (rows and columns a(d + 1)), a view
+    pmax = float(np.abs(pops).max()) if d else 0.0
+    s = 2.0 ** round(math.log2(max(pmax, 1e-300)))
+    pops += s / d
+    if rhs is None:
+        b = np.zeros(d * d, dtype=complex)
+        b[::d + 1] = s / d
+    else:
+        b = np.asarray(rhs, dtype=complex).reshape(-1)
+    x, rcond = dense_solve(Rfix, b, **err)
+    xnorm = float(np.sqrt(np.vdot(x, x).real))
+    return x.reshape(d, d), rcond, float(4 * _EPS * xnorm / max(rcond, 1e-300))

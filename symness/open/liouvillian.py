@@ -236,10 +236,7 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
         else:
             A_s = G_s = np.zeros((0, d, d))
         self.A_s = A_s
-        self.At_s = _maybe_real(G_s * A_s)
-        self.Ad_s = np.ascontiguousarray(A_s.conj().transpose(0, 2, 1))
-        self.Mk_s = self.Ad_s @ self.At_s
-        self.M = _maybe_real(self.Mk_s.sum(axis=0)) if chans else np.zeros((d, d))
+        self.At_s, self.Ad_s, self.Mk_s, self.M = redfield_stacks(A_s, G_s)
         self.At = list(self.At_s)
         self.Ad = list(self.Ad_s)
         if not (np.isfinite(self.M).all() and np.isfinite(self.At_s).all()):
@@ -279,24 +276,8 @@ class RedfieldLiouvillian(_EigenbasisLiouvillian):
         return out
 
     def dense_eigen(self) -> np.ndarray:
-        r"""The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis.
-
-        :math:`-i\omega` on the diagonal, the jump terms :math:`\tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*`
-        channel by channel, then :math:`-M\otimes 1 - 1\otimes M^*` through two strided views of the
-        tensor (``R[a, i, c, i]`` and ``R[i, b, i, e]``) instead of fancy indexing.
-        """
-        d = self.dim
-        n = d * d
-        R = np.zeros((n, n), dtype=complex)
-        R.reshape(-1)[::n + 1] = -1j * self.omega.reshape(-1)
-        R4 = R.reshape(d, d, d, d)  # R4[a, b, c, e] = R[(a, b), (c, e)], a view
-        for A, At in zip(self.A_s, self.At_s):
-            R4 += At[:, None, :, None] * A.conj()[None, :, None, :]  # kron(At, A^*)
-            R4 += A[:, None, :, None] * At.conj()[None, :, None, :]  # kron(A, At^*)
-        s_a, s_b, s_c, s_e = R4.strides
-        np.ndarray((d, d, d), complex, R, 0, (s_a, s_c, s_b + s_e))[...] -= self.M[:, :, None]         # kron(M, I)
-        np.ndarray((d, d, d), complex, R, 0, (s_b, s_e, s_a + s_c))[...] -= self.M.conj()[:, :, None]  # kron(I, M^*)
-        return R
+        """The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis (:func:`redfield_tensor`)."""
+        return redfield_tensor(self.omega, self.A_s, self.At_s, self.M)
 
     def matrix(self, basis: str = "site") -> np.ndarray:
         """Dense matrix (``d^2 x d^2``) on row-major ``vec(rho)`` in ``basis``."""
@@ -452,6 +433,39 @@ class GKSLLiouvillian(Liouvillian):
         """Sparse matrix in the site basis (default) or dense in the eigenbasis."""
         return self.L_site if basis == "site" else self._basis_change(self.L_site, basis, "site")
 
+
+def redfield_stacks(A_s: np.ndarray, G_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""``(At_s, Ad_s, Mk_s, M)`` of the channels with operators ``A_s`` and rates ``G_s`` (``(k, d, d)``,
+    eigenbasis): :math:`\tilde A_k = \Gamma_k\circ A_k`, :math:`A_k^\dagger`, :math:`M_k = A_k^\dagger\tilde A_k`
+    and :math:`M = \sum_k M_k` (real arrays where the values are)."""
+    At_s = _maybe_real(G_s * A_s)
+    Ad_s = np.ascontiguousarray(A_s.conj().transpose(0, 2, 1))
+    Mk_s = Ad_s @ At_s
+    M = _maybe_real(Mk_s.sum(axis=0)) if A_s.shape[0] else np.zeros(A_s.shape[1:])
+    return At_s, Ad_s, Mk_s, M
+
+
+def redfield_tensor(omega: np.ndarray, A_s: np.ndarray, At_s: np.ndarray, M: np.ndarray) -> np.ndarray:
+    r"""The Redfield tensor as a dense ``d^2 x d^2`` matrix in the eigenbasis (row-major ``vec``).
+
+    :math:`R = -i\omega_{ab}\,\delta + \sum_k(\tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*)
+    - M\otimes 1 - 1\otimes M^*`: every Kronecker term as one sum over factor pairs, a single
+    matrix product (``R[(a, b), (c, e)] = sum_j X_j[a, c] Y_j[b, e]``).  ``A_s``, ``At_s``: the stacks
+    ``(k, d, d)`` of :math:`A_k` and :math:`\tilde A_k = \Gamma_k\circ A_k`;
+    ``M`` :math:`= \sum_k A_k^\dagger\tilde A_k`.
+    """
+    d = omega.shape[0]
+    n = d * d
+    eye = np.eye(d)[None]
+    X = np.concatenate([At_s, A_s, -M[None], eye])
+    Y = np.concatenate([A_s, At_s, eye, -M[None]]).conj()
+    m = X.shape[0]
+    P = X.reshape(m, n).T @ Y.reshape(m, n)  # P[(a, c), (b, e)]
+    R = np.empty((d, d, d, d), dtype=complex)
+    R[...] = P.reshape(d, d, d, d).transpose(0, 2, 1, 3)  # -> R[(a, b), (c, e)], one copy
+    R = R.reshape(n, n)
+    R.reshape(-1)[::n + 1] -= 1j * omega.reshape(-1)
+    return R
 
 # ---------------------------------------------------------------------------- builders
 def _check_lamb(lamb_shift: Any) -> None:

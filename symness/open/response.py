@@ -64,8 +64,13 @@ def reference_temperature(system: Any, lamb_shift: bool | None = None) -> float 
     lambs = [c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift) for c in cs]
     if not all(_eligible(c.bath, lb) for c, lb in zip(cs, lambs)):
         return None
-    T = [float(c.bath.T) for c in cs]  # a few numbers: plain floats (the same arithmetic as numpy's)
-    T0 = min(T)
+    return near_equal_reference([float(c.bath.T) for c in cs])
+
+
+def near_equal_reference(T: list[float]) -> float | None:
+    """The lowest of the (positive) temperatures ``T`` when all are within :data:`LR_MAX_BIAS` of it
+    but not all equal, else ``None``: where :func:`reference_temperature` splits the state."""
+    T0 = min(T)  # a few numbers: plain floats (the same arithmetic as numpy's)
     bias = max(t - T0 for t in T) / T0
     if bias == 0.0 or bias > LR_MAX_BIAS:
         return None

@@ -58,6 +58,7 @@ when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full spa
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 import warnings
@@ -81,6 +82,7 @@ from ..errors import (
 )
 from ..spins import op_product
 from ..validation import as_array
+from . import fast_redfield
 from .channels import Channel
 from .coherence import BlockLayout, coherence_blocks
 from .currents import conserve, eigen_heat_currents, pauli_heat_currents, site_heat_currents
@@ -93,7 +95,7 @@ from .extended import (
     ExtendedPauli,
     ExtendedRedfield,
 )
-from .linsolve import RCOND_MIN, dense_solve, safe_norm, sparse_solve
+from .linsolve import RCOND_MIN, dense_solve, safe_norm, sparse_solve, stationary_dense
 from .liouvillian import (
     DaviesLiouvillian,
     GKSLLiouvillian,
@@ -241,44 +243,15 @@ def _trace_fixed(L: Any, d: int) -> tuple[Any, np.ndarray]:
     return M, b
 
 
-_POPS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _populations_block(d: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(diag, flat)``: the row-major positions of the populations in ``vec(rho)`` and of the
-    populations block in the flattened ``d^2 x d^2`` generator (kept per ``d``)."""
-    hit = _POPS.get(d)
-    if hit is None:
-        diag = np.arange(d) * (d + 1)
-        hit = _POPS[d] = (diag, (diag[:, None] * (d * d) + diag[None, :]).ravel())
-    return hit
-
-
 def _redfield_dense(gen: RedfieldLiouvillian, rhs: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """The steady state (``rhs=None``) or the traceless ``x`` with ``L x = rhs`` (eigenbasis, dense LU).
 
     ``info["generator_matrix"]`` is the dense generator itself (popped by :func:`steady_state`, which
     computes the residual of the final state with it).
     """
-    d = gen.dim
     R = gen.dense_eigen()
-    diag, flat = _populations_block(d)
-    # (R + s w tr) x = s w: the trace condition on the scale s of the populations block
-    Rfix = R.copy()
-    Rf = Rfix.reshape(-1)
-    pmax = float(np.abs(Rf[flat]).max()) if flat.size else 0.0
-    s = 2.0 ** round(math.log2(max(pmax, 1e-300)))  # a power of two: the trace row adds no round-off
-    Rf[flat] += s / d
-    if rhs is None:
-        b = np.zeros(d * d, dtype=complex)
-        b[diag] = s / d
-    else:
-        b = np.asarray(rhs, dtype=complex).reshape(-1)
-    x, rcond = _dense_solve(Rfix, b)
-    rho_e = x.reshape(d, d)
-    xnorm = float(np.sqrt(np.vdot(x, x).real))
-    return rho_e, {"rcond": rcond, "iterations": 0, "generator_matrix": R,
-                   "state_error": float(4 * _EPS * xnorm / max(rcond, 1e-300))}
+    rho_e, rcond, state_error = stationary_dense(R, gen.dim, rhs)
+    return rho_e, {"rcond": rcond, "iterations": 0, "generator_matrix": R, "state_error": state_error}
 
 
 def _redfield_krylov(gen: RedfieldLiouvillian, tol: float, maxiter: int, restart: int,
@@ -1095,6 +1068,70 @@ class NESS:
                 f"residual={self.residual:.1e})")
 
 
+class _ArrayNESS(NESS):
+    """A :class:`NESS` solved by the array route (:mod:`symness.open.fast_redfield`).
+
+    The state, its eigenbasis form, solver information, smallest eigenvalue and bath heat
+    currents (with their error estimates) come from the solve; the system, working space and
+    generator are built by the general route on first use (anything else needs them).
+    """
+
+    def __init__(self, res: Any, build: Any, positivity_tol: float, precision: str):
+        self.precision = precision
+        self.positivity_tol = positivity_tol
+        self._build = build
+        self._res = res
+        self._rho_eigen = res.rho_e
+        self._split = None
+        self.__dict__["min_eigenvalue"] = res.min_eigenvalue
+        self.__dict__["_currents"] = (res.currents, res.errors)
+
+    @cached_property
+    def rho_sector(self) -> np.ndarray:  # type: ignore[override]
+        return self._res.rho()
+
+    @cached_property
+    def info(self) -> dict[str, Any]:  # type: ignore[override]
+        return self._res.info | {"residual": self._res.residual(self.rho_sector)}
+
+    @cached_property
+    def generator(self) -> Liouvillian:  # type: ignore[override]
+        return self._build()
+
+    @cached_property
+    def space(self) -> Space:  # type: ignore[override]
+        return self.generator.space
+
+    @cached_property
+    def system(self) -> OpenSystem | None:  # type: ignore[override]
+        return self.generator.system
+
+
+def _array_route(system: Any, up_spins: Any, method: str, lamb_shift: Any, tol: Any, maxiter: Any,
+                 positivity_tol: Any, precision: Any, near_equal_temperatures: Any,
+                 values: dict[str, Any]) -> NESS | None:
+    """:func:`redfield_ness` by :mod:`symness.open.fast_redfield` when the options are valid and the
+    point is ordinary, else ``None`` (the general route then decides, errors and warnings included)."""
+    if (method not in ("auto", "dense") or precision not in ("auto", "double")
+            or not (lamb_shift is None or isinstance(lamb_shift, (bool, np.bool_)))
+            or not isinstance(near_equal_temperatures, (bool, np.bool_))):
+        return None
+    try:
+        _check_solver_options(tol=tol, maxiter=maxiter, positivity_tol=positivity_tol)
+    except InvalidParameterError:
+        return None
+    found = fast_redfield.plan(system, up_spins, lamb_shift)
+    if found is None:
+        return None
+    p, extras = found
+    res = fast_redfield.solve(p, system, values, extras, near_equal_temperatures=bool(near_equal_temperatures),
+                              positivity_tol=positivity_tol, precision_rtol=PRECISION_RTOL)
+    if res is None:
+        return None
+    build = functools.partial(fast_redfield.build_generator, system, dict(values), p.up_spins, lamb_shift, res.eig)
+    return _ArrayNESS(res, build, positivity_tol, precision)
+
+
 # ---------------------------------------------------------------------------- front ends
 def _ness(gen: Liouvillian, method: str, positivity_tol: float, precision: str = "auto", **kw: Any) -> NESS:
     _check_precision(precision, gen)
@@ -1148,7 +1185,18 @@ def redfield_ness(system: Any, up_spins: int | None = None, *, method: str = "au
     Returns
     -------
     NESS
+
+    Notes
+    -----
+    For a ``Model`` in a sector of working dimension up to :data:`DENSE_MAX_DIM` (a parameter
+    sweep), an ordinary point is solved from arrays alone (:mod:`symness.open.fast_redfield`:
+    the same kernels on the same inputs, so the same numbers; the system and generator of the
+    result are built on first use); any point that is not ordinary takes the general route.
     """
+    fast = _array_route(system, up_spins, method, lamb_shift, tol, maxiter, positivity_tol, precision,
+                        near_equal_temperatures, values)
+    if fast is not None:
+        return fast
     system = as_system(system, values)
     _sector_guard(system, up_spins)
     _structure_guard(system, up_spins)

@@ -685,15 +685,13 @@ class OpenSystem:
         names = tuple(c.name for c in self.couplings)
         pre = space._abs
         if pre is not None and pre[0] == names and d:  # |H|, |S_b| and their largest entries, kept by the space
-            aops, top = pre[1], pre[2]
-            adj = (aops > (rtol * top)[:, None, None]).any(axis=0)
-        else:
-            adj = np.zeros((d, d), dtype=bool)
-            for op in [space.H] + [space.coupling(c) for c in self.couplings]:
-                a = np.abs(op)
-                top_ = float(a.max()) if a.size else 0.0
-                if top_ > 0:
-                    adj |= a > rtol * top_
+            return pattern_blocks(pre[1], pre[2], rtol)
+        adj = np.zeros((d, d), dtype=bool)
+        for op in [space.H] + [space.coupling(c) for c in self.couplings]:
+            a = np.abs(op)
+            top_ = float(a.max()) if a.size else 0.0
+            if top_ > 0:
+                adj |= a > rtol * top_
         adj.reshape(-1)[::d + 1] = True
         return _components(adj | adj.T)
 
@@ -772,6 +770,15 @@ _BFS_MAX_DIM = 64
 _COMPONENTS_CACHE_DIM = 256
 _COMPONENTS: dict[tuple[int, bytes], tuple[np.ndarray, ...]] = {}
 _COMPONENTS_MAX = 256
+
+
+def pattern_blocks(aops: np.ndarray, top: np.ndarray, rtol: float = 1e-14) -> list[np.ndarray]:
+    """:meth:`OpenSystem.invariant_blocks` from the stacked ``|H|, |S_b|`` (``(k, d, d)``) and their largest
+    entries ``top``: the components of the pattern of entries above ``rtol * top``."""
+    d = aops.shape[1]
+    adj = (aops > (rtol * top)[:, None, None]).any(axis=0)
+    adj.reshape(-1)[::d + 1] = True
+    return _components(adj | adj.T)
 
 
 def _components(adj: np.ndarray) -> list[np.ndarray]:

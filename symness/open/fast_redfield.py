@@ -1,0 +1,238 @@
+r"""Redfield steady states of compiled models from arrays alone, at ordinary points of a sweep.
+
+``redfield_ness(model, up_spins=k, Delta=D)`` in a parameter loop: the general route builds an
+:class:`~symness.open.OpenSystem`, a :class:`~symness.open.system.Space`, the channel objects and a
+:class:`~symness.open.liouvillian.RedfieldLiouvillian` at every point, and for a six-state sector
+that bookkeeping costs more than the arithmetic.  This module computes the same steady state,
+bath heat currents and error estimates from arrays, with the general route's kernels
+(:meth:`~symness.open.compiled.ProgramStack.evaluate`, :func:`~symness.open.system.eigh`,
+:func:`~symness.open.system.pattern_blocks`, :func:`~symness.open.liouvillian.redfield_stacks`,
+:func:`~symness.open.liouvillian.redfield_tensor`, :func:`~symness.open.linsolve.stationary_dense`,
+:func:`~symness.open.currents.redfield_currents`).  One difference: the rates
+:math:`\gamma_b(E_c - E_a)` are evaluated at every pair's own Bohr frequency (one vectorised call
+for all baths), not once per cluster of frequencies equal within ``1e-12`` of the energy scale
+as :func:`~symness.open.channels.channels` does -- a relative change of at most ~1e-12 in a rate
+(the exact Redfield tensor has the unclustered ones); the two routes agree to 1e-12
+(``tests/test_open_fast_redfield.py``).
+
+It first decides, cheaply and conservatively, that the point is *ordinary*:
+
+* once per model structure and sector (:class:`RedfieldPlan`): a magnetisation sector of working
+  dimension ``2 .. DENSE_MAX_DIM`` (the dense solve); Hermitian couplings to baths that share one
+  :class:`~symness.baths.SpectralDensity` and preset, without Lamb shift and without symbolic
+  spectra; H and every coupling conserve the up count and never leave the sector *for any
+  parameter values* (their exact monomial test and program leaks vanish identically), and every
+  term matrix of H and the couplings is Hermitian, so real coefficients give Hermitian operators
+  exactly;
+* at every point: real coefficients; bath temperatures positive, finite and not within
+  :data:`~symness.open.response.LR_MAX_BIAS` of each other (there the general route splits the
+  state); no coupling that vanishes; one invariant block (the general route's pattern test);
+  finite non-negative rates; a non-singular solve; no eigenvalue of :math:`\rho` below
+  ``-positivity_tol``; every current resolved to :data:`~symness.open.steady.PRECISION_RTOL`.
+
+Anything else -- and any error raised on the way -- makes :func:`solve` return ``None``, and the
+general route runs from the start, so every error, warning and extended-precision recomputation
+comes from the one place that has it.  The :class:`~symness.open.steady.NESS` built from the
+result assembles its system and generator on first use (:func:`build_generator`), in the
+eigenbasis the state was solved in.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..baths import SpectralDensity
+from ..errors import SymnessError
+from .compiled import compiled_and_cache, resolve
+from .currents import conserve, redfield_currents
+from .linsolve import safe_norm, stationary_dense
+from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor
+from .response import near_equal_reference
+from .system import OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
+
+__all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "build_generator"]
+
+
+class RedfieldPlan:
+    """What an ordinary point of one compiled model's sector needs, decided once per structure.
+
+    ``ok`` is ``False`` when the structure itself rules the array route out (see the module
+    docstring); the other attributes are then not set.
+    """
+
+    def __init__(self, model: Any, comp: Any, up_spins: Any, lamb_shift: bool | None):
+        from .steady import DENSE_MAX_DIM
+
+        self.ok = False
+        if isinstance(up_spins, (bool, np.bool_)) or not isinstance(up_spins, (int, np.integer)):
+            return
+        if not 0 <= up_spins <= comp.n:
+            return
+        try:
+            sector = comp.sector(int(up_spins))
+        except SymnessError:
+            return
+        d = sector.dim
+        couplings = list(model.couplings)
+        names = [c.name for c in couplings]
+        if not 2 <= d <= DENSE_MAX_DIM or not couplings or len(set(names)) < len(names):
+            return
+        bath0 = couplings[0].bath
+        for c in couplings:
+            lamb = c.bath.lamb_shift if lamb_shift is None else bool(lamb_shift)
+            if (c.kind != "hermitian" or lamb or _symbolic_spectrum(c.bath.spectrum)
+                    or type(c.bath.spectrum) is not SpectralDensity
+                    or c.bath.spectrum is not bath0.spectrum or c.bath.preset is not bath0.preset):
+                return
+        keys = ("H",) + tuple(("coupling", name) for name in names)
+        if not all(comp.always_conserves(key) for key in keys):
+            return
+        stack = comp.stack(keys, int(up_spins))
+        # no amplitude leaves the sector for any values: every leak amplitude sums to zero exactly
+        # (e.g. the up-count-changing parts of sigma^x sigma^x and sigma^y sigma^y cancel)
+        leaks = [p.L for p in stack.programs if p.L is not None]
+        if any((L.count_nonzero() if hasattr(L, "count_nonzero") else np.count_nonzero(L)) for L in leaks) \
+                or not isinstance(stack.Q, np.ndarray):
+            return
+        # every term matrix B_j (operator = sum_j c_j B_j) Hermitian: real c_j give a Hermitian operator exactly
+        B = np.zeros((stack.k * d * d, comp.ncoef), dtype=stack.Q.dtype)
+        B[stack.pos] = stack.Q
+        B = B.reshape(stack.k, d, d, comp.ncoef)
+        if not np.array_equal(B, B.conj().transpose(0, 2, 1, 3)):
+            return
+        temps: list[float | None] = []
+        for k, c in enumerate(couplings):
+            if comp.temp_index[k] is not None:
+                temps.append(None)
+                continue
+            try:
+                T = float(c.bath.T)
+            except (TypeError, ValueError):
+                return
+            if not 0 < T < np.inf:
+                return
+            temps.append(T)
+        self.comp, self.stack, self.dim, self.up_spins = comp, stack, d, int(up_spins)
+        self.names = names
+        self.bath_of = list(range(len(names)))
+        self.temps = temps
+        self.spectrum, self.factor = bath0.spectrum, float(bath0.preset.factor)
+        self.ok = True
+
+
+def plan(model: Any, up_spins: Any, lamb_shift: bool | None) -> tuple[RedfieldPlan, dict[str, Any]] | None:
+    """The :class:`RedfieldPlan` of ``model`` (kept with the model) and its scratch dict, or ``None``."""
+    if isinstance(model, OpenSystem) or not (hasattr(model, "couplings") and hasattr(model, "terms")
+                                             and hasattr(model, "hamiltonian") and hasattr(model, "resolve")):
+        return None
+    comp, extras = compiled_and_cache(model)
+    key = ("redfield_plan", up_spins if isinstance(up_spins, (int, np.integer)) else repr(up_spins), lamb_shift)
+    p = extras.get(key)
+    if p is None:
+        p = extras[key] = RedfieldPlan(model, comp, up_spins, lamb_shift)
+    return (p, extras) if p.ok else None
+
+
+@dataclass
+class ArrayResult:
+    """A steady state solved by :func:`solve`: what :class:`~symness.open.steady.NESS` keeps of it.
+
+    ``rho_e``: the state in the eigenbasis ``eig = (E, V)`` of H in the sector; ``stacks``: the
+    channels' ``(A, A~, M)`` (eigenbasis) of the generator it was solved with.  The sector-basis
+    state (:meth:`rho`) and the residual (:meth:`residual`) are formed on first use.
+    """
+
+    rho_e: np.ndarray
+    eig: tuple[np.ndarray, np.ndarray]
+    stacks: tuple[np.ndarray, np.ndarray, np.ndarray]
+    info: dict[str, Any]
+    currents: dict[str, float]
+    errors: dict[str, float]
+    min_eigenvalue: float
+
+    def rho(self) -> np.ndarray:
+        """The state in the sector basis, as :func:`~symness.open.steady.steady_state` forms it."""
+        V = self.eig[1]
+        rho = V @ self.rho_e @ V.conj().T
+        rho = (rho + rho.conj().T) / 2
+        return rho / rho.trace().real
+
+    def residual(self, rho: np.ndarray) -> float:
+        """:math:`\\|\\mathcal L\\rho\\|_F` of the sector-basis state ``rho``, taken to the eigenbasis."""
+        E, V = self.eig
+        R = redfield_tensor(E[:, None] - E[None, :], *self.stacks)
+        return safe_norm(R @ (V.conj().T @ rho @ V).reshape(-1))
+
+
+def solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str, Any], *,
+          near_equal_temperatures: bool, positivity_tol: float, precision_rtol: float) -> ArrayResult | None:
+    """The steady state at one point, or ``None`` when the point is not ordinary (module docstring)."""
+    try:
+        with np.errstate(all="ignore"):
+            return _solve(p, model, values, extras, near_equal_temperatures, positivity_tol, precision_rtol)
+    except SymnessError:
+        return None
+
+
+def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str, Any], near_equal: bool,
+           positivity_tol: float, precision_rtol: float) -> ArrayResult | None:
+    t0 = time.perf_counter()
+    comp = p.comp
+    vals = resolve(model, values, extras) if values else dict(model.values)
+    coef = comp.coefficient_values(vals)
+    if coef.imag.any():
+        return None
+    T = [float(coef[comp.temp_index[k]].real) if t is None else t for k, t in enumerate(p.temps)]
+    if not all(0 < t < np.inf for t in T) or (near_equal and len(T) > 1 and near_equal_reference(T) is not None):
+        return None
+    # H and the couplings in the sector, as OpenSystem._compiled_space evaluates them (no leak for any
+    # values: the plan), and the invariant-subspace test of the general route
+    ops, _ = p.stack.evaluate(coef, leaks=False)
+    aops = np.abs(ops)
+    top = aops.max(axis=(1, 2))
+    if not top[1:].all() or len(pattern_blocks(aops, top)) > 1:
+        return None
+    E, V = eigh(ops[0])
+    V = _maybe_real(V)
+    # every coupling in the eigenbasis; its rates gamma_b(E_c - E_a) at every pair (a, c), one evaluation
+    # for all baths (canonical convention: E_c - E_a > 0 is the energy given to the bath)
+    A = _maybe_real(np.ascontiguousarray(V.conj().T @ ops[1:] @ V))
+    rate = p.factor * p.spectrum._rate_values(E[None, :] - E[:, None], np.array(T)[:, None, None])
+    if not (np.isfinite(rate).all() and (rate >= 0).all()):
+        return None
+    At, Ad, Mk, M = redfield_stacks(A, rate / 2)
+    if not (np.isfinite(M).all() and np.isfinite(At).all()):
+        return None
+    R = redfield_tensor(E[:, None] - E[None, :], A, At, M)
+    rho_e, rcond, state_error = stationary_dense(R, p.dim)  # raises (-> None) when singular
+    # as steady_state: Hermitian part, trace one
+    rho_e = (rho_e + rho_e.conj().T) / 2
+    rho_e = rho_e / rho_e.trace().real
+    mev = float(eigh(rho_e, vectors=False)[0])  # the spectrum of rho, in any orthonormal basis
+    if not mev >= -positivity_tol:
+        return None
+    cur, err = conserve(*redfield_currents(E, p.names, p.bath_of, A, At, Ad, Mk, rho_e, state_error))
+    if not all(err[k] <= precision_rtol * abs(cur[k]) for k in cur):
+        return None
+    info = {"rcond": rcond, "iterations": 0, "state_error": state_error, "method": "dense", "route": "arrays",
+            "seconds": time.perf_counter() - t0}
+    return ArrayResult(rho_e, (E, V), (A, At, M), info, cur, err, mev)
+
+
+def build_generator(model: Any, values: dict[str, Any], up_spins: int, lamb_shift: bool | None,
+                    eig: tuple[np.ndarray, np.ndarray]) -> Any:
+    """The Redfield generator of an array-route state, built by the general route on first use.
+
+    ``eig``: the eigendecomposition the state was solved in, handed to the working space so that
+    the generator's eigenbasis is the state's (degenerate levels have no unique eigenvectors).
+    """
+    from .liouvillian import as_system
+
+    system = as_system(model, values)
+    space = system.space(up_spins)
+    space.__dict__["_eig"] = eig
+    return redfield_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins)

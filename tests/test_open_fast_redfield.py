@@ -1,0 +1,184 @@
+"""The array route of ``redfield_ness`` (``symness.open.fast_redfield``): the general route's numbers at
+ordinary points, and the general route itself (its errors, warnings, extended precision) everywhere else.
+
+The model is a user's, not a paper's: a five-site XXZ chain with its own symbol names
+(``omega_1 .. omega_5``, ``g``, ``Delta``, ``T_h``, ``T_c``, all positive), a hot bath on site 1 and a
+cold one on site 5.  The general route is reached through ``OpenSystem.from_model`` (an
+``OpenSystem`` never takes the array route).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy
+
+from symness.baths import Bath, ohmic
+from symness.errors import (
+    InvalidParameterError,
+    NonHermitianError,
+    NonUniqueSteadyStateError,
+    PositivityWarning,
+    SymnessError,
+)
+from symness.models.base import Coupling, Model, Term
+from symness.open import OpenSystem, redfield_ness
+
+N = 5
+OMEGA = sympy.symbols("omega_1:7", positive=True)
+g, Delta, T_h, T_c = sympy.symbols("g Delta T_h T_c", positive=True)
+DEFAULTS = {**dict(zip(OMEGA, (1.0, 1.3, 0.9, 1.1, 1.2, 0.8))), g: 0.4, Delta: 0.5, T_h: 2.0, T_c: 0.7}
+
+
+def _chain(gamma: float = 0.02, lamb: bool = False, n: int = N) -> Model:
+    N = n
+    spec = ohmic(gamma, 8.0)
+    terms = [Term(OMEGA[l - 1] / 2, ((l, "z"),)) for l in range(1, N + 1)]
+    bonds = {}
+    for l in range(1, N):
+        bond = [Term(g, ((l, "x"), (l + 1, "x"))), Term(g, ((l, "y"), (l + 1, "y"))),
+                Term(Delta, ((l, "z"), (l + 1, "z")))]
+        terms += bond
+        # H = sum of the bonds: each field shared between the bonds of its site
+        share = [(s, sympy.Rational(1, 1 if s in (1, N) else 2)) for s in (l, l + 1)]
+        bonds[(l, l + 1)] = bond + [Term(w * OMEGA[s - 1] / 2, ((s, "z"),)) for s, w in share]
+    couplings = [Coupling("h", (Term(1, ((1, "z"),)),), Bath(spec, T_h, lamb_shift=lamb)),
+                 Coupling("c", (Term(1, ((N, "z"),)),), Bath(spec, T_c, lamb_shift=lamb))]
+    values = {k: v for k, v in DEFAULTS.items() if k not in OMEGA[N:]}
+    return Model("user chain", N, terms, couplings, values=values, bonds=bonds)
+
+
+def _general(model: Model, up: int, **values):
+    return redfield_ness(OpenSystem.from_model(model, **values), up_spins=up)
+
+
+POINTS = [dict(), dict(g=0.1, Delta=1.7), dict(T_h=5.0, T_c=0.3), dict(omega_2=2.5, Delta=0.0),
+          dict(g=1.5, T_h=1.0, T_c=0.9)]
+
+
+@pytest.mark.parametrize("up", [1, 2, 4])
+@pytest.mark.parametrize("point", range(len(POINTS)))
+def test_array_route_is_the_general_route(up, point):
+    model = _chain()
+    vals = POINTS[point]
+    fast = redfield_ness(model, up_spins=up, **vals)
+    ref = _general(model, up, **vals)
+    J, Jr = fast.bath_heat_currents(), ref.bath_heat_currents()
+    assert "route" not in ref.info
+    # a current the general route had to recompute in extended precision is not ordinary: it is that route
+    assert (fast.info.get("route") == "arrays") == ("precision_bits" not in ref.info)
+    assert fast.info.get("route") == "arrays" or point == 1
+    err, err_r = fast.current_errors(), ref.current_errors()
+    for b in ("h", "c"):
+        assert abs(J[b] - Jr[b]) <= 1e-12 * abs(Jr[b]) + err_r[b]
+        assert err[b] == pytest.approx(err_r[b], rel=1e-6)
+        assert err[b] <= 1e-8 * abs(J[b])  # PRECISION_RTOL
+    # the laws: energy conservation, heat from hot to cold, a trace-one Hermitian state
+    assert abs(J["h"] + J["c"]) <= err["h"] + err["c"]
+    assert J["h"] > 0 > J["c"]
+    rho = fast.rho_sector
+    assert np.trace(rho).real == pytest.approx(1.0, abs=1e-14)
+    assert np.abs(rho - rho.conj().T).max() == 0.0
+    scale = np.abs(ref.rho_sector).max()
+    assert np.abs(rho - ref.rho_sector).max() <= 1e-12 * scale
+    assert fast.min_eigenvalue == pytest.approx(ref.min_eigenvalue, abs=1e-13)
+    assert fast.info["rcond"] == pytest.approx(ref.info["rcond"], rel=1e-6)
+    assert fast.residual < 1e-13 and ref.residual < 1e-13
+
+
+def test_the_objects_are_built_on_first_use():
+    model = _chain()
+    fast = redfield_ness(model, up_spins=2, g=0.7)
+    ref = _general(model, 2, g=0.7)
+    assert "generator" not in fast.__dict__
+    assert fast.generator.kind == "redfield" and fast.space.dim == 10
+    np.testing.assert_array_equal(fast.energies, fast._res.eig[0])  # the state's eigenbasis is the generator's
+    np.testing.assert_allclose(fast.heat_cumulants("h", 3), ref.heat_cumulants("h", 3), rtol=1e-9)
+    assert fast.tur_ratio("c") == pytest.approx(ref.tur_ratio("c"), rel=1e-9)
+    for site in range(1, N + 1):
+        assert fast.magnetization(site) == pytest.approx(ref.magnetization(site), abs=1e-13)
+    assert fast.spin_current((2, 3)) == pytest.approx(ref.spin_current((2, 3)), rel=1e-10)
+    assert fast.bond_heat_current(3) == pytest.approx(ref.bond_heat_current(3), rel=1e-10)
+    assert fast.entropy_production() == pytest.approx(ref.entropy_production(), rel=1e-10)
+    assert "redfield" in repr(fast) and fast.summary()["dim"] == 10
+    assert fast.rho.shape == (2**N, 2**N)
+
+
+def _same_outcome(model, up, **kw):
+    """The array route gives way: the same exception (type and message) or the same state as the general
+    route, which it is then."""
+    values = {k: v for k, v in kw.items() if k in {s.name for s in model.parameters}}
+    options = {k: v for k, v in kw.items() if k not in values}
+    try:
+        with warnings.catch_warnings(record=True) as w_fast:
+            warnings.simplefilter("always")
+            fast = redfield_ness(model, up_spins=up, **options, **values)
+    except SymnessError as exc:
+        with pytest.raises(type(exc)) as info:
+            redfield_ness(OpenSystem.from_model(model, **values), up_spins=up, **options)
+        assert str(info.value) == str(exc)
+        return None
+    with warnings.catch_warnings(record=True) as w_ref:
+        warnings.simplefilter("always")
+        ref = redfield_ness(OpenSystem.from_model(model, **values), up_spins=up, **options)
+        J = ref.bath_heat_currents()
+    assert [str(x.message) for x in w_fast] == [str(x.message) for x in w_ref]
+    assert fast.info.get("route") != "arrays"
+    assert fast.bath_heat_currents() == J
+    return fast
+
+
+def test_unusual_points_take_the_general_route():
+    model = _chain()
+    assert _same_outcome(model, 2, g=0.0) is None  # every bond cut: invariant subspaces
+    with pytest.raises(NonUniqueSteadyStateError, match="invariant"):
+        redfield_ness(model, up_spins=2, g=0.0)
+    assert _same_outcome(model, 2, g=1j) is None  # a complex hopping: not Hermitian
+    with pytest.raises(NonHermitianError):
+        redfield_ness(model, up_spins=2, g=1j)
+    assert _same_outcome(model, 2, T_c=-1.0) is None
+    assert _same_outcome(model, 2, T_h=float("nan")) is None
+    assert _same_outcome(model, 2, Delta=float("inf")) is None
+    assert _same_outcome(model, 9) is None  # no such sector
+    assert _same_outcome(model, 2, tol=0.0) is None
+    assert _same_outcome(model, 2, positivity_tol=-1.0) is None
+    assert _same_outcome(model, 2, lamb_shift=1) is None  # not a bool
+    assert _same_outcome(model, 2, precision="quad") is None
+    # near-equal temperatures: the split state of the general route (linear response)
+    near = _same_outcome(model, 2, T_h=0.7 * (1 + 1e-5))
+    assert "linear_response" in near.info
+    # options the array route does not have
+    assert _same_outcome(model, 2, method="krylov").info["method"] == "krylov"
+    assert "precision_bits" in _same_outcome(model, 2, precision="extended").info
+    _same_outcome(model, 2, lamb_shift=True)
+    _same_outcome(model, 3, near_equal_temperatures=False, T_h=0.7 * (1 + 1e-5))
+    # a working dimension above the dense limit (DENSE_MAX_DIM = 12): 6 sites, 3 up spins, d = 20
+    assert _same_outcome(_chain(n=6), 3).info["method"] == "krylov"
+
+
+def test_low_temperatures_are_recomputed_in_extended_precision():
+    """Currents far below the rates: the array route gives way, the general route recomputes them."""
+    model = _chain()
+    ness = _same_outcome(model, 1, T_h=0.04, T_c=0.03, omega_1=2.0, omega_5=2.0)
+    assert ness.info.get("precision_bits", 0) > 53
+
+
+def test_strong_coupling_is_left_to_the_general_route():
+    """A coupling beyond the master equation's validity: the PositivityWarning of the general route."""
+    model = _chain(gamma=5.0)
+    with pytest.warns(PositivityWarning):
+        ness = redfield_ness(model, up_spins=2, T_h=0.3, T_c=0.01)
+    assert ness.info.get("route") != "arrays"
+
+
+def test_a_changed_model_is_planned_again():
+    model = _chain()
+    assert redfield_ness(model, up_spins=2).info["route"] == "arrays"
+    spec = ohmic(0.02, 8.0)
+    model.couplings[0] = Coupling("h", (Term(1, ((1, "z"),)),), Bath(spec, T_h, lamb_shift=True))
+    ness = redfield_ness(model, up_spins=2)
+    assert ness.info.get("route") != "arrays"
+    with pytest.raises(InvalidParameterError):
+        redfield_ness(model, up_spins=2, T_h="hot")
