@@ -139,18 +139,20 @@ def redfield_currents(E: np.ndarray, names: list[str], bath_of: list[int], A: np
         X = np.ascontiguousarray(rho.real)
         per_chan = 2 * (((At @ X) * A - Mk * X).sum(axis=2) @ Hs)  # (k,): tr((H - E_bar) D_k rho)
         mag = 2 * ((aT @ R) * aA + Mabs * R).sum(axis=2)  # (k, d): magnitude of the terms of diag(D_k rho)
-        Atc, Mkc = At, Mk
+        # sensitivity to the state: J_b = tr(D_b^dagger(H - E_bar) rho), |dJ_b| <= ||D_b^dagger(H - E_bar)||_F
+        # ||d rho||_F, with D_b^dagger(H - E_bar) = C + C^T, C = A^T (H - E_bar) A~ - (H - E_bar) M_k
+        C = Ad @ (Hs[:, None] * At) - Hs[:, None] * Mk
+        G = C + C.transpose(0, 2, 1)
     else:
         Atc, Mkc = At.conj(), Mk.conj()
         # diag(D_k rho)_a = (A~ rho A^+)_aa + (A rho A~^+)_aa - (M_k rho)_aa - (rho M_k^+)_aa
         terms = (At @ rho) * A.conj() + (A @ rho) * Atc - Mk * rho.T - rho * Mkc
         per_chan = terms.sum(axis=2).real @ Hs
         mag = (2 * ((aT @ R) * aA) + Mabs * (R.T + R)).sum(axis=2)
+        G = (Ad @ (Hs[:, None] * At) + Atc.transpose(0, 2, 1) @ (Hs[:, None] * A)
+             - Mkc.transpose(0, 2, 1) * Hs[None, :] - Hs[:, None] * Mk)
     wmag = mag @ w
     flows = mag.sum(axis=1)
-    # sensitivity to the state: J_b = tr(D_b^dagger(H - E_bar) rho), |dJ_b| <= ||D_b^dagger(H - E_bar)||_F ||d rho||_F
-    G = (Ad @ (Hs[:, None] * At) + Atc.transpose(0, 2, 1) @ (Hs[:, None] * A)
-         - Mkc.transpose(0, 2, 1) * Hs[None, :] - Hs[:, None] * Mk)
     if len(set(bath_of)) < k:  # several channels of one bath: add their G first
         ind = np.zeros((len(names), k))
         ind[bath_of, np.arange(k)] = 1.0

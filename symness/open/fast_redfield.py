@@ -208,7 +208,7 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     if not (np.isfinite(M).all() and np.isfinite(At).all()):
         return None
     R = redfield_tensor(E[:, None] - E[None, :], A, At, M)
-    rho_e, rcond, state_error = stationary_dense(R, p.dim)  # raises (-> None) when singular
+    rho_e, rcond, state_error = stationary_dense(R, p.dim, overwrite=True)  # raises (-> None) when singular
     # as steady_state: Hermitian part, trace one
     rho_e = (rho_e + rho_e.conj().T) / 2
     rho_e = rho_e / rho_e.trace().real

@@ -178,7 +178,7 @@ def sparse_solve(M: sp.spmatrix, b: np.ndarray, *, permc_spec: str = "COLAMD",
     return x, rcond
 
 
-def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, **err: Any
+def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, *, overwrite: bool = False, **err: Any
                      ) -> tuple[np.ndarray, float, float]:
     r"""The trace-one ``x`` with ``R x = 0`` (``rhs=None``) or the traceless ``x`` with ``R x = rhs``.
 
@@ -186,7 +186,8 @@ def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, **err
     tensor in the eigenbasis).  The trace condition is added on the scale of the populations
     block, :math:`(R + s\,w\,\mathrm{tr})x = s\,w` with :math:`w = 1/d` on the populations and
     :math:`s` a power of two (no round-off from the extra rows); solved by :func:`dense_solve`
-    (which raises for a singular system, ``err`` passed on).
+    (which raises for a singular system, ``err`` passed on).  ``overwrite=True`` adds the trace
+    condition to ``R`` itself.
 
     Returns
     -------
@@ -197,7 +198,7 @@ def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, **err
     state_error : float
         Estimated forward error :math:`\|\delta x\|_F \approx 4\epsilon\|x\|/\mathrm{rcond}`.
     """
-    Rfix = R.copy()
+    Rfix = R if overwrite else R.copy()
     pops = Rfix[::d + 1, ::d + 1]  # the populations block (rows and columns a(d + 1)), a view
     pmax = float(np.abs(pops).max()) if d else 0.0
     s = 2.0 ** round(math.log2(max(pmax, 1e-300)))

@@ -777,8 +777,20 @@ def pattern_blocks(aops: np.ndarray, top: np.ndarray, rtol: float = 1e-14) -> li
     entries ``top``: the components of the pattern of entries above ``rtol * top``."""
     d = aops.shape[1]
     adj = (aops > (rtol * top)[:, None, None]).any(axis=0)
-    adj.reshape(-1)[::d + 1] = True
-    return _components(adj | adj.T)
+    key = (d, adj.tobytes()) if d <= _COMPONENTS_CACHE_DIM else None
+    hit = _PATTERNS.get(key) if key is not None else None
+    if hit is None:
+        adj.reshape(-1)[::d + 1] = True
+        hit = tuple(_components(adj | adj.T))
+        if key is not None:
+            if len(_PATTERNS) >= _COMPONENTS_MAX:
+                _PATTERNS.clear()
+            _PATTERNS[key] = hit
+    return [b.copy() for b in hit]
+
+
+#: :func:`pattern_blocks` results kept by the raw pattern (before the diagonal and the symmetrisation)
+_PATTERNS: dict[tuple[int, bytes], tuple[np.ndarray, ...]] = {}
 
 
 def _components(adj: np.ndarray) -> list[np.ndarray]:
