@@ -181,7 +181,9 @@ def _model_with_knobs() -> Model:
 
 def test_value_dependent_checks_stay_per_point():
     model = _model_with_knobs()
-    ok = redfield_ness(model, up_spins=1).bath_heat_currents()
+    first = redfield_ness(model, up_spins=1)
+    assert first.info["route"] == "arrays"  # the array route makes these checks per point too
+    ok = first.bath_heat_currents()
     with pytest.raises(SectorError, match="does not conserve"):
         redfield_ness(model, up_spins=1, g=0.25)
     with pytest.raises(NonHermitianError, match="not Hermitian"):

@@ -20,11 +20,10 @@ It first decides, cheaply and conservatively, that the point is *ordinary*:
 * once per model structure and sector (:class:`RedfieldPlan`): a magnetisation sector of working
   dimension ``2 .. DENSE_MAX_DIM`` (the dense solve); Hermitian couplings to baths that share one
   :class:`~symness.baths.SpectralDensity` and preset, without Lamb shift and without symbolic
-  spectra; H and every coupling conserve the up count and never leave the sector *for any
-  parameter values* (their exact monomial test and program leaks vanish identically), and every
-  term matrix of H and the couplings is Hermitian, so real coefficients give Hermitian operators
-  exactly;
-* at every point: real coefficients; bath temperatures positive, finite and not within
+  spectra; which of the sector checks hold for *any* parameter values (up-count conservation,
+  no amplitude leaving the sector, Hermiticity of every term matrix) and need no test at a point;
+* at every point: real coefficients; the sector checks that depend on the values, as the
+  general route makes them (exact monomial test, leaks, Hermiticity); bath temperatures positive, finite and not within
   :data:`~symness.open.response.LR_MAX_BIAS` of each other (there the general route splits the
   state); no coupling that vanishes; one invariant block (the general route's pattern test);
   finite non-negative rates; a non-singular solve; no eigenvalue of :math:`\rho` below
@@ -52,7 +51,7 @@ from .currents import conserve, redfield_currents
 from .linsolve import safe_norm, stationary_dense
 from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor
 from .response import near_equal_reference
-from .system import OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
+from .system import _HERMITIAN_RTOL, OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
 
 __all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "build_generator"]
 
@@ -89,21 +88,22 @@ class RedfieldPlan:
                     or c.bath.spectrum is not bath0.spectrum or c.bath.preset is not bath0.preset):
                 return
         keys = ("H",) + tuple(("coupling", name) for name in names)
-        if not all(comp.always_conserves(key) for key in keys):
-            return
         stack = comp.stack(keys, int(up_spins))
-        # no amplitude leaves the sector for any values: every leak amplitude sums to zero exactly
-        # (e.g. the up-count-changing parts of sigma^x sigma^x and sigma^y sigma^y cancel)
-        leaks = [p.L for p in stack.programs if p.L is not None]
-        if any((L.count_nonzero() if hasattr(L, "count_nonzero") else np.count_nonzero(L)) for L in leaks) \
-                or not isinstance(stack.Q, np.ndarray):
+        if not isinstance(stack.Q, np.ndarray):
             return
-        # every term matrix B_j (operator = sum_j c_j B_j) Hermitian: real c_j give a Hermitian operator exactly
+        # what holds for every value of the parameters needs no test at a point: up-count conservation
+        # (no changing monomial in any term), no amplitude leaving the sector (every leak amplitude sums
+        # to zero, e.g. the changing parts of sigma^x sigma^x and sigma^y sigma^y), Hermiticity (every
+        # term matrix B_j of operator = sum_j c_j B_j Hermitian: real c_j give a Hermitian operator
+        # exactly).  What does not (e.g. D xy - D yx as two coefficients D and -D) is tested at each
+        # point as the general route tests it.
+        self.conserve_keys = [key for key in keys if not comp.always_conserves(key)]
+        self.leaky = any((L.count_nonzero() if hasattr(L, "count_nonzero") else np.count_nonzero(L))
+                         for L in (p.L for p in stack.programs) if L is not None)
         B = np.zeros((stack.k * d * d, comp.ncoef), dtype=stack.Q.dtype)
         B[stack.pos] = stack.Q
         B = B.reshape(stack.k, d, d, comp.ncoef)
-        if not np.array_equal(B, B.conj().transpose(0, 2, 1, 3)):
-            return
+        self.hermitian = bool(np.array_equal(B, B.conj().transpose(0, 2, 1, 3)))
         temps: list[float | None] = []
         for k, c in enumerate(couplings):
             if comp.temp_index[k] is not None:
@@ -189,13 +189,21 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     T = [float(coef[comp.temp_index[k]].real) if t is None else t for k, t in enumerate(p.temps)]
     if not all(0 < t < np.inf for t in T) or (near_equal and len(T) > 1 and near_equal_reference(T) is not None):
         return None
-    # H and the couplings in the sector, as OpenSystem._compiled_space evaluates them (no leak for any
-    # values: the plan), and the invariant-subspace test of the general route
-    ops, _ = p.stack.evaluate(coef, leaks=False)
+    # H and the couplings in the sector, as OpenSystem._compiled_space evaluates and tests them, and the
+    # invariant-subspace test of the general route
+    if not all(comp.conserves(key, coef) for key in p.conserve_keys):
+        return None
+    ops, leaks = p.stack.evaluate(coef, leaks=p.leaky)
+    if p.leaky and max(leaks) > 1e-12:
+        return None
     aops = np.abs(ops)
     top = aops.max(axis=(1, 2))
     if not top[1:].all() or len(pattern_blocks(aops, top)) > 1:
         return None
+    if not p.hermitian:
+        diff = np.abs(ops - ops.conj().transpose(0, 2, 1)).max(axis=(1, 2))
+        if (diff > _HERMITIAN_RTOL * np.maximum(top, 1.0)).any():
+            return None
     E, V = eigh(ops[0])
     V = _maybe_real(V)
     # every coupling in the eigenbasis; its rates gamma_b(E_c - E_a) at every pair (a, c), one evaluation
