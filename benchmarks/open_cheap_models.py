@@ -19,13 +19,15 @@ Measured (shared 2-core machine, 200 points, routes timed in turn, best of 5): b
 (main at 97044a1) compiled 3.6x, natural 4.3x; with the fused general route compiled 2.0-2.2x,
 natural 2.8x; with the array route (``symness.open.fast_redfield``: an ordinary point of a compiled
 model's sector solved from arrays, every unusual point left to the general route) reference
-350-490 us/point, compiled 0.85-0.93x, natural 1.5-1.8x, n = 24 one-magnon sector 0.9-1.0x.
+350-740 us/point (the machine's speed drifts), compiled 0.8-0.93x, natural 1.5-1.9x, n = 24 one-magnon
+sector 0.9-1.1x.
 The array route keeps every check and error estimate of the general route; what made it cheaper
 than the reference is doing the same arithmetic in fewer, larger calls: the Redfield tensor as one
 matrix product (the reference: four ``np.kron``), H and the couplings as one product with the
 compiled program (the reference: the sector basis and H rebuilt from bit strings), the rates of
-all baths at all Bohr frequencies in one evaluation, LAPACK ``geequb`` for the equilibration, and
-the system, working space and generator of the result built only when asked for.
+all baths at all Bohr frequencies in one evaluation, a real system for real channels (the tensor on
+Hermitian matrices), LAPACK ``geequb`` for the equilibration, and the system, working space and
+generator of the result built only when asked for.
 
     python benchmarks/open_cheap_models.py [--points 200] [--repeat 5]
 """

@@ -78,7 +78,7 @@ def test_array_route_is_the_general_route(up, point):
     err, err_r = fast.current_errors(), ref.current_errors()
     for b in ("h", "c"):
         assert abs(J[b] - Jr[b]) <= 1e-12 * abs(Jr[b]) + err_r[b]
-        assert err[b] == pytest.approx(err_r[b], rel=1e-6)
+        assert err[b] == pytest.approx(err_r[b], rel=0.1)  # the same estimate (rcond of the real system)
         assert err[b] <= 1e-8 * abs(J[b])  # PRECISION_RTOL
     # the laws: energy conservation, heat from hot to cold, a trace-one Hermitian state
     assert abs(J["h"] + J["c"]) <= err["h"] + err["c"]
@@ -89,7 +89,8 @@ def test_array_route_is_the_general_route(up, point):
     scale = np.abs(ref.rho_sector).max()
     assert np.abs(rho - ref.rho_sector).max() <= 1e-12 * scale
     assert fast.min_eigenvalue == pytest.approx(ref.min_eigenvalue, abs=1e-13)
-    assert fast.info["rcond"] == pytest.approx(ref.info["rcond"], rel=1e-6)
+    # the real system of a real model has the complex one's 2-norm condition number; 1-norm estimates
+    assert 0.1 < fast.info["rcond"] / ref.info["rcond"] < 10  # (1-norm estimates of the same conditioning)
     assert fast.residual < 1e-13 and ref.residual < 1e-13
 
 
@@ -223,3 +224,26 @@ def test_complex_matrix_elements_take_the_array_route():
             assert abs(J[b] - Jr[b]) <= 1e-12 * abs(Jr[b]) + err[b]
         assert np.abs(fast.rho_sector - ref.rho_sector).max() <= 1e-12
         np.testing.assert_allclose(fast.heat_cumulants("h", 2), ref.heat_cumulants("h", 2), rtol=1e-9)
+
+
+def test_the_real_system_is_the_redfield_tensor_on_hermitian_matrices():
+    """F(Z) = K(Z) - omega o Z^T for Z = Re(rho) + Im(rho): the symmetric and antisymmetric parts of F(Z) are the
+    real and imaginary parts of R rho; F and R have the same singular values (an isometry)."""
+    from symness.open.liouvillian import redfield_stacks, redfield_tensor, redfield_tensor_real
+    rng = np.random.default_rng(5)
+    for d, k in ((2, 1), (5, 2), (7, 3)):
+        E = np.sort(rng.normal(size=d))
+        omega = E[:, None] - E[None, :]
+        A = rng.normal(size=(k, d, d))
+        A = A + A.transpose(0, 2, 1)
+        At, _, _, M = redfield_stacks(A, rng.uniform(size=(k, d, d)))
+        R, F = redfield_tensor(omega, A, At, M), redfield_tensor_real(omega, A, At, M)
+        rho = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+        rho = rho + rho.conj().T
+        Rr = (R @ rho.reshape(-1)).reshape(d, d)
+        FZ = (F @ (rho.real + rho.imag).reshape(-1)).reshape(d, d)
+        scale = np.abs(Rr).max()
+        assert np.abs(Rr.real - (FZ + FZ.T) / 2).max() <= 1e-14 * scale
+        assert np.abs(Rr.imag - (FZ - FZ.T) / 2).max() <= 1e-14 * scale
+        np.testing.assert_allclose(np.linalg.svd(F, compute_uv=False), np.linalg.svd(R, compute_uv=False),
+                                   rtol=1e-12, atol=1e-12 * scale)

@@ -12,8 +12,10 @@ bath heat currents and error estimates from arrays, with the general route's ker
 :math:`\gamma_b(E_c - E_a)` are evaluated at every pair's own Bohr frequency (one vectorised call
 for all baths), not once per cluster of frequencies equal within ``1e-12`` of the energy scale
 as :func:`~symness.open.channels.channels` does -- a relative change of at most ~1e-12 in a rate
-(the exact Redfield tensor has the unclustered ones); the two routes agree to 1e-12
-(``tests/test_open_fast_redfield.py``).
+(the exact Redfield tensor has the unclustered ones).  And for real channels (a real Hamiltonian
+and real couplings) the steady state solves the real system of the same size,
+:func:`~symness.open.liouvillian.redfield_tensor_real` (the tensor on Hermitian matrices; same
+2-norm condition number).  The two routes agree to 1e-12 (``tests/test_open_fast_redfield.py``).
 
 It first decides, cheaply and conservatively, that the point is *ordinary*:
 
@@ -49,7 +51,7 @@ from ..errors import SymnessError
 from .compiled import compiled_and_cache, resolve
 from .currents import conserve, redfield_currents
 from .linsolve import safe_norm, stationary_dense
-from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor
+from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor, redfield_tensor_real
 from .response import near_equal_reference
 from .system import _HERMITIAN_RTOL, OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
 
@@ -215,10 +217,15 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     At, Ad, Mk, M = redfield_stacks(A, rate / 2)
     if not (np.isfinite(M).all() and np.isfinite(At).all()):
         return None
-    R = redfield_tensor(E[:, None] - E[None, :], A, At, M)
-    rho_e, rcond, state_error = stationary_dense(R, p.dim, overwrite=True)  # raises (-> None) when singular
-    # as steady_state: Hermitian part, trace one
-    rho_e = (rho_e + rho_e.conj().T) / 2
+    omega = E[:, None] - E[None, :]
+    if np.iscomplexobj(At):
+        R = redfield_tensor(omega, A, At, M)
+        rho_e, rcond, state_error = stationary_dense(R, p.dim, overwrite=True)  # raises (-> None) if singular
+        rho_e = (rho_e + rho_e.conj().T) / 2  # as steady_state: the Hermitian part
+    else:  # real channels: the real system of the same size, rho = sym(Z) + i antisym(Z), Hermitian exactly
+        Z, rcond, state_error = stationary_dense(redfield_tensor_real(omega, A, At, M), p.dim, overwrite=True)
+        ZT = Z.T
+        rho_e = (Z + ZT) / 2 + 0.5j * (Z - ZT)
     rho_e = rho_e / rho_e.trace().real
     mev = float(eigh(rho_e, vectors=False)[0])  # the spectrum of rho, in any orthonormal basis
     if not mev >= -positivity_tol:

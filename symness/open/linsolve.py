@@ -204,7 +204,7 @@ def stationary_dense(R: np.ndarray, d: int, rhs: np.ndarray | None = None, *, ov
     s = 2.0 ** round(math.log2(max(pmax, 1e-300)))
     pops += s / d
     if rhs is None:
-        b = np.zeros(d * d, dtype=complex)
+        b = np.zeros(d * d, dtype=Rfix.dtype)
         b[::d + 1] = s / d
     else:
         b = np.asarray(rhs, dtype=complex).reshape(-1)

@@ -467,6 +467,35 @@ def redfield_tensor(omega: np.ndarray, A_s: np.ndarray, At_s: np.ndarray, M: np.
     R.reshape(-1)[::n + 1] -= 1j * omega.reshape(-1)
     return R
 
+
+_TRANSPOSE_POS: dict[int, np.ndarray] = {}
+
+
+def redfield_tensor_real(omega: np.ndarray, A_s: np.ndarray, At_s: np.ndarray, M: np.ndarray) -> np.ndarray:
+    r"""The Redfield tensor of real channels on real matrices: ``d^2 x d^2``, real.
+
+    For real :math:`A_k, \tilde A_k, M` (a real Hamiltonian and real couplings) the tensor is
+    :math:`R = K - i\omega\circ` with :math:`K` real, and it maps Hermitian matrices to Hermitian
+    ones.  A Hermitian :math:`\rho = S + iY` (:math:`S` symmetric, :math:`Y` antisymmetric) is the
+    real matrix :math:`Z = S + Y` (an isometry), and :math:`R` acts on it as
+    :math:`F(Z) = K(Z) - \omega\circ Z^T`: the real and imaginary parts of :math:`R\rho` are the
+    symmetric and antisymmetric parts of :math:`F(Z)`.  So the steady state solves a real system
+    of the same size and the same 2-norm condition number.  Arguments as :func:`redfield_tensor`.
+    """
+    d = omega.shape[0]
+    n = d * d
+    eye = np.eye(d)[None]
+    m = 2 * A_s.shape[0] + 2
+    X = np.concatenate([At_s, A_s, -M[None], eye]).reshape(m, n)
+    Y = np.concatenate([A_s, At_s, eye, -M[None]]).reshape(m, n)
+    F = np.ascontiguousarray((X.T @ Y).reshape(d, d, d, d).transpose(0, 2, 1, 3)).reshape(n, n)
+    pos = _TRANSPOSE_POS.get(d)
+    if pos is None:  # the flat positions of F[(a, b), (b, a)]
+        a, b = np.divmod(np.arange(n), d)
+        pos = _TRANSPOSE_POS[d] = np.arange(n) * n + b * d + a
+    F.reshape(-1)[pos] -= omega.reshape(-1)
+    return F
+
 # ---------------------------------------------------------------------------- builders
 def _check_lamb(lamb_shift: Any) -> None:
     if lamb_shift is not None and not isinstance(lamb_shift, (bool, np.bool_)):
