@@ -148,6 +148,9 @@ def test_unusual_points_take_the_general_route():
     assert _same_outcome(model, 2, T_h=float("nan")) is None
     assert _same_outcome(model, 2, Delta=float("inf")) is None
     assert _same_outcome(model, 9) is None  # no such sector
+    assert redfield_ness(model, up_spins=1).info["route"] == "arrays"
+    assert _same_outcome(model, True) is None  # not a sector number, even where 1 is one
+    assert _same_outcome(model, 1.0) is None
     assert _same_outcome(model, 2, tol=0.0) is None
     assert _same_outcome(model, 2, positivity_tol=-1.0) is None
     assert _same_outcome(model, 2, lamb_shift=1) is None  # not a bool

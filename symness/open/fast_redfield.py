@@ -65,12 +65,10 @@ class RedfieldPlan:
     docstring); the other attributes are then not set.
     """
 
-    def __init__(self, model: Any, comp: Any, up_spins: Any, lamb_shift: bool | None):
+    def __init__(self, model: Any, comp: Any, up_spins: int, lamb_shift: bool | None):
         from .steady import DENSE_MAX_DIM
 
         self.ok = False
-        if isinstance(up_spins, (bool, np.bool_)) or not isinstance(up_spins, (int, np.integer)):
-            return
         if not 0 <= up_spins <= comp.n:
             return
         try:
@@ -131,8 +129,10 @@ def plan(model: Any, up_spins: Any, lamb_shift: bool | None) -> tuple[RedfieldPl
     if isinstance(model, OpenSystem) or not (hasattr(model, "couplings") and hasattr(model, "terms")
                                              and hasattr(model, "hamiltonian") and hasattr(model, "resolve")):
         return None
+    if isinstance(up_spins, (bool, np.bool_)) or not isinstance(up_spins, (int, np.integer)):
+        return None  # the full space, or not a sector number (the general route says so)
     comp, extras = compiled_and_cache(model)
-    key = ("redfield_plan", up_spins if isinstance(up_spins, (int, np.integer)) else repr(up_spins), lamb_shift)
+    key = ("redfield_plan", int(up_spins), None if lamb_shift is None else bool(lamb_shift))
     p = extras.get(key)
     if p is None:
         p = extras[key] = RedfieldPlan(model, comp, up_spins, lamb_shift)
