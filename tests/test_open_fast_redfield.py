@@ -250,3 +250,71 @@ def test_the_real_system_is_the_redfield_tensor_on_hermitian_matrices():
         assert np.abs(Rr.imag - (FZ - FZ.T) / 2).max() <= 1e-14 * scale
         np.testing.assert_allclose(np.linalg.svd(F, compute_uv=False), np.linalg.svd(R, compute_uv=False),
                                    rtol=1e-12, atol=1e-12 * scale)
+
+
+def _random_model(rng: np.random.Generator) -> tuple[Model, int]:
+    """A random spin model: 3-5 sites, random bonds (XX+YY, ZZ, Dzyaloshinskii-Moriya, sometimes with
+    separate coefficients for the two hopping orderings), fields, two or three baths on random sites with
+    sigma^z or XX-type couplings, sometimes a transverse field with a random (possibly zero) value."""
+    n = int(rng.integers(3, 6))
+    syms = iter(sympy.symbols("p0:40", real=True))
+    terms, values = [], {}
+
+    def par(lo: float, hi: float) -> sympy.Symbol:
+        s = next(syms)
+        values[s] = float(rng.uniform(lo, hi))
+        return s
+
+    for l in range(1, n + 1):
+        terms.append(Term(par(0.2, 2.0), ((l, "z"),)))
+    for l in range(1, n):
+        if rng.random() < 0.5:
+            a = par(0.1, 1.0)
+            terms += [Term(a, ((l, "x"), (l + 1, "x"))), Term(a, ((l, "y"), (l + 1, "y")))]
+        else:  # sigma^+ sigma^- + h.c. with two coefficients (equal values: Hermitian only at the point)
+            a, b = par(0.1, 1.0), next(syms)
+            values[b] = values[a]
+            terms += [Term(a, ((l, "+"), (l + 1, "-"))), Term(b, ((l, "-"), (l + 1, "+")))]
+        if rng.random() < 0.5:
+            terms.append(Term(par(-1.0, 1.0), ((l, "z"), (l + 1, "z"))))
+        if rng.random() < 0.3:
+            D = par(0.0, 0.5)
+            terms += [Term(D, ((l, "x"), (l + 1, "y"))), Term(-D, ((l, "y"), (l + 1, "x")))]
+    if rng.random() < 0.3:  # a transverse field, zero at half of the points
+        h = par(0.0, 0.3)
+        values[h] = values[h] if rng.random() < 0.5 else 0.0
+        terms.append(Term(h, ((int(rng.integers(1, n + 1)), "x"),)))
+    spec = ohmic(float(rng.uniform(0.005, 0.05)), 6.0)
+    couplings = []
+    for name in ("a", "b", "c")[:int(rng.integers(2, 4))]:
+        s = int(rng.integers(1, n + 1))
+        T = par(0.3, 4.0)
+        op = ((Term(1, ((s, "z"),)),) if rng.random() < 0.7 or s == n
+              else (Term(1, ((s, "x"), (s + 1, "x"))), Term(1, ((s, "y"), (s + 1, "y")))))
+        couplings.append(Coupling(name, op, Bath(spec, T)))
+    return Model("random", n, terms, couplings, values=values), int(rng.integers(1, n))
+
+
+def test_random_models_agree_or_give_way():
+    """Random model structures: the array route's numbers are the general route's (to 1e-12 plus the
+    reported errors), and where it gives way the general route's outcome -- its state, or its error with
+    its message -- is what the user gets."""
+    rng = np.random.default_rng(1616)
+    taken = 0
+    for _ in range(60):
+        model, up = _random_model(rng)
+        try:
+            ref = _general(model, up)
+            Jr, err = ref.bath_heat_currents(), ref.current_errors()
+        except SymnessError as exc:
+            with pytest.raises(type(exc)) as info:
+                redfield_ness(model, up_spins=up)
+            assert str(info.value) == str(exc)
+            continue
+        fast = redfield_ness(model, up_spins=up)
+        J = fast.bath_heat_currents()
+        taken += fast.info.get("route") == "arrays"
+        for b in J:
+            assert abs(J[b] - Jr[b]) <= 1e-12 * max(abs(v) for v in Jr.values()) + 2 * err[b]
+        assert np.abs(fast.rho_sector - ref.rho_sector).max() <= 1e-11
+    assert taken >= 15
