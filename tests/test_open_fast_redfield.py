@@ -252,7 +252,7 @@ def test_the_real_system_is_the_redfield_tensor_on_hermitian_matrices():
                                    rtol=1e-12, atol=1e-12 * scale)
 
 
-def _random_model(rng: np.random.Generator) -> tuple[Model, int]:
+def _random_model(rng: np.random.Generator) -> tuple[Model, int | None]:
     """A random spin model: 3-5 sites, random bonds (XX+YY, ZZ, Dzyaloshinskii-Moriya, sometimes with
     separate coefficients for the two hopping orderings), fields, two or three baths on random sites with
     sigma^z or XX-type couplings, sometimes a transverse field with a random (possibly zero) value."""
@@ -292,7 +292,10 @@ def _random_model(rng: np.random.Generator) -> tuple[Model, int]:
         op = ((Term(1, ((s, "z"),)),) if rng.random() < 0.7 or s == n
               else (Term(1, ((s, "x"), (s + 1, "x"))), Term(1, ((s, "y"), (s + 1, "y")))))
         couplings.append(Coupling(name, op, Bath(spec, T)))
-    return Model("random", n, terms, couplings, values=values), int(rng.integers(1, n))
+    up = None if n == 3 and rng.random() < 0.5 else int(rng.integers(1, n))
+    if up is None:  # the full space, with a field that breaks the up count (else: one state per sector)
+        terms.append(Term(par(0.05, 0.5), ((int(rng.integers(1, n + 1)), "x"),)))
+    return Model("random", n, terms, couplings, values=values), up
 
 
 def test_random_models_agree_or_give_way():
@@ -318,3 +321,26 @@ def test_random_models_agree_or_give_way():
             assert abs(J[b] - Jr[b]) <= 1e-12 * max(abs(v) for v in Jr.values()) + 2 * err[b]
         assert np.abs(fast.rho_sector - ref.rho_sector).max() <= 1e-11
     assert taken >= 15
+
+
+def test_the_full_space_of_a_few_spins():
+    """Three spins without a sector (a transverse field breaks the up count): the array route on the full
+    space, the general route's numbers; where the field vanishes the up count is conserved and the general
+    route's refusal (one steady state per sector) is what the user gets."""
+    hx = sympy.Symbol("h_x", real=True)
+    model = _chain(n=3)
+    model.terms.append(Term(hx, ((2, "x"),)))
+    model.values[hx] = 0.3
+    for vals in (dict(), dict(h_x=-0.8, g=0.2), dict(T_h=0.5, T_c=3.0, Delta=-1.0)):
+        fast = redfield_ness(model, **vals)
+        ref = redfield_ness(OpenSystem.from_model(model, **vals))
+        assert fast.info["route"] == "arrays" and fast.space.dim == 8 and fast.sector is None
+        J, Jr, err = fast.bath_heat_currents(), ref.bath_heat_currents(), ref.current_errors()
+        for b in J:
+            assert abs(J[b] - Jr[b]) <= 1e-12 * abs(Jr[b]) + err[b]
+        assert np.abs(fast.rho - ref.rho).max() <= 1e-12
+        assert fast.magnetization(2) == pytest.approx(ref.magnetization(2), abs=1e-12)
+    assert _same_outcome(model, None, h_x=0.0) is None
+    with pytest.raises(NonUniqueSteadyStateError, match="sector"):
+        redfield_ness(model, h_x=0.0)
+    assert _same_outcome(_chain(n=4), None) is None  # 16 states: the general route (and its refusal)

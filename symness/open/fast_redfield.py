@@ -19,17 +19,19 @@ and real couplings) the steady state solves the real system of the same size,
 
 It first decides, cheaply and conservatively, that the point is *ordinary*:
 
-* once per model structure and sector (:class:`RedfieldPlan`): a magnetisation sector of working
-  dimension ``2 .. DENSE_MAX_DIM`` (the dense solve); Hermitian couplings to baths that share one
-  :class:`~symness.baths.SpectralDensity` and preset, without Lamb shift and without symbolic
-  spectra; which of the sector checks hold for *any* parameter values (up-count conservation,
-  no amplitude leaving the sector, Hermiticity of every term matrix) and need no test at a point;
-* at every point: real coefficients; the sector checks that depend on the values, as the
-  general route makes them (exact monomial test, leaks, Hermiticity); bath temperatures positive, finite and not within
-  :data:`~symness.open.response.LR_MAX_BIAS` of each other (there the general route splits the
-  state); no coupling that vanishes; one invariant block (the general route's pattern test);
-  finite non-negative rates; a non-singular solve; no eigenvalue of :math:`\rho` below
-  ``-positivity_tol``; every current resolved to :data:`~symness.open.steady.PRECISION_RTOL`.
+* once per model structure and sector (:class:`RedfieldPlan`): a magnetisation sector, or the
+  full space of up to three spins, of working dimension ``2 .. DENSE_MAX_DIM`` (the dense solve);
+  Hermitian couplings to baths that share one :class:`~symness.baths.SpectralDensity` and preset,
+  without Lamb shift and without symbolic spectra; which of the sector checks hold for *any*
+  parameter values (up-count conservation, no amplitude leaving the sector, Hermiticity of every
+  term matrix) and need no test at a point;
+* at every point: real coefficients; the sector checks that depend on the values, as the general
+  route makes them (exact monomial test, leaks, Hermiticity); bath temperatures positive, finite
+  and not within :data:`~symness.open.response.LR_MAX_BIAS` of each other (there the general route
+  splits the state); no coupling that vanishes; one invariant block (the general route's pattern
+  test); finite non-negative rates; a non-singular solve; no eigenvalue of :math:`\rho` below
+  ``-positivity_tol``; every current resolved to :data:`~symness.open.steady.PRECISION_RTOL`; on
+  the full space, an up count that is not conserved (else the general route refuses the point).
 
 Anything else -- and any error raised on the way -- makes :func:`solve` return ``None``, and the
 general route runs from the start, so every error, warning and extended-precision recomputation
@@ -65,17 +67,21 @@ class RedfieldPlan:
     docstring); the other attributes are then not set.
     """
 
-    def __init__(self, model: Any, comp: Any, up_spins: int, lamb_shift: bool | None):
+    def __init__(self, model: Any, comp: Any, up_spins: int | None, lamb_shift: bool | None):
         from .steady import DENSE_MAX_DIM
 
         self.ok = False
-        if not 0 <= up_spins <= comp.n:
-            return
-        try:
-            sector = comp.sector(int(up_spins))
-        except SymnessError:
-            return
-        d = sector.dim
+        if up_spins is None:  # the full space of a few spins
+            if 2**min(comp.n, 30) > DENSE_MAX_DIM:
+                return
+            d = 2**comp.n
+        else:
+            if not 0 <= up_spins <= comp.n:
+                return
+            try:
+                d = comp.sector(int(up_spins)).dim
+            except SymnessError:
+                return
         couplings = list(model.couplings)
         names = [c.name for c in couplings]
         if not 2 <= d <= DENSE_MAX_DIM or not couplings or len(set(names)) < len(names):
@@ -88,7 +94,7 @@ class RedfieldPlan:
                     or c.bath.spectrum is not bath0.spectrum or c.bath.preset is not bath0.preset):
                 return
         keys = ("H",) + tuple(("coupling", name) for name in names)
-        stack = comp.stack(keys, int(up_spins))
+        stack = comp.stack(keys, up_spins if up_spins is None else int(up_spins))
         if not isinstance(stack.Q, np.ndarray):
             return
         # what holds for every value of the parameters needs no test at a point: up-count conservation
@@ -97,7 +103,12 @@ class RedfieldPlan:
         # term matrix B_j of operator = sum_j c_j B_j Hermitian: real c_j give a Hermitian operator
         # exactly).  What does not (e.g. D xy - D yx as two coefficients D and -D) is tested at each
         # point as the general route tests it.
-        self.conserve_keys = [key for key in keys if not comp.always_conserves(key)]
+        self.conserve_keys = [key for key in keys if not comp.always_conserves(key)] if up_spins is not None else []
+        # the full space: H and every coupling conserving the up count (at the point) is refused by the
+        # general route (one steady state per sector); a model that always conserves never comes here
+        self.full_keys = list(keys) if up_spins is None else None
+        if up_spins is None and not self.conserve_keys and all(comp.always_conserves(key) for key in keys):
+            return
         self.leaky = any((L.count_nonzero() if hasattr(L, "count_nonzero") else np.count_nonzero(L))
                          for L in (p.L for p in stack.programs) if L is not None)
         B = np.zeros((stack.k * d * d, comp.ncoef), dtype=stack.Q.dtype)
@@ -116,7 +127,8 @@ class RedfieldPlan:
             if not 0 < T < np.inf:
                 return
             temps.append(T)
-        self.comp, self.stack, self.dim, self.up_spins = comp, stack, d, int(up_spins)
+        self.comp, self.stack, self.dim = comp, stack, d
+        self.up_spins = None if up_spins is None else int(up_spins)
         self.names = names
         self.bath_of = list(range(len(names)))
         self.temps = temps
@@ -129,10 +141,12 @@ def plan(model: Any, up_spins: Any, lamb_shift: bool | None) -> tuple[RedfieldPl
     if isinstance(model, OpenSystem) or not (hasattr(model, "couplings") and hasattr(model, "terms")
                                              and hasattr(model, "hamiltonian") and hasattr(model, "resolve")):
         return None
-    if isinstance(up_spins, (bool, np.bool_)) or not isinstance(up_spins, (int, np.integer)):
-        return None  # the full space, or not a sector number (the general route says so)
+    if up_spins is not None and (isinstance(up_spins, (bool, np.bool_))
+                                 or not isinstance(up_spins, (int, np.integer))):
+        return None  # not a sector number (the general route says so)
     comp, extras = compiled_and_cache(model)
-    key = ("redfield_plan", int(up_spins), None if lamb_shift is None else bool(lamb_shift))
+    key = ("redfield_plan", None if up_spins is None else int(up_spins),
+           None if lamb_shift is None else bool(lamb_shift))
     p = extras.get(key)
     if p is None:
         p = extras[key] = RedfieldPlan(model, comp, up_spins, lamb_shift)
@@ -195,6 +209,8 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     # invariant-subspace test of the general route
     if not all(comp.conserves(key, coef) for key in p.conserve_keys):
         return None
+    if p.full_keys is not None and all(comp.conserves(key, coef) for key in p.full_keys):
+        return None  # full space, conserved up count: the general route refuses it
     ops, leaks = p.stack.evaluate(coef, leaks=p.leaky)
     if p.leaky and max(leaks) > 1e-12:
         return None
@@ -238,7 +254,7 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     return ArrayResult(rho_e, (E, V), (A, At, M), info, cur, err, mev)
 
 
-def build_generator(model: Any, values: dict[str, Any], up_spins: int, lamb_shift: bool | None,
+def build_generator(model: Any, values: dict[str, Any], up_spins: int | None, lamb_shift: bool | None,
                     eig: tuple[np.ndarray, np.ndarray]) -> Any:
     """The Redfield generator of an array-route state, built by the general route on first use.
 
