@@ -61,7 +61,8 @@ __all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "build_generator"]
 
 
 class RedfieldPlan:
-    """What an ordinary point of one compiled model's sector needs, decided once per structure.
+    """What an ordinary point of one compiled model's sector (or small full space) needs, decided once
+    per structure.
 
     ``ok`` is ``False`` when the structure itself rules the array route out (see the module
     docstring); the other attributes are then not set.
