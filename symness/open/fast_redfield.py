@@ -36,7 +36,7 @@ It first decides, cheaply and conservatively, that the point is *ordinary*:
 Anything else -- and any error raised on the way -- makes :func:`solve` return ``None``, and the
 general route runs from the start, so every error, warning and extended-precision recomputation
 comes from the one place that has it.  The :class:`~symness.open.steady.NESS` built from the
-result assembles its system and generator on first use (:func:`build_generator`), in the
+result assembles its system and generator on first use (:class:`LazyObjects`), in the
 eigenbasis the state was solved in.
 """
 
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,7 @@ from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor,
 from .response import near_equal_reference
 from .system import _HERMITIAN_RTOL, OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
 
-__all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "build_generator"]
+__all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "LazyObjects"]
 
 
 class RedfieldPlan:
@@ -255,16 +256,32 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     return ArrayResult(rho_e, (E, V), (A, At, M), info, cur, err, mev)
 
 
-def build_generator(model: Any, values: dict[str, Any], up_spins: int | None, lamb_shift: bool | None,
-                    eig: tuple[np.ndarray, np.ndarray]) -> Any:
-    """The Redfield generator of an array-route state, built by the general route on first use.
+class LazyObjects:
+    """The system, working space and generator of an array-route state, built by the general route on
+    first use, each only when asked for (observables need the system and space, counting statistics
+    the generator).
 
-    ``eig``: the eigendecomposition the state was solved in, handed to the working space so that
-    the generator's eigenbasis is the state's (degenerate levels have no unique eigenvectors).
+    ``eig``: the eigendecomposition the state was solved in, handed to the working space so that the
+    space's and the generator's eigenbasis is the state's (degenerate levels have no unique eigenvectors).
     """
-    from .liouvillian import as_system
 
-    system = as_system(model, values)
-    space = system.space(up_spins)
-    space.__dict__["_eig"] = eig
-    return redfield_liouvillian(system, lamb_shift=lamb_shift, up_spins=up_spins)
+    def __init__(self, model: Any, values: dict[str, Any], up_spins: int | None, lamb_shift: bool | None,
+                 eig: tuple[np.ndarray, np.ndarray]):
+        self.model, self.values, self.up_spins, self.lamb_shift, self.eig = model, values, up_spins, lamb_shift, eig
+
+    @cached_property
+    def system(self) -> OpenSystem:
+        from .liouvillian import as_system
+
+        return as_system(self.model, self.values)
+
+    @cached_property
+    def space(self) -> Any:
+        space = self.system.space(self.up_spins)
+        space.__dict__["_eig"] = self.eig
+        return space
+
+    @cached_property
+    def generator(self) -> Any:
+        self.space  # noqa: B018 - the space (with the state's eigenbasis) before the generator takes it
+        return redfield_liouvillian(self.system, lamb_shift=self.lamb_shift, up_spins=self.up_spins)

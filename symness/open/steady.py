@@ -58,7 +58,6 @@ when :mod:`symness.open.coherence` finds the U(1) symmetry, else on the full spa
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 import warnings
@@ -761,9 +760,8 @@ class NESS:
         return False
 
     def _extend_wanted(self, value: float, err: float, what: str = "currents") -> bool:
-        if not self._extendable(what):
-            return False
-        return self.precision == "extended" or err > PRECISION_RTOL * value
+        # the cheap test first: _extendable looks at the generator, which may not be built yet
+        return (self.precision == "extended" or err > PRECISION_RTOL * value) and self._extendable(what)
 
     @cached_property
     def _extended(self) -> ExtendedRedfield | ExtendedPauli:
@@ -1073,13 +1071,14 @@ class _ArrayNESS(NESS):
 
     The state, its eigenbasis form, solver information, smallest eigenvalue and bath heat
     currents (with their error estimates) come from the solve; the system, working space and
-    generator are built by the general route on first use (anything else needs them).
+    generator are built by the general route on first use, each only when something needs it
+    (:class:`~symness.open.fast_redfield.LazyObjects`).
     """
 
-    def __init__(self, res: Any, build: Any, positivity_tol: float, precision: str):
+    def __init__(self, res: Any, lazy: Any, positivity_tol: float, precision: str):
         self.precision = precision
         self.positivity_tol = positivity_tol
-        self._build = build
+        self._lazy = lazy
         self._res = res
         self._rho_eigen = res.rho_e
         self._split = None
@@ -1094,17 +1093,17 @@ class _ArrayNESS(NESS):
     def info(self) -> dict[str, Any]:  # type: ignore[override]
         return self._res.info | {"residual": self._res.residual(self.rho_sector)}
 
-    @cached_property
+    @property
     def generator(self) -> Liouvillian:  # type: ignore[override]
-        return self._build()
+        return self._lazy.generator
 
-    @cached_property
+    @property
     def space(self) -> Space:  # type: ignore[override]
-        return self.generator.space
+        return self._lazy.space
 
-    @cached_property
+    @property
     def system(self) -> OpenSystem | None:  # type: ignore[override]
-        return self.generator.system
+        return self._lazy.system
 
 
 def _array_route(system: Any, up_spins: Any, method: str, lamb_shift: Any, tol: Any, maxiter: Any,
@@ -1128,8 +1127,8 @@ def _array_route(system: Any, up_spins: Any, method: str, lamb_shift: Any, tol: 
                               positivity_tol=positivity_tol, precision_rtol=PRECISION_RTOL)
     if res is None:
         return None
-    build = functools.partial(fast_redfield.build_generator, system, dict(values), p.up_spins, lamb_shift, res.eig)
-    return _ArrayNESS(res, build, positivity_tol, precision)
+    lazy = fast_redfield.LazyObjects(system, dict(values), p.up_spins, lamb_shift, res.eig)
+    return _ArrayNESS(res, lazy, positivity_tol, precision)
 
 
 # ---------------------------------------------------------------------------- front ends
