@@ -15,12 +15,13 @@ directly, eigh, the Redfield tensor in the eigenbasis, one dense solve, the bath
 
 Both routes are checked against the reference to 1e-10 relative.
 
-Measured (shared 2-core machine, 200 points, routes timed in turn, best of 5): before the fused path
+Measured (shared 2-core machine, 200 points, routes timed in turn chunk by chunk, best of 5): before the fused path
 (main at 97044a1) compiled 3.6x, natural 4.3x; with the fused general route compiled 2.0-2.2x,
 natural 2.8x; with the array route (``symness.open.fast_redfield``: an ordinary point of a compiled
 model's sector solved from arrays, every unusual point left to the general route) reference
-350-740 us/point (the machine's speed drifts), compiled 0.8-0.93x, natural 1.5-1.9x, n = 24 one-magnon
-sector 0.9-1.1x.
+300-600 us/point (the machine's speed drifts by 2x within minutes; timing the routes in turn chunk
+by chunk keeps the ratio steady), compiled 0.86-0.89x, natural 1.5-1.7x, n = 24 one-magnon sector
+0.8-1.2x.
 The array route keeps every check and error estimate of the general route; what made it cheaper
 than the reference is doing the same arithmetic in fewer, larger calls: the Redfield tensor as one
 matrix product (the reference: four ``np.kron``), H and the couplings as one product with the
@@ -113,16 +114,21 @@ def timed(f, repeat: int) -> float:
     return best
 
 
-def interleaved(fs, repeat: int) -> list[float]:
-    """The best of ``repeat`` timings of each of ``fs``, taken in turn (a shared machine's speed drifts:
-    every route sees the same phases)."""
-    best = [np.inf] * len(fs)
-    for _ in range(repeat):
-        for i, f in enumerate(fs):
-            t0 = time.perf_counter()
-            f()
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return best
+def interleaved(fs, chunks, repeat: int) -> list[float]:
+    """Per-point times of the routes ``fs`` (each ``f(chunk)`` runs one chunk of the sweep), taken in turn
+    chunk by chunk: a shared machine's speed drifts within seconds, so every route is timed in the same
+    phases; each chunk's best of ``repeat``, summed over the chunks."""
+    total = [0.0] * len(fs)
+    for chunk in chunks:
+        best = [np.inf] * len(fs)
+        for _ in range(repeat):
+            for i, f in enumerate(fs):
+                t0 = time.perf_counter()
+                f(chunk)
+                best[i] = min(best[i], time.perf_counter() - t0)
+        total = [t + b for t, b in zip(total, best)]
+    n = sum(len(c) for c in chunks)
+    return [t / n for t in total]
 
 
 def main() -> None:
@@ -136,19 +142,20 @@ def main() -> None:
     ring = xxz_ring(n=4, Delta=0.0, **kw)
     redfield_ness(ring, up_spins=2)  # warm-up: imports and the compiled structure
 
-    def reference():
-        return [reference_currents(4, 2, 1.0, D, fields, (1, 3), (2.0, 1.0))[0] for D in deltas]
+    def reference(ds=deltas):
+        return [reference_currents(4, 2, 1.0, D, fields, (1, 3), (2.0, 1.0))[0] for D in ds]
 
-    def compiled():
-        return [redfield_ness(ring, up_spins=2, Delta=D).bath_heat_currents()["L"] for D in deltas]
+    def compiled(ds=deltas):
+        return [redfield_ness(ring, up_spins=2, Delta=D).bath_heat_currents()["L"] for D in ds]
 
-    def natural():
+    def natural(ds=deltas):
         return [redfield_ness(xxz_ring(n=4, Delta=D, **kw), up_spins=2).bath_heat_currents()["L"]
-                for D in deltas]
+                for D in ds]
 
     ref, comp, nat = reference(), compiled(), natural()
     err = max(float(np.max(np.abs(np.subtract(x, ref)) / np.max(np.abs(ref)))) for x in (comp, nat))
-    t_ref, t_comp, t_nat = (t / len(deltas) for t in interleaved((reference, compiled, natural), args.repeat))
+    chunks = [deltas[i:i + 20] for i in range(0, len(deltas), 20)]
+    t_ref, t_comp, t_nat = interleaved((reference, compiled, natural), chunks, args.repeat)
     print(f"ring4 XXZ ring n = 4, two-up-spin sector (d = 6), {len(deltas)}-point Delta sweep of j_L")
     print(f"  reference (plain numpy sector Redfield) : {t_ref * 1e6:8.1f} us/point")
     print(f"  compiled  redfield_ness(ring, Delta=D)  : {t_comp * 1e6:8.1f} us/point   ratio "
