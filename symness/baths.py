@@ -947,19 +947,12 @@ def shared_spectrum_rates(baths: list[Bath], omegas: list[np.ndarray]) -> list[n
                 or not isinstance(T, (int, float)) or not 0 < T < math.inf):
             return None
         temps.append(float(T))
-    return spectrum_rates(spec, preset.factor, temps, omegas)
-
-
-def spectrum_rates(spec: SpectralDensity, factor: float, temps: list[float], omegas: list[np.ndarray]
-                   ) -> list[np.ndarray] | None:
-    r""":func:`shared_spectrum_rates` from the spectral density, the preset's factor and the
-    temperatures (positive, finite floats) themselves; ``None`` where a rate would fail a check."""
     parts = [np.asarray(o, dtype=float).reshape(-1) for o in omegas]
     sizes = [o.size for o in parts]
     w = np.concatenate(parts)
     # a non-finite frequency, or J(0) != 0 at a zero frequency, gives a non-finite rate: refused below
     with np.errstate(all="ignore"):
-        out = factor * spec._rate_values(w, np.repeat(temps, sizes))
+        out = preset.factor * spec._rate_values(w, np.repeat(temps, sizes))
     if not np.isfinite(out).all() or (out < 0).any():
         return None
     return np.split(out, np.cumsum(sizes[:-1]))

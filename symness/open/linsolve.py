@@ -100,15 +100,7 @@ def _inverse_power_of_two(x: np.ndarray) -> np.ndarray:
     return np.ldexp(1.0, -e)
 
 
-_LAPACK: dict[str, Any] = {}
-
-
-def _getrf_gecon_getrs(dtype: np.dtype) -> Any:
-    """LAPACK ``getrf``, ``gecon``, ``getrs`` for ``dtype`` (looked up once)."""
-    fs = _LAPACK.get(dtype.char)
-    if fs is None:
-        fs = _LAPACK[dtype.char] = sla.get_lapack_funcs(("getrf", "gecon", "getrs"), dtype=dtype)
-    return fs
+_LAPACK: dict[tuple[str, str], Any] = {}
 
 
 def _lapack(dtype: np.dtype, name: str) -> Any:
@@ -144,7 +136,7 @@ def dense_solve(M: np.ndarray, b: np.ndarray, *, rcond_min: float = RCOND_MIN, *
                              **err)
         return c * sla.lu_solve(lu, r * b, check_finite=False), rcond
     anorm = float(np.abs(Ms).sum(axis=0).max())  # the 1-norm of Ms
-    getrf, gecon, getrs = _getrf_gecon_getrs(Ms.dtype)
+    getrf, gecon, getrs = (_lapack(Ms.dtype, name) for name in ("getrf", "gecon", "getrs"))
     lu, piv, info = getrf(Ms, overwrite_a=True)
     # info > 0: an exactly zero pivot; gecon then reports rcond = 0 and the system is refused below
     rcond = float(gecon(lu, anorm, norm="1")[0])

@@ -456,16 +456,25 @@ def redfield_tensor(omega: np.ndarray, A_s: np.ndarray, At_s: np.ndarray, M: np.
     """
     d = omega.shape[0]
     n = d * d
-    eye = np.eye(d)[None]
-    X = np.concatenate([At_s, A_s, -M[None], eye])
-    Y = np.concatenate([A_s, At_s, eye, -M[None]]).conj()
-    m = X.shape[0]
-    P = X.reshape(m, n).T @ Y.reshape(m, n)  # P[(a, c), (b, e)]
     R = np.empty((d, d, d, d), dtype=complex)
-    R[...] = P.reshape(d, d, d, d).transpose(0, 2, 1, 3)  # -> R[(a, b), (c, e)], one copy
+    R[...] = _kronecker_terms(A_s, At_s, M, conj=True)  # one copy
     R = R.reshape(n, n)
     R.reshape(-1)[::n + 1] -= 1j * omega.reshape(-1)
     return R
+
+
+def _kronecker_terms(A_s: np.ndarray, At_s: np.ndarray, M: np.ndarray, conj: bool) -> np.ndarray:
+    r""":math:`\sum_k(\tilde A_k\otimes A_k^* + A_k\otimes\tilde A_k^*) - M\otimes 1 - 1\otimes M^*` as a
+    ``(d, d, d, d)`` view ``[a, b, c, e]``: one product over the factor pairs,
+    ``sum_j X_j[a, c] Y_j[b, e]`` (``conj=False``: without the conjugations, for real channels)."""
+    d = M.shape[0]
+    n = d * d
+    eye = np.eye(d)[None]
+    X = np.concatenate([At_s, A_s, -M[None], eye])
+    Y = np.concatenate([A_s, At_s, eye, -M[None]])
+    m = X.shape[0]
+    P = X.reshape(m, n).T @ (Y.conj() if conj else Y).reshape(m, n)  # P[(a, c), (b, e)]
+    return P.reshape(d, d, d, d).transpose(0, 2, 1, 3)
 
 
 _TRANSPOSE_POS: dict[int, np.ndarray] = {}
@@ -484,11 +493,7 @@ def redfield_tensor_real(omega: np.ndarray, A_s: np.ndarray, At_s: np.ndarray, M
     """
     d = omega.shape[0]
     n = d * d
-    eye = np.eye(d)[None]
-    m = 2 * A_s.shape[0] + 2
-    X = np.concatenate([At_s, A_s, -M[None], eye]).reshape(m, n)
-    Y = np.concatenate([A_s, At_s, eye, -M[None]]).reshape(m, n)
-    F = np.ascontiguousarray((X.T @ Y).reshape(d, d, d, d).transpose(0, 2, 1, 3)).reshape(n, n)
+    F = np.ascontiguousarray(_kronecker_terms(A_s, At_s, M, conj=False)).reshape(n, n)
     pos = _TRANSPOSE_POS.get(d)
     if pos is None:  # the flat positions of F[(a, b), (b, a)]
         a, b = np.divmod(np.arange(n), d)
