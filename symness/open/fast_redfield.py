@@ -56,7 +56,15 @@ from .currents import conserve, redfield_currents
 from .linsolve import safe_norm, stationary_dense
 from .liouvillian import redfield_liouvillian, redfield_stacks, redfield_tensor, redfield_tensor_real
 from .response import near_equal_reference
-from .system import _HERMITIAN_RTOL, OpenSystem, _maybe_real, _symbolic_spectrum, eigh, pattern_blocks
+from .system import (
+    _HERMITIAN_RTOL,
+    OpenSystem,
+    _maybe_real,
+    _symbolic_spectrum,
+    eigh,
+    hermiticity_gaps,
+    pattern_blocks,
+)
 
 __all__ = ["RedfieldPlan", "ArrayResult", "plan", "solve", "LazyObjects"]
 
@@ -221,8 +229,7 @@ def _solve(p: RedfieldPlan, model: Any, values: dict[str, Any], extras: dict[str
     if not top[1:].all() or len(pattern_blocks(aops, top)) > 1:
         return None
     if not p.hermitian:
-        diff = np.abs(ops - ops.conj().transpose(0, 2, 1)).max(axis=(1, 2))
-        if (diff > _HERMITIAN_RTOL * np.maximum(top, 1.0)).any():
+        if (hermiticity_gaps(ops) > _HERMITIAN_RTOL * np.maximum(top, 1.0)).any():
             return None
     E, V = eigh(ops[0])
     V = _maybe_real(V)

@@ -634,9 +634,7 @@ class OpenSystem:
         ops, leaks = comp.stack(tuple(keys), k).evaluate(coef)
         aops = np.abs(ops)
         top = aops.max(axis=(1, 2)) if ops.size else np.zeros(len(keys))
-        opsT = ops.transpose(0, 2, 1)
-        diff = (np.abs(ops - (opsT.conj() if np.iscomplexobj(ops) else opsT)).max(axis=(1, 2)) if ops.size
-                else np.zeros(len(keys)))
+        diff = hermiticity_gaps(ops)
         top_l, diff_l = top.tolist(), diff.tolist()
         for j, key in enumerate(keys):
             if leaks[j] > 1e-12:
@@ -770,6 +768,15 @@ _BFS_MAX_DIM = 64
 _COMPONENTS_CACHE_DIM = 256
 _COMPONENTS: dict[tuple[int, bytes], tuple[np.ndarray, ...]] = {}
 _COMPONENTS_MAX = 256
+
+
+def hermiticity_gaps(ops: np.ndarray) -> np.ndarray:
+    """``max |M - M^dagger|`` of each operator of a ``(k, d, d)`` stack (compared with
+    ``_HERMITIAN_RTOL * max(max |M|, 1)``)."""
+    if not ops.size:
+        return np.zeros(ops.shape[0])
+    opsT = ops.transpose(0, 2, 1)
+    return np.abs(ops - (opsT.conj() if np.iscomplexobj(ops) else opsT)).max(axis=(1, 2))
 
 
 def pattern_blocks(aops: np.ndarray, top: np.ndarray, rtol: float = 1e-14) -> list[np.ndarray]:
